@@ -1,0 +1,31 @@
+using static TorchSharp.torch;
+
+namespace RmpSnn.Data;
+
+/// <summary>Per-channel mean/std applied to pixels in [0, 1]: <c>x' = (x − mean) / std</c>. Stored with every model.</summary>
+public sealed record Normalization(float[] Mean, float[] Std)
+{
+    /// <summary>Channel count.</summary>
+    public int Channels => Mean.Length;
+
+    /// <summary>Normalises <paramref name="pixels01"/> <c>[B, C, H, W]</c> (values in [0, 1]).</summary>
+    public Tensor Apply(Tensor pixels01)
+    {
+        var shape = new long[] { 1, Channels, 1, 1 };
+        using var mean = tensor(Mean, device: pixels01.device).reshape(shape);
+        using var std = tensor(Std, device: pixels01.device).reshape(shape);
+        return (pixels01 - mean).div_(std);
+    }
+
+    /// <summary>Maps normalised images back to [0, 1] pixels (what a Poisson encoder needs).</summary>
+    public Tensor Invert(Tensor normalised)
+    {
+        var shape = new long[] { 1, Channels, 1, 1 };
+        using var mean = tensor(Mean, device: normalised.device).reshape(shape);
+        using var std = tensor(Std, device: normalised.device).reshape(shape);
+        return (normalised * std).add_(mean);
+    }
+
+    /// <summary>Identity normalisation (mean 0, std 1) for <paramref name="channels"/> channels.</summary>
+    public static Normalization Identity(int channels) => new(new float[channels], Enumerable.Repeat(1f, channels).ToArray());
+}

@@ -1,0 +1,23 @@
+namespace RmpSnn.Models;
+
+/// <summary>
+/// Everything needed to rebuild a network: architecture name plus options. Serialised into every model file,
+/// so <c>convert</c> and <c>eval</c> need no extra flags.
+/// </summary>
+/// <param name="Arch">Architecture: <c>vgg16</c>, <c>resnet20</c>, <c>resnet34</c>, <c>smallcnn</c>, … (see <c>ModelZoo</c>).</param>
+/// <param name="InChannels">Input channels (1 for Fashion-MNIST, 3 for CIFAR).</param>
+/// <param name="ImageSize">Input height = width.</param>
+/// <param name="Classes">Output classes.</param>
+/// <param name="BatchNorm">Insert BatchNorm after each conv (unconstrained; folded away at conversion).</param>
+/// <param name="Bias">Give conv/linear layers a bias (unconstrained; becomes a constant current in the SNN).</param>
+/// <param name="MaxPool">Use max-pooling instead of the paper's average pooling.</param>
+/// <param name="Dropout">Dropout probability before each hidden linear layer (and in VGG between conv blocks); removed at conversion.</param>
+public sealed record ModelSpec(
+    string Arch,
+    int InChannels,
+    int ImageSize,
+    int Classes,
+    bool BatchNorm = false,
+    bool Bias = false,
+    bool MaxPool = false,
+    double Dropout = 0.2);

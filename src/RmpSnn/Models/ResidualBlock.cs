@@ -1,0 +1,40 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RmpSnn.Models;
+
+/// <summary>
+/// A residual block <c>y = ReLU(main(x) + shortcut(x))</c> with the ReLU after the addition (He et al.; the paper's
+/// constraint). <see cref="Main"/> is e.g. conv–[BN]–ReLU–conv–[BN]; <see cref="Shortcut"/> is empty for an identity
+/// shortcut, or conv1×1–[BN] (projection), or a single <see cref="ZeroPadShortcut"/> (parameter-free option A).
+/// </summary>
+public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
+{
+    readonly TorchSharp.Modules.ModuleList<nn.Module<Tensor, Tensor>> main;
+    readonly TorchSharp.Modules.ModuleList<nn.Module<Tensor, Tensor>> shortcut;
+
+    /// <summary>Creates a block from its main path and shortcut path (empty = identity).</summary>
+    public ResidualBlock(IEnumerable<nn.Module<Tensor, Tensor>> main, IEnumerable<nn.Module<Tensor, Tensor>> shortcut)
+        : base(nameof(ResidualBlock))
+    {
+        Main = main.ToArray();
+        Shortcut = shortcut.ToArray();
+        this.main = nn.ModuleList(Main.ToArray());
+        this.shortcut = nn.ModuleList(Shortcut.ToArray());
+        RegisterComponents();
+    }
+
+    /// <summary>The main path, applied in order.</summary>
+    public IReadOnlyList<nn.Module<Tensor, Tensor>> Main { get; }
+    /// <summary>The shortcut path, applied in order; empty means identity.</summary>
+    public IReadOnlyList<nn.Module<Tensor, Tensor>> Shortcut { get; }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        Tensor m = input, s = input;
+        foreach (var layer in Main) m = layer.call(m);
+        foreach (var layer in Shortcut) s = layer.call(s);
+        return nn.functional.relu(m + s).MoveToOuterDisposeScope();
+    }
+}
