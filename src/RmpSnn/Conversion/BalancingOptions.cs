@@ -1,0 +1,30 @@
+using RmpSnn.Snn;
+
+namespace RmpSnn.Conversion;
+
+/// <summary>Calibration settings of <see cref="ThresholdBalancer"/>.</summary>
+/// <param name="Mode">Balancing strategy.</param>
+/// <param name="CalibrationImages">Images used to balance (taken from the start of the calibration set).</param>
+/// <param name="CalibrationSteps">T_cal: steps simulated during spike balancing.</param>
+/// <param name="Percentile">Percentile for <see cref="NormMode.ActPct"/>, in (0, 100].</param>
+/// <param name="Encoding">Input coding used while balancing (spike mode).</param>
+/// <param name="Seed">Seed of the calibration spikes.</param>
+/// <param name="BatchSize">Batch size of the ANN activation pass (activation modes).</param>
+public sealed record BalancingOptions(
+    NormMode Mode = NormMode.Spike,
+    int CalibrationImages = 128,
+    int CalibrationSteps = 64,
+    double Percentile = 99.9,
+    Encoding Encoding = Encoding.Poisson,
+    int Seed = 0,
+    int BatchSize = 100)
+{
+    /// <summary>Checks ranges; throws <see cref="RmpSnnException"/> naming the option.</summary>
+    public BalancingOptions Validate()
+    {
+        if (CalibrationImages <= 0) throw new RmpSnnException($"--calib-images {CalibrationImages}: expected a positive number of images");
+        if (CalibrationSteps <= 0) throw new RmpSnnException($"--calib-steps {CalibrationSteps}: expected a positive number of steps");
+        if (Percentile is <= 0 or > 100) throw new RmpSnnException($"--percentile {Percentile}: expected a value in (0, 100]");
+        return this;
+    }
+}

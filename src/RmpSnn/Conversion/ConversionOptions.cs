@@ -1,0 +1,8 @@
+using RmpSnn.Snn;
+
+namespace RmpSnn.Conversion;
+
+/// <summary>How an ANN becomes an SNN.</summary>
+/// <param name="Neurons">IF dynamics of every neuron layer.</param>
+/// <param name="Readout">Membrane-potential or spike-count readout of the output layer.</param>
+public sealed record ConversionOptions(NeuronOptions Neurons, ReadoutMode Readout = ReadoutMode.Potential);

@@ -1,0 +1,12 @@
+namespace RmpSnn.Conversion;
+
+/// <summary>How neuron thresholds are balanced (<c>--norm</c>).</summary>
+public enum NormMode
+{
+    /// <summary>The paper's spike-based balancing: layer by layer, V_th = the largest input current the layer receives in the SNN.</summary>
+    Spike,
+    /// <summary>V_th = the largest activation of the corresponding ANN ReLU over the calibration set.</summary>
+    ActMax,
+    /// <summary>V_th = the p-th percentile (default 99.9) of the corresponding ANN ReLU's non-zero activations.</summary>
+    ActPct,
+}

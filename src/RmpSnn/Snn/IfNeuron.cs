@@ -1,0 +1,65 @@
+using static TorchSharp.torch;
+
+namespace RmpSnn.Snn;
+
+/// <summary>
+/// A layer of integrate-and-fire neurons (the converted ReLU). Each step: <c>V += I(t)</c>; where <c>V ≥ V_th</c> the
+/// neuron spikes and is reset (hard: <c>V = V_reset</c>; soft/RMP: <c>V −= V_th</c>). A spike is emitted with amplitude
+/// V_th, so the next layer's weights stay the ANN's and rate × V_th approximates the ReLU output; this gives the same
+/// spike trains as binary spikes with every downstream threshold divided by V_th (IF dynamics are scale-free).
+/// </summary>
+public sealed class IfNeuron(string name, NeuronOptions options) : ISpikingStage
+{
+    Tensor? _potential;
+
+    /// <summary>Layer name, e.g. <c>relu3</c>.</summary>
+    public string Name { get; } = name;
+    /// <summary>Reset mode and initial/reset potentials.</summary>
+    public NeuronOptions Options { get; set; } = options;
+    /// <summary>Firing threshold V_th (null until balanced).</summary>
+    public float? Threshold { get; set; }
+    /// <summary>Index of this layer among the network's neuron layers (for statistics).</summary>
+    public int Index { get; internal set; }
+    /// <summary>Neurons per sample (set when the network's shapes are resolved).</summary>
+    public long NeuronsPerSample { get; internal set; }
+    /// <summary>Current membrane potential <c>[B, …]</c>, or null before the first step.</summary>
+    public Tensor? MembranePotential => _potential;
+
+    public Tensor Forward(Tensor input, StepContext context)
+    {
+        if (context.Calibrating && Threshold is null)
+            Threshold = Math.Max(input.max().item<float>(), 1e-6f);
+        float threshold = Threshold ?? throw new InvalidOperationException($"{Name}: threshold not balanced");
+
+        long[] shape = input.shape;
+        long[] stepShape = [context.Batch, .. shape[1..]];
+        using var currents = input.view([context.Steps, .. stepShape]);
+        if (_potential is null)
+        {
+            _potential = full(stepShape, Options.InitialPotential * threshold, dtype: input.dtype, device: input.device);
+            _potential.DetachFromDisposeScope();
+        }
+
+        var output = zeros_like(currents);
+        using var counts = context.Recorder is null ? null : zeros(context.Steps, dtype: ScalarType.Float64, device: input.device);
+        float resetTo = Options.ResetPotential * threshold;
+        for (int t = 0; t < context.Steps; t++)
+        {
+            using var scope = NewDisposeScope();
+            _potential.add_(currents[t]);
+            var fired = _potential.ge(threshold);
+            output[t].masked_fill_(fired, threshold);
+            if (Options.Reset == ResetMode.Soft) _potential.sub_(fired.to_type(input.dtype).mul_(threshold));
+            else _potential.masked_fill_(fired, resetTo);
+            counts?[t].copy_(fired.sum());
+        }
+        if (counts is not null) context.Recorder!.AddSpikes(Index, context.FirstStep, counts);
+        return output.view(shape);
+    }
+
+    public void ResetState()
+    {
+        _potential?.Dispose();
+        _potential = null;
+    }
+}

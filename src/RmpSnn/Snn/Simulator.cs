@@ -1,0 +1,79 @@
+using RmpSnn.Data;
+using RmpSnn.Evaluation;
+using static TorchSharp.torch;
+
+namespace RmpSnn.Snn;
+
+/// <summary>Progress of a simulation: samples finished out of the total.</summary>
+public readonly record struct SimulationProgress(int SamplesDone, int SamplesTotal);
+
+/// <summary>
+/// Runs spiking networks over a dataset for T steps and records the accuracy after every step plus per-layer spike
+/// and synaptic-operation counts. Several networks (e.g. hard and soft reset) run side by side on identical input
+/// spikes. Steps are processed in chunks of K (layer by layer within a chunk), so memory is bounded by K × batch.
+/// </summary>
+public static class Simulator
+{
+    /// <summary>Simulates every network in <paramref name="networks"/> on <paramref name="data"/>.</summary>
+    public static IReadOnlyList<SimulationResult> Run(IReadOnlyList<(string Label, SpikingNetwork Network)> networks,
+        ImageDataset data, SimulationOptions options, Device device,
+        IProgress<SimulationProgress>? progress = null, CancellationToken cancel = default)
+    {
+        options.Validate();
+        int steps = options.Steps;
+        var correct = networks.Select(_ => new long[steps]).ToArray();
+        var recorders = networks.Select(n => options.RecordStatistics
+            ? new SpikeRecorder(n.Network.Neurons.Count, n.Network.WeightedLayers.Count, steps) : null).ToArray();
+        var pixelsOnly = Normalization.Identity(data.Channels);
+        using var noGrad = no_grad();
+        int done = 0, batchIndex = 0;
+        foreach (var batch in data.Batches(options.BatchSize, pixelsOnly, device))
+        {
+            using (batch)
+            {
+                cancel.ThrowIfCancellationRequested();
+                using var generator = new Generator((ulong)(options.Seed * 1_000_003L + batchIndex++), device);
+                RunBatch(networks, batch, options, generator, correct, recorders);
+                done += batch.Size;
+            }
+            progress?.Report(new SimulationProgress(done, data.Count));
+        }
+        return networks.Select((n, i) => new SimulationResult(n.Label, data.Count, correct[i],
+            n.Network.Neurons.Select(l => new LayerInfo(l.Name, l.NeuronsPerSample)).ToArray(),
+            n.Network.WeightedLayers.Select(l => new LayerInfo(l.Name, l.MacsPerSample)).ToArray(),
+            recorders[i])).ToArray();
+    }
+
+    static void RunBatch(IReadOnlyList<(string Label, SpikingNetwork Network)> networks, Batch batch,
+        SimulationOptions options, Generator generator, long[][] correct, SpikeRecorder?[] recorders)
+    {
+        int b = batch.Size;
+        var integrated = new Tensor?[networks.Count];
+        foreach (var (_, network) in networks) network.ResetState();
+        try
+        {
+            for (int first = 0; first < options.Steps; first += options.ChunkSteps)
+            {
+                using var scope = NewDisposeScope();
+                int k = Math.Min(options.ChunkSteps, options.Steps - first);
+                var frames = InputEncoder.Encode(options.Encoding, batch.Images, k, generator);
+                for (int i = 0; i < networks.Count; i++)
+                {
+                    var context = new StepContext(k, b, first, recorders[i]);
+                    var readout = networks[i].Network.Forward(frames, context).view(k, b, -1).cumsum(0);
+                    if (integrated[i] is { } previous) readout.add_(previous.unsqueeze(0));
+                    var hits = readout.argmax(-1).eq(batch.Labels.unsqueeze(0)).sum(1, type: ScalarType.Int64).cpu();
+                    var counts = hits.data<long>();
+                    for (int t = 0; t < k; t++) correct[i][first + t] += counts[t];
+                    integrated[i]?.Dispose();
+                    integrated[i] = readout[-1].clone().DetachFromDisposeScope();
+                }
+            }
+        }
+        finally
+        {
+            foreach (var t in integrated) t?.Dispose();
+            foreach (var (_, network) in networks) network.ResetState();
+        }
+    }
+}

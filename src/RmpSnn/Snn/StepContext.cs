@@ -1,0 +1,21 @@
+using RmpSnn.Evaluation;
+
+namespace RmpSnn.Snn;
+
+/// <summary>
+/// What a stage needs to know about the chunk of time-steps it is processing: tensors entering a stage are
+/// time-major <c>[Steps · Batch, …]</c>, i.e. <see cref="Steps"/> consecutive steps of the same <see cref="Batch"/> samples.
+/// </summary>
+public sealed class StepContext(int steps, int batch, int firstStep, SpikeRecorder? recorder = null, bool calibrating = false)
+{
+    /// <summary>Number of consecutive time-steps in this chunk (K).</summary>
+    public int Steps { get; } = steps;
+    /// <summary>Samples per step (B).</summary>
+    public int Batch { get; } = batch;
+    /// <summary>Global index of the chunk's first step (0-based).</summary>
+    public int FirstStep { get; } = firstStep;
+    /// <summary>Where spike counts and synaptic operations go; null to skip statistics.</summary>
+    public SpikeRecorder? Recorder { get; } = recorder;
+    /// <summary>True while spike-based threshold balancing runs: unbalanced neurons take V_th from the current they see.</summary>
+    public bool Calibrating { get; } = calibrating;
+}

@@ -1,0 +1,64 @@
+using static TorchSharp.torch;
+
+namespace RmpSnn.Snn;
+
+/// <summary>
+/// A stateless linear stage of a spiking network: convolution, fully-connected, average pooling, flatten or a
+/// zero-padding shortcut. Weighted layers (<see cref="IsWeighted"/>) count synaptic operations: every non-zero input
+/// event times the number of synapses it drives (its fan-out, exact at borders and strides).
+/// </summary>
+public sealed class SynapticLayer : ISpikingStage
+{
+    readonly Func<Tensor, Tensor> _forward;
+    readonly Func<Tensor, Tensor>? _connectivity;
+    Tensor? _fanOut;
+
+    /// <summary>Creates a layer.</summary>
+    /// <param name="name">Report name, e.g. <c>conv1</c>.</param>
+    /// <param name="forward">The operation applied to <c>[N, …]</c> inputs.</param>
+    /// <param name="connectivity">For weighted layers: the same operation with all weights 1 and no bias (used once, to derive the fan-out).</param>
+    public SynapticLayer(string name, Func<Tensor, Tensor> forward, Func<Tensor, Tensor>? connectivity = null)
+    {
+        Name = name;
+        _forward = forward;
+        _connectivity = connectivity;
+    }
+
+    /// <summary>Layer name.</summary>
+    public string Name { get; }
+    /// <summary>True for conv/linear layers, whose synaptic operations are counted.</summary>
+    public bool IsWeighted => _connectivity is not null;
+    /// <summary>Index among the network's weighted layers (for statistics).</summary>
+    public int Index { get; internal set; }
+    /// <summary>Multiply-accumulates of one dense ANN pass through this layer, per sample (set when shapes are resolved).</summary>
+    public double MacsPerSample { get; private set; }
+
+    /// <summary>Derives the per-input fan-out and MAC count from an input of shape <c>[1, …]</c>.</summary>
+    internal void ResolveShape(Tensor sample)
+    {
+        if (_connectivity is null) return;
+        using var grad = enable_grad();
+        using var x = ones_like(sample).requires_grad_(true);
+        using var y = _connectivity(x);
+        using var total = y.sum();
+        total.backward();
+        _fanOut?.Dispose();
+        _fanOut = x.grad!.detach().clone();
+        _fanOut.DetachFromDisposeScope();
+        MacsPerSample = total.item<float>();
+    }
+
+    public Tensor Forward(Tensor input, StepContext context)
+    {
+        if (_fanOut is not null && context.Recorder is not null)
+        {
+            using var scope = NewDisposeScope();
+            var events = input.ne(0).to_type(ScalarType.Float32).view(context.Steps, context.Batch, -1);
+            var sops = events.mul_(_fanOut.view(1, 1, -1)).sum([1, 2], type: ScalarType.Float64);
+            context.Recorder.AddSynapticOps(Index, context.FirstStep, sops);
+        }
+        return _forward(input);
+    }
+
+    public void ResetState() { }
+}

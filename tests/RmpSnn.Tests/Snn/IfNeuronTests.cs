@@ -1,0 +1,76 @@
+using RmpSnn.Snn;
+using static TorchSharp.torch;
+
+namespace RmpSnn.Tests.Snn;
+
+public class IfNeuronTests
+{
+    const float Threshold = 1.5f;
+
+    static double[] Rates(ResetMode reset, float[] currents, int steps)
+    {
+        var neuron = new IfNeuron("test", new NeuronOptions(reset)) { Threshold = Threshold };
+        using var input = tensor(currents).unsqueeze(0).expand(steps, currents.Length).contiguous();
+        using var output = neuron.Forward(input, new StepContext(steps, 1, 0));
+        using var spikes = output.sum(0, keepdim: false) / Threshold;
+        return spikes.data<float>().Select(s => (double)s / steps).ToArray();
+    }
+
+    static float[] CurrentsUpToThreshold() => Enumerable.Range(1, 40).Select(i => Threshold * i / 40f).ToArray();
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(64)]
+    [InlineData(1000)]
+    public void SoftResetRateTimesThresholdConvergesToInputCurrent(int steps)
+    {
+        var z = CurrentsUpToThreshold();
+        var rates = Rates(ResetMode.Soft, z, steps);
+        for (int i = 0; i < z.Length; i++)
+            Assert.True(Math.Abs(rates[i] * Threshold - z[i]) <= Threshold / steps + 1e-5,
+                $"z={z[i]}: rate×V_th={rates[i] * Threshold} differs by more than V_th/T at T={steps}");
+    }
+
+    [Fact]
+    public void HardResetUndershootsWhenCurrentDoesNotDivideThreshold()
+    {
+        float[] z = [0.3f * Threshold, 0.4f * Threshold, 0.7f * Threshold];   // θ/z not an integer
+        var rates = Rates(ResetMode.Hard, z, 2000);
+        for (int i = 0; i < z.Length; i++)
+        {
+            double expected = 1.0 / Math.Ceiling(Threshold / z[i]);           // one spike every ⌈θ/z⌉ steps
+            Assert.Equal(expected, rates[i], 2);
+            Assert.True(rates[i] * Threshold < z[i] - 0.05 * Threshold, $"hard reset should undershoot at z={z[i]}");
+        }
+        var soft = Rates(ResetMode.Soft, z, 2000);
+        for (int i = 0; i < z.Length; i++) Assert.Equal(z[i], soft[i] * Threshold, 2);
+    }
+
+    [Fact]
+    public void ChunkedStepsEqualSingleSteps()
+    {
+        manual_seed(3);
+        using var currents = rand(40, 2, 7);
+        var chunked = new IfNeuron("a", new NeuronOptions(ResetMode.Soft, InitialPotential: 0.5f)) { Threshold = 0.8f };
+        var single = new IfNeuron("b", new NeuronOptions(ResetMode.Soft, InitialPotential: 0.5f)) { Threshold = 0.8f };
+        using var whole = chunked.Forward(currents.view(80, 7), new StepContext(40, 2, 0));
+        var perStep = Enumerable.Range(0, 40).Select(t => single.Forward(currents[t], new StepContext(1, 2, t))).ToArray();
+        using var stacked = cat(perStep, 0);
+        Assert.True(whole.equal(stacked).all().item<bool>());
+    }
+
+    [Fact]
+    public void HardResetGoesToConfiguredResetPotential()
+    {
+        var neuron = new IfNeuron("n", new NeuronOptions(ResetMode.Hard, ResetPotential: 0.25f)) { Threshold = 1f };
+        using var _ = neuron.Forward(tensor(new[] { 1.3f }), new StepContext(1, 1, 0));
+        Assert.Equal(0.25f, neuron.MembranePotential!.item<float>());
+    }
+
+    [Fact]
+    public void InvalidNeuronOptionsNameTheOption()
+    {
+        var e = Assert.Throws<RmpSnnException>(() => new NeuronOptions(ResetMode.Soft, InitialPotential: 1.5f).Validate());
+        Assert.Contains("--initial-potential", e.Message);
+    }
+}
