@@ -14,7 +14,7 @@ internal static class TorchZipFormat
     /// <summary>Reads the pickled object and fills in the data of every storage it references.</summary>
     public static object? Read(Stream stream)
     {
-        using var archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        using var archive = Open(stream);
         var pkl = archive.Entries.FirstOrDefault(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)
                                                       && e.FullName.IndexOf('/') == e.FullName.Length - "/data.pkl".Length)
                   ?? throw new InvalidDataException("zip archive has no <folder>/data.pkl: not a torch.save file");
@@ -38,6 +38,18 @@ internal static class TorchZipFormat
             s.ReadExactly(data);
         }
         return root;
+    }
+
+    private static ZipArchive Open(Stream stream)
+    {
+        try
+        {
+            return new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"truncated or corrupt zip archive ({e.Message.TrimEnd('.')})", e);
+        }
     }
 
     private static byte[] ReadAll(ZipArchiveEntry entry)
