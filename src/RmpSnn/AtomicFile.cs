@@ -1,0 +1,30 @@
+namespace RmpSnn;
+
+/// <summary>Writes files atomically: to a temp file in the same folder, then renamed over the target, so a crash never leaves half a file.</summary>
+public static class AtomicFile
+{
+    /// <summary>Creates the folder if needed and writes <paramref name="path"/> through <paramref name="write"/>.</summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>Writes <paramref name="text"/> as UTF-8.</summary>
+    public static void WriteAllText(string path, string text) =>
+        Write(path, stream => { using var writer = new StreamWriter(stream, leaveOpen: true); writer.Write(text); });
+}

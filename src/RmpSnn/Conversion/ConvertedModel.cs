@@ -1,0 +1,68 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using RmpSnn.Snn;
+
+namespace RmpSnn.Conversion;
+
+/// <summary>
+/// The result of <c>rmpsnn convert</c>, stored as JSON next to the model: which model was converted (path + SHA-256),
+/// how it was balanced, and the balanced thresholds (α = 1) of every IF layer for each reset mode, so later runs reuse them.
+/// </summary>
+public sealed record ConvertedModel(
+    string ModelPath,
+    string ModelSha256,
+    string Arch,
+    NormMode Norm,
+    double Percentile,
+    int CalibrationImages,
+    int CalibrationSteps,
+    Encoding CalibrationEncoding,
+    ReadoutMode Readout,
+    IReadOnlyList<string> NeuronLayers,
+    IReadOnlyDictionary<ResetMode, float[]> Thresholds)
+{
+    static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    /// <summary>Writes the JSON atomically.</summary>
+    public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+
+    /// <summary>Reads a converted-model JSON; a missing or malformed file gives one clear error.</summary>
+    public static ConvertedModel Load(string path)
+    {
+        if (!File.Exists(path)) throw new RmpSnnException($"{path}: converted model not found; create it with 'rmpsnn convert MODEL --out {path}'");
+        try
+        {
+            return JsonSerializer.Deserialize<ConvertedModel>(File.ReadAllText(path), Json)
+                ?? throw new RmpSnnException($"{path}: empty converted-model file");
+        }
+        catch (JsonException e)
+        {
+            throw new RmpSnnException($"{path}: not a converted-model JSON ({e.Message})");
+        }
+    }
+
+    /// <summary>Thresholds for <paramref name="reset"/>, checked against <paramref name="network"/>'s neuron layers.</summary>
+    public float[] ThresholdsFor(ResetMode reset, SpikingNetwork network, string path)
+    {
+        if (!Thresholds.TryGetValue(reset, out var values))
+            throw new RmpSnnException($"{path}: no thresholds for {reset.ToString().ToLowerInvariant()} reset; re-run 'rmpsnn convert' with --reset both");
+        var names = network.Neurons.Select(n => n.Name).ToArray();
+        if (Arch != network.Spec.Arch || values.Length != names.Length || !names.SequenceEqual(NeuronLayers))
+            throw new RmpSnnException($"{path}: thresholds are for {Arch} with {values.Length} neuron layers, but the network is {network.Spec.Arch} with {names.Length} ({string.Join(",", names.Take(3))}…); re-run 'rmpsnn convert'");
+        if (values.Any(v => !(v > 0) || float.IsInfinity(v)))
+            throw new RmpSnnException($"{path}: thresholds must be positive finite numbers");
+        return values;
+    }
+
+    /// <summary>SHA-256 of a file, hex.</summary>
+    public static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+    }
+}
