@@ -20,9 +20,10 @@ public static class CifarReader
             return Read("cifar10/train", Enumerable.Range(1, 5).Select(i => Path.Combine(directory, $"data_batch_{i}.bin")).ToArray(),
                 [10], labelIndex: 0);
         string full = Path.Combine(directory, "test_batch.bin");
-        return File.Exists(full)
-            ? Read("cifar10/test", [full], [10], labelIndex: 0)
-            : Read("cifar10/test-first1000", [Path.Combine(directory, "test_batch_first1000.bin")], [10], labelIndex: 0);
+        if (File.Exists(full)) return Read("cifar10/test", [full], [10], labelIndex: 0);
+        string first1000 = Path.Combine(directory, "test_batch_first1000.bin");
+        DataFile.RequireFile(first1000, "the CIFAR-10 test records in test_batch.bin or test_batch_first1000.bin");
+        return Read("cifar10/test-first1000", [first1000], [10], labelIndex: 0);
     }
 
     /// <summary>

@@ -24,6 +24,10 @@ static class DataFile
         }
     }
 
+    /// <summary>The last component of <paramref name="directory"/>, e.g. <c>fashion-mnist</c>: the default dataset name.</summary>
+    public static string FolderName(string directory) =>
+        Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
+
     /// <summary>Throws a <see cref="RmpSnnException"/> naming <paramref name="path"/> if the file does not exist.</summary>
     public static void RequireFile(string path, string expected)
     {

@@ -28,7 +28,7 @@ public static class IdxReader
         int[] labels = ReadLabels(labelsPath);
         if (labels.Length != count)
             throw new RmpSnnException($"{labelsPath}: {labels.Length} labels, but {imagesPath} has {count} images; expected equal counts");
-        name ??= Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
+        name ??= DataFile.FolderName(directory);
         return new ImageDataset($"{name}/{(train ? "train" : "test")}", pixels, labels, 1, rows, columns, Classes);
     }
 

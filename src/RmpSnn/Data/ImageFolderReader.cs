@@ -42,7 +42,7 @@ public static class ImageFolderReader
         var pixels = new byte[files.Length * imageBytes];
         for (int i = 0; i < files.Length; i++)
             ReadImage(files[i].Path, resize, crop).CopyTo(pixels, i * imageBytes);
-        name ??= Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)));
+        name ??= DataFile.FolderName(root);
         return new ImageDataset(name, pixels, files.Select(f => f.Label).ToArray(), 3, crop, crop, classes.Count);
     }
 

@@ -64,6 +64,10 @@ public sealed class CifarReaderErrorTests : IDisposable
     }
 
     [Fact]
+    public void MissingTestBatch() =>
+        UserError.Expect(() => CifarReader.Load10(_dir.Path, train: false), _dir.File("test_batch_first1000.bin"), "test_batch.bin or");
+
+    [Fact]
     public void MissingBatch()
     {
         for (int i = 1; i <= 4; i++) WriteRecords($"data_batch_{i}.bin", [1]);

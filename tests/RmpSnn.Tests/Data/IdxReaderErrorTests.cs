@@ -57,13 +57,28 @@ public sealed class IdxReaderErrorTests : IDisposable
     }
 
     [Fact]
-    public void TruncatedGzipFile()
+    public void GzipPayloadShorterThanHeaderPromises()
     {
-        WriteImages(count: 3, pixelBytes: 12);
         string path = _dir.File("train-images-idx3-ubyte.gz");
-        using (var gz = new GZipStream(File.Create(path), CompressionLevel.Optimal))
-            gz.Write(File.ReadAllBytes(_dir.File("train-images-idx3-ubyte"))[..20]);
-        UserError.Expect(() => IdxReader.ReadImages(path), path, "truncated");
+        File.WriteAllBytes(path, Gzip(File.ReadAllBytes(WriteImages(count: 3, pixelBytes: 12))[..20]));
+        UserError.Expect(() => IdxReader.ReadImages(path), path, "4 data bytes, but the header promises 12");
+    }
+
+    [Fact]
+    public void CutGzipStream()
+    {
+        string path = _dir.File("train-images-idx3-ubyte.gz");
+        var pixels = Enumerable.Range(0, 1200).Select(i => (byte)(i * i % 251)).ToArray();
+        byte[] gz = Gzip(File.ReadAllBytes(WriteIdx("train-images-idx3-ubyte", 0x803, [300, 2, 2], pixels)));
+        File.WriteAllBytes(path, gz[..(gz.Length / 2)]);
+        UserError.Expect(() => IdxReader.ReadImages(path), path, "file truncated or corrupt");
+    }
+
+    static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gz = new GZipStream(output, CompressionLevel.Optimal)) gz.Write(data);
+        return output.ToArray();
     }
 
     [Fact]

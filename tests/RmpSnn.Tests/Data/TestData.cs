@@ -64,8 +64,7 @@ static class UserError
     public static void Expect(Action action, string path, string phrase)
     {
         var e = Assert.Throws<RmpSnnException>(action);
-        Assert.Contains(path, e.Message);
-        Assert.Contains(phrase, e.Message);
-        Assert.DoesNotContain('\n', e.Message);
+        Assert.True(e.Message.Contains(path) && e.Message.Contains(phrase) && !e.Message.Contains('\n'),
+            $"expected a one-line message naming {path} and saying \"{phrase}\", got: {e.Message}");
     }
 }
