@@ -1,0 +1,79 @@
+using RmpSnn.Data;
+using SkiaSharp;
+
+namespace RmpSnn.Tests.Data;
+
+public sealed class ImageFolderReaderTests : IDisposable
+{
+    readonly TempFolder _dir = new();
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>Encodes a <paramref name="width"/>×<paramref name="height"/> image whose pixel (x, y) is <paramref name="color"/>(x, y).</summary>
+    string WriteImage(string relativePath, int width, int height, Func<int, int, SKColor> color, SKEncodedImageFormat format)
+    {
+        using var bitmap = new SKBitmap(width, height);
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++) bitmap.SetPixel(x, y, color(x, y));
+        string path = _dir.File(relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var data = bitmap.Encode(format, 100);
+        File.WriteAllBytes(path, data.ToArray());
+        return path;
+    }
+
+    /// <summary>Three classes, one image each: a PNG gradient (no scaling), a JPEG to downscale, a PNG to upscale.</summary>
+    void WriteClasses(string root)
+    {
+        WriteImage($"{root}/dog/c.png", 30, 40, (_, _) => new SKColor(10, 20, 30), SKEncodedImageFormat.Png);
+        WriteImage($"{root}/ant/a.png", 64, 48, (x, y) => new SKColor((byte)(3 * x), (byte)(5 * y), 7), SKEncodedImageFormat.Png);
+        WriteImage($"{root}/cat/b.jpg", 100, 80, (_, _) => new SKColor(200, 100, 50), SKEncodedImageFormat.Jpeg);
+        File.WriteAllText(_dir.File($"{root}/dog/notes.txt"), "not an image");
+    }
+
+    [Fact]
+    public void LoadsSortedClassesResizedAndCenterCropped()
+    {
+        WriteClasses("images");
+        string root = _dir.File("images");
+        var data = ImageFolderReader.Load(root, resize: 48, crop: 32);
+        Assert.Equal(["ant", "cat", "dog"], ImageFolderReader.ClassNames(root));
+        Assert.Equal(("images", 3, 3, 32, 32, 3), (data.Name, data.Count, data.Channels, data.Height, data.Width, data.Classes));
+        Assert.Equal([0, 1, 2], data.Labels);
+
+        // ant: 64x48 keeps its size; the crop starts at x = 16, y = 8.
+        var ant = data.Pixels(0);
+        Assert.Equal((48, 40, 7), (ant[0], ant[1024], ant[2048]));
+        Assert.Equal((3 * 21, 5 * 10), (ant[2 * 32 + 5], ant[1024 + 2 * 32 + 5]));
+        // cat: solid JPEG downscaled to 60x48.
+        byte[] cat = data.Pixels(1).ToArray();
+        Assert.All(new[] { (0, 200), (1024, 100), (2048, 50), (1023, 200) }, p => Assert.InRange(cat[p.Item1], p.Item2 - 3, p.Item2 + 3));
+        // dog: solid PNG upscaled to 48x64.
+        Assert.Equal((10, 20, 30), (data.Pixels(2)[500], data.Pixels(2)[1024 + 500], data.Pixels(2)[2048 + 500]));
+    }
+
+    [Fact]
+    public void CatalogLoadsTheSplitSubfolder()
+    {
+        WriteClasses("val");
+        var data = DatasetCatalog.Load("imagefolder", _dir.Path, "val");
+        Assert.Equal(("imagefolder/val", 3, 224), (data.Name, data.Count, data.Width));
+    }
+
+    [Fact]
+    public void UndecodableImage()
+    {
+        WriteImage("images/a/ok.png", 8, 8, (_, _) => SKColors.Red, SKEncodedImageFormat.Png);
+        string broken = _dir.File("images/b/broken.jpg");
+        Directory.CreateDirectory(Path.GetDirectoryName(broken)!);
+        File.WriteAllText(broken, "this is not a JPEG");
+        UserError.Expect(() => ImageFolderReader.Load(_dir.File("images"), resize: 8, crop: 8), broken, "cannot decode image");
+    }
+
+    [Fact]
+    public void CropLargerThanResize() =>
+        UserError.Expect(() => ImageFolderReader.Load(_dir.Path, resize: 32, crop: 64), "--crop 64", "resize size 32");
+
+    [Fact]
+    public void FolderWithoutClasses() =>
+        UserError.Expect(() => ImageFolderReader.Load(_dir.Path), _dir.Path, "no class sub-folders");
+}
