@@ -1,1 +1,17 @@
-Console.WriteLine(TorchSharp.torch.ones(2).sum().item<float>());
+using System.CommandLine;
+using RmpSnn.Cli;
+using RmpSnn.Cli.Commands;
+
+var root = new RootCommand("""
+    RmpSnn: convert trained ReLU networks into spiking networks with residual-membrane-potential (soft-reset) neurons,
+    and measure accuracy at every time-step, spike activity and synaptic operations.
+
+    Typical flow:  rmpsnn train → rmpsnn convert → rmpsnn simulate     (or: rmpsnn demo)
+    """);
+root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(InfoCommand.Create());
+root.Subcommands.Add(ConvertCommand.Create());
+root.Subcommands.Add(SimulateCommand.Create());
+return CliRunner.Invoke(root, args);

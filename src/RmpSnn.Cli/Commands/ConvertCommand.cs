@@ -1,0 +1,70 @@
+using System.CommandLine;
+using RmpSnn.Conversion;
+using RmpSnn.Data;
+using RmpSnn.Models;
+using RmpSnn.Snn;
+using Spectre.Console;
+using static TorchSharp.torch;
+
+namespace RmpSnn.Cli.Commands;
+
+/// <summary><c>rmpsnn convert MODEL</c>: ANN → SNN with balanced thresholds, saved as JSON for later simulation.</summary>
+public static class ConvertCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("convert", """
+            Convert a trained ANN to an SNN and balance its thresholds on calibration images from the training split
+            (the part not held out by --val). Writes MODEL.snn.json (or --out) with the thresholds for each reset mode.
+
+            Examples:
+              rmpsnn convert out/fmnist.model
+              rmpsnn convert out/resnet20.model --norm act-pct --percentile 99.9 --calib-images 256
+            """);
+        var model = ModelArgument.Create();
+        var output = new Option<string?>("--out", "-o") { Description = "Converted-model JSON to write (default: MODEL.snn.json)" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the calibration spikes" };
+        var conversion = new ConversionOptionsBinder();
+        var data = new DataOptions("train");
+        var device = new DeviceOptions();
+        command.Arguments.Add(model);
+        command.Options.Add(output);
+        command.Options.Add(seed);
+        conversion.AddTo(command);
+        data.AddTo(command);
+        device.AddTo(command);
+        CliRunner.SetAction(command, (parse, _) =>
+        {
+            var dev = device.Resolve(parse);
+            string modelPath = parse.GetValue(model)!;
+            var (ann, info) = ModelFile.Load(modelPath, dev);
+            string outPath = parse.GetValue(output) ?? modelPath + ".snn.json";
+            var converted = Run(modelPath, ann, info, ModelArgument.Selection(data, parse, info),
+                conversion.Balancing(parse, parse.GetValue(seed)), conversion.Resets(parse), conversion.Readout(parse), dev);
+            converted.Save(outPath);
+            ShowThresholds(converted);
+            AnsiConsole.MarkupLine($"Saved [green]{Markup.Escape(outPath)}[/]");
+            return CliRunner.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Balances thresholds under a spinner; shared with <c>simulate</c> and <c>demo</c>.</summary>
+    public static ConvertedModel Run(string modelPath, Models.Network ann, ModelInfo info, DatasetSelection calibration,
+        BalancingOptions balancing, IReadOnlyList<ResetMode> resets, ReadoutMode readout, Device device)
+    {
+        var images = (calibration with { Limit = balancing.CalibrationImages }).Load();
+        return AnsiConsole.Status().Start(
+            $"Balancing thresholds ({balancing.Mode}, {images.Count} images{(balancing.Mode == NormMode.Spike ? $" × {balancing.CalibrationSteps} steps" : "")}, {string.Join("+", resets)})…",
+            _ => ConversionPipeline.Convert(modelPath, ann, info.Normalization, images, balancing, resets, readout, device));
+    }
+
+    static void ShowThresholds(ConvertedModel converted)
+    {
+        var table = new Table().AddColumn("layer");
+        foreach (var reset in converted.Thresholds.Keys) table.AddColumn($"V_th {reset.ToString().ToLowerInvariant()}");
+        for (int i = 0; i < converted.NeuronLayers.Count; i++)
+            table.AddRow([converted.NeuronLayers[i], .. converted.Thresholds.Values.Select(v => v[i].ToString("G4"))]);
+        AnsiConsole.Write(table);
+    }
+}

@@ -1,0 +1,32 @@
+namespace RmpSnn.Data;
+
+/// <summary>
+/// Which images a command uses: a catalog dataset, a split (<c>train</c>, <c>test</c> or <c>val</c>), an optional held-out
+/// validation carve-out of <see cref="Validation"/> training images (seeded, so training and evaluation agree), and an
+/// optional limit on the number of images.
+/// </summary>
+/// <param name="Dataset">Catalog name (see <see cref="DatasetCatalog.Names"/>).</param>
+/// <param name="Root">Folder holding the files, or null for the dataset's default.</param>
+/// <param name="Split"><c>train</c>, <c>test</c> or <c>val</c> (the carve-out).</param>
+/// <param name="Validation">Training images held out as the <c>val</c> split (0 = none).</param>
+/// <param name="ValidationSeed">Seed of the carve-out permutation.</param>
+/// <param name="Limit">Use only the first <c>Limit</c> images (0 = all).</param>
+public sealed record DatasetSelection(string Dataset, string? Root, string Split, int Validation = 0, int ValidationSeed = 0, int Limit = 0)
+{
+    /// <summary>Loads the selected images.</summary>
+    public ImageDataset Load()
+    {
+        if (Limit < 0) throw new RmpSnnException($"--limit {Limit}: expected 0 (all) or a positive number of images");
+        if (Validation < 0) throw new RmpSnnException($"--val {Validation}: expected 0 or a positive number of held-out images");
+        ImageDataset data = Split switch
+        {
+            "test" => DatasetCatalog.Load(Dataset, Root, "test"),
+            "train" when Validation == 0 => DatasetCatalog.Load(Dataset, Root, "train"),
+            "train" => DatasetCatalog.Load(Dataset, Root, "train").Split(Validation, ValidationSeed).Train,
+            "val" when Validation > 0 => DatasetCatalog.Load(Dataset, Root, "train").Split(Validation, ValidationSeed).Validation,
+            "val" => throw new RmpSnnException("--split val: needs --val N, the number of training images held out"),
+            _ => DatasetCatalog.Load(Dataset, Root, Split),
+        };
+        return Limit > 0 ? data.Take(Limit) : data;
+    }
+}
