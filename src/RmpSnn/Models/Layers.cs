@@ -6,10 +6,13 @@ namespace RmpSnn.Models;
 /// <summary>Builds the allowed TorchSharp layers with the spec's options (BN, bias, pooling) and He initialisation.</summary>
 internal static class Layers
 {
-    /// <summary>Conv k×k (padding k/2) with Kaiming-normal weights, followed by BatchNorm2d when the spec asks for it.</summary>
+    /// <summary>
+    /// Conv k×k (padding k/2) with Kaiming-normal weights, followed by BatchNorm2d when the spec asks for it. A conv
+    /// followed by BN gets no bias even with <see cref="ModelSpec.Bias"/>: BN's shift already plays that role.
+    /// </summary>
     public static IEnumerable<nn.Module<Tensor, Tensor>> Conv(ModelSpec spec, long inC, long outC, long kernel = 3, long stride = 1)
     {
-        var conv = nn.Conv2d(inC, outC, kernel, stride: stride, padding: kernel / 2, bias: spec.Bias);
+        var conv = nn.Conv2d(inC, outC, kernel, stride: stride, padding: kernel / 2, bias: spec.Bias && !spec.BatchNorm);
         HeInit(conv.weight!, conv.bias);
         yield return conv;
         if (spec.BatchNorm) yield return nn.BatchNorm2d(outC);

@@ -1,3 +1,5 @@
+using TorchSharp;
+
 namespace RmpSnn.Models;
 
 /// <summary>
@@ -23,14 +25,18 @@ public static class ModelZoo
     /// <summary>The known architectures, in display order.</summary>
     public static IReadOnlyList<ArchitectureInfo> Architectures { get; } = Entries.Select(e => e.Info).ToArray();
 
-    /// <summary>Builds a freshly initialised network for <paramref name="spec"/> (on the CPU, in training mode).</summary>
+    /// <summary>
+    /// Builds a freshly initialised network for <paramref name="spec"/> (on the CPU, in training mode); with a
+    /// <paramref name="seed"/>, torch's global generator is seeded first so the initial weights are reproducible.
+    /// </summary>
     /// <exception cref="RmpSnnException">Unknown architecture or an option the architecture cannot honour.</exception>
-    public static Network Create(ModelSpec spec)
+    public static Network Create(ModelSpec spec, int? seed = null)
     {
         if (spec.InChannels <= 0 || spec.ImageSize <= 0 || spec.Classes <= 1)
             throw new RmpSnnException($"model spec {spec.Arch}: expected positive channels and image size and at least 2 classes, got {spec.InChannels}x{spec.ImageSize}x{spec.ImageSize} -> {spec.Classes}");
         if (spec.Dropout is < 0 or >= 1)
             throw new RmpSnnException($"--dropout {spec.Dropout}: expected a probability in [0, 1)");
+        if (seed is int s) torch.random.manual_seed(s);
         foreach (var (info, create) in Entries)
             if (string.Equals(info.Name, spec.Arch, StringComparison.OrdinalIgnoreCase))
                 return create(spec);
