@@ -72,7 +72,7 @@ public class ModelZooTests
     public void ResNet34MatchesTorchvision()
     {
         // torchvision resnet34: 21,797,672 parameters (convs without bias, BN, classifier with bias).
-        using var net = ModelZoo.Create(new ModelSpec("resnet34", 3, 224, 1000, BatchNorm: true, Bias: true));
+        using var net = ModelZoo.Create(new ModelSpec("resnet34", 3, 96, 1000, BatchNorm: true, Bias: true));
         Assert.Equal(21_797_672, ParameterCount(net));
     }
 
