@@ -10,7 +10,8 @@ namespace RmpSnn.Training;
 /// Trains a <see cref="Network"/> with SGD (momentum, weight decay) and cross-entropy, evaluates after every epoch and
 /// checkpoints atomically, so a killed run resumes losing at most one epoch. Deterministic on the CPU: epoch e reseeds
 /// torch with <c>Seed + e</c> and shuffles/augments with <c>Seed + e</c>, so identical runs (and resumed runs) give
-/// identical weights. Seed the initial weights yourself (<see cref="ModelZoo.Create(ModelSpec, int?)"/>).
+/// identical weights. Seed the initial weights yourself (<see cref="ModelZoo.Create(ModelSpec, int?)"/>). Dropout draws
+/// from torch's process-wide generator, so runs are only reproducible when nothing else in the process uses it meanwhile.
 /// </summary>
 public static class Trainer
 {

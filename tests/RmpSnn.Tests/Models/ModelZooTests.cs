@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace RmpSnn.Tests.Models;
 
+[Collection(SerialTorchRng.Name)]
 public class ModelZooTests
 {
     static readonly Type[] Allowed =

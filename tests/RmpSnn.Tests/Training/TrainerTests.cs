@@ -4,6 +4,7 @@ using RmpSnn.Training;
 
 namespace RmpSnn.Tests.Training;
 
+[Collection(SerialTorchRng.Name)]
 public sealed class TrainerTests : IDisposable
 {
     readonly string dir = Directory.CreateTempSubdirectory("rmpsnn-trainer-").FullName;
