@@ -32,14 +32,11 @@ internal static class ContainerFile
             }
             File.Move(temp, full, overwrite: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
-            File.Delete(temp);
-            throw new RmpSnnException($"{path}: cannot write: {e.Message}", e);
-        }
-        catch
-        {
-            File.Delete(temp);
+            if (File.Exists(temp)) File.Delete(temp);
+            if (e is IOException or UnauthorizedAccessException)
+                throw new RmpSnnException($"{path}: cannot write: {e.Message}", e);
             throw;
         }
     }

@@ -5,6 +5,8 @@ namespace RmpSnn.Models;
 /// <summary>
 /// Builds the supported networks from a <see cref="ModelSpec"/>. By default every net follows the paper's conversion
 /// constraints: no BatchNorm, no bias, average pooling, dropout; the spec can switch on BN, bias and max-pooling.
+/// Networks register their layers as <c>layers.i</c>, residual blocks as <c>main.j</c>/<c>shortcut.j</c>; the CIFAR
+/// ResNet key layout and its mapping to the PyTorch CIFAR ResNet keys is documented on the <c>ResNet</c> class (ResNet.cs).
 /// </summary>
 public static class ModelZoo
 {
@@ -19,7 +21,7 @@ public static class ModelZoo
         (new("resnet56", "CIFAR ResNet-56, 9 blocks per stage, 0.85M params"), s => ResNet.Cifar(s, 9)),
         (new("resnet18", "ImageNet-style ResNet-18 (3x3 stem for images <= 64 px), projection shortcuts, 11M params"), s => ResNet.ImageNet(s, [2, 2, 2, 2])),
         (new("resnet34", "ImageNet-style ResNet-34 (3x3 stem for images <= 64 px), projection shortcuts, 21M params"), s => ResNet.ImageNet(s, [3, 4, 6, 3])),
-        (new("smallcnn", "3-conv CNN for 28x28 MNIST/Fashion-MNIST (0.42M params), ~90% on Fashion-MNIST in minutes"), SmallCnn.Create),
+        (new("smallcnn", "3-conv CNN for 28x28 MNIST/Fashion-MNIST (0.43M params), ~90% on Fashion-MNIST in minutes"), SmallCnn.Create),
     ];
 
     /// <summary>The known architectures, in display order.</summary>

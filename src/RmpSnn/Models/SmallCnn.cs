@@ -6,7 +6,8 @@ namespace RmpSnn.Models;
 /// <summary>
 /// A small CNN for 28×28 MNIST/Fashion-MNIST (any size divisible by 4): conv3×3(→32) ReLU conv3×3(32→32) ReLU pool2
 /// conv3×3(32→64) ReLU pool2 → Flatten → Dropout → Linear(64·(S/4)², 128) ReLU → Dropout → Linear(128, classes).
-/// 421,664 parameters for 1×28×28 → 10 classes without bias; reaches ≈90% on Fashion-MNIST in a couple of CPU epochs.
+/// 430,624 parameters for 1×28×28 → 10 classes without bias. Measured: 85.9% Fashion-MNIST test accuracy after 3 epochs
+/// on a 6,000-image training sample (≈50 s on 2 shared cores); the full 60k set should give ≈90% within 2–3 epochs.
 /// </summary>
 internal static class SmallCnn
 {

@@ -49,7 +49,9 @@ public static class Trainer
             if (options.CheckpointPath is not null)
                 Checkpoint.Save(options.CheckpointPath, network, optimizer,
                     new Checkpoint.Header(network.Spec, Checkpoint.RunKey.Of(options), epoch, best, history.ToArray()));
-            progress?.Report(new TrainingProgress(epoch, options.Epochs, 0, 0, result.Loss, result.TrainAccuracy, 0, result));
+            int batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
+            progress?.Report(new TrainingProgress(epoch, options.Epochs, batches, batches, result.Loss, result.TrainAccuracy,
+                train.Count / result.Seconds, result));
         }
         return new TrainingHistory(history, best);
     }

@@ -21,7 +21,7 @@ public sealed record TrainingHistory(IReadOnlyList<EpochResult> Epochs, double? 
 /// <param name="Batches">Batches per epoch.</param>
 /// <param name="Loss">Running mean loss of the epoch.</param>
 /// <param name="Accuracy">Running training accuracy of the epoch.</param>
-/// <param name="ImagesPerSecond">Training throughput of the epoch so far.</param>
+/// <param name="ImagesPerSecond">Training throughput of the epoch so far (on the end-of-epoch report: including evaluation).</param>
 /// <param name="Completed">The epoch's final statistics, on the end-of-epoch report only.</param>
 public sealed record TrainingProgress(int Epoch, int Epochs, int Batch, int Batches, double Loss, double Accuracy,
     double ImagesPerSecond, EpochResult? Completed = null);

@@ -82,6 +82,14 @@ public sealed class ModelFileTests : IDisposable
     }
 
     [Fact]
+    public void SaveIntoAMissingDirectoryFailsNamingTheFile()
+    {
+        using var net = ModelZoo.Create(new ModelSpec("smallcnn", 1, 28, 10));
+        string path = Path.Combine(dir, "no-such-dir", "x.rmpsnn");
+        AssertError(() => ModelFile.Save(path, net, new ModelInfo(net.Spec, Normalization.Identity(1), "x")), path, "cannot write");
+    }
+
+    [Fact]
     public void SaveRefusesAnInfoForAnotherSpec()
     {
         using var net = ModelZoo.Create(new ModelSpec("smallcnn", 1, 28, 10));

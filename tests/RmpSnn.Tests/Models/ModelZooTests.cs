@@ -57,9 +57,16 @@ public class ModelZooTests
         }
     }
 
-    [Fact]
-    public void Vgg16ForCifar10HasTheDocumentedParameterCount() =>
-        Assert.Equal(15_239_872, ParameterCount(ModelZoo.Create(new ModelSpec("vgg16", 3, 32, 10))));
+    [Theory]
+    [InlineData("vgg16", 3, 32, 15_239_872)]
+    [InlineData("vgg11", 3, 32, 9_747_136)]
+    [InlineData("vgg9", 3, 32, 1_569_632)]
+    [InlineData("smallcnn", 1, 28, 430_624)]
+    public void NetworksHaveTheDocumentedParameterCounts(string arch, int channels, int size, long expected)
+    {
+        using var net = ModelZoo.Create(new ModelSpec(arch, channels, size, 10));
+        Assert.Equal(expected, ParameterCount(net));
+    }
 
     [Fact]
     public void ResNet20MatchesThePublishedSize()
