@@ -9,9 +9,12 @@ namespace RmpSnn.Models;
 /// <param name="ImageSize">Input height = width.</param>
 /// <param name="Classes">Output classes.</param>
 /// <param name="BatchNorm">Insert BatchNorm after each conv (unconstrained; folded away at conversion).</param>
-/// <param name="Bias">Give conv/linear layers a bias (unconstrained; becomes a constant current in the SNN).</param>
+/// <param name="Bias">Give conv/linear layers a bias (unconstrained; becomes a constant current in the SNN). Convs followed
+/// by BatchNorm never get one (BN's shift replaces it), as in the published PyTorch ResNets.</param>
 /// <param name="MaxPool">Use max-pooling instead of the paper's average pooling.</param>
 /// <param name="Dropout">Dropout probability before each hidden linear layer (and in VGG between conv blocks); removed at conversion.</param>
+/// <param name="Shortcut">ResNet shortcut when shapes change: <c>A</c> = parameter-free subsample + zero channels,
+/// <c>B</c> = 1×1 conv [+BN] projection; <c>null</c> = the architecture's default (A for CIFAR ResNets, B for resnet18/34).</param>
 public sealed record ModelSpec(
     string Arch,
     int InChannels,
@@ -20,4 +23,5 @@ public sealed record ModelSpec(
     bool BatchNorm = false,
     bool Bias = false,
     bool MaxPool = false,
-    double Dropout = 0.2);
+    double Dropout = 0.2,
+    string? Shortcut = null);

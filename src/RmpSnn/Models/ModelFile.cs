@@ -1,0 +1,59 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RmpSnn.Models;
+
+/// <summary>
+/// The single-file model format: magic <c>RMPSNNM1</c>, int32 header length, UTF-8 JSON <see cref="ModelInfo"/>, then
+/// the state dict (see <c>StateDictIO</c>). Saving is atomic; every load error is a one-line
+/// <see cref="RmpSnnException"/> naming the file.
+/// </summary>
+public static class ModelFile
+{
+    internal const string Magic = "RMPSNNM1";
+    const string Kind = "model file";
+
+    /// <summary>Writes <paramref name="network"/> and <paramref name="info"/> to <paramref name="path"/> atomically.</summary>
+    /// <exception cref="ArgumentException"><paramref name="info"/> describes a different spec than the network's.</exception>
+    public static void Save(string path, Network network, ModelInfo info)
+    {
+        if (info.Spec != network.Spec)
+            throw new ArgumentException($"ModelInfo spec {info.Spec} differs from the network's {network.Spec}", nameof(info));
+        ContainerFile.Write(path, Magic, info with { Created = info.Created ?? DateTimeOffset.UtcNow },
+            writer => StateDictIO.Write(writer, network));
+    }
+
+    /// <summary>Reads only the JSON header of <paramref name="path"/>.</summary>
+    public static ModelInfo ReadInfo(string path) =>
+        ContainerFile.Read<ModelInfo, ModelInfo>(path, Magic, Kind, (info, _) => info);
+
+    /// <summary>Rebuilds the network described by the header, loads its weights and moves it to <paramref name="device"/> in eval mode.</summary>
+    public static (Network Network, ModelInfo Info) Load(string path, Device device) =>
+        ContainerFile.Read<ModelInfo, (Network, ModelInfo)>(path, Magic, Kind, (info, reader) =>
+        {
+            var network = Build(path, info.Spec);
+            try
+            {
+                StateDictIO.Read(reader, network, path, info.Spec.Arch);
+            }
+            catch
+            {
+                network.Dispose();
+                throw;
+            }
+            network.to(device).eval();
+            return (network, info);
+        });
+
+    static Network Build(string path, ModelSpec spec)
+    {
+        try
+        {
+            return ModelZoo.Create(spec);
+        }
+        catch (RmpSnnException e)
+        {
+            throw new RmpSnnException($"{path}: {e.Message}", e);
+        }
+    }
+}
