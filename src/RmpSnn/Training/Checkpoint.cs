@@ -4,8 +4,8 @@ using TorchSharp.Modules;
 namespace RmpSnn.Training;
 
 /// <summary>
-/// A resumable training state: magic <c>RMPSNNC1</c>, JSON header (spec, run-defining options, finished epochs, best
-/// accuracy, history), the network's state dict, then the SGD state (momentum buffers). No RNG state is needed because
+/// A resumable training state: magic <c>RMPSNNC1</c>, JSON header (spec, run-defining options, best accuracy, history
+/// of the finished epochs), the network's state dict, then the SGD state (momentum buffers). No RNG state is needed because
 /// every epoch reseeds from <c>Seed + epoch</c>.
 /// </summary>
 internal static class Checkpoint
@@ -14,7 +14,7 @@ internal static class Checkpoint
     const string Kind = "checkpoint";
 
     /// <summary>The JSON header.</summary>
-    public sealed record Header(ModelSpec Spec, RunKey Run, int EpochsDone, double? BestTestAccuracy, EpochResult[] History);
+    public sealed record Header(ModelSpec Spec, RunKey Run, double? BestTestAccuracy, EpochResult[] History);
 
     /// <summary>The options that must not change between a run and its resumption.</summary>
     public sealed record RunKey(int Epochs, int BatchSize, double LearningRate, double Momentum, double WeightDecay,

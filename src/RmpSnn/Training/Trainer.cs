@@ -40,15 +40,16 @@ public static class Trainer
 
         for (int epoch = history.Count + 1; epoch <= options.Epochs; epoch++)
         {
+            var clock = Stopwatch.StartNew();
             var result = RunEpoch(network, optimizer, train, normalization, options, epoch, progress, cancellation);
             double? testAccuracy = test is null ? null
                 : Evaluator.Accuracy(network, test, normalization, options.BatchSize, options.Device);
-            result = result with { TestAccuracy = testAccuracy };
+            result = result with { TestAccuracy = testAccuracy, Seconds = clock.Elapsed.TotalSeconds };
             history.Add(result);
             if (testAccuracy > (best ?? double.MinValue)) best = testAccuracy;
             if (options.CheckpointPath is not null)
                 Checkpoint.Save(options.CheckpointPath, network, optimizer,
-                    new Checkpoint.Header(network.Spec, Checkpoint.RunKey.Of(options), epoch, best, history.ToArray()));
+                    new Checkpoint.Header(network.Spec, Checkpoint.RunKey.Of(options), best, history.ToArray()));
             int batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
             progress?.Report(new TrainingProgress(epoch, options.Epochs, batches, batches, result.Loss, result.TrainAccuracy,
                 train.Count / result.Seconds, result));
@@ -56,6 +57,7 @@ public static class Trainer
         return new TrainingHistory(history, best);
     }
 
+    /// <summary>One pass over the shuffled training set; the result has no test accuracy and training-only seconds.</summary>
     static EpochResult RunEpoch(Network network, optim.Optimizer optimizer, ImageDataset train, Normalization normalization,
         TrainerOptions options, int epoch, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
