@@ -1,3 +1,4 @@
+using TorchSharp;
 using System.CommandLine;
 using RmpSnn.Data;
 using RmpSnn.Models;
