@@ -3,20 +3,27 @@ namespace RmpSnn;
 /// <summary>Writes files atomically: to a temp file in the same folder, then renamed over the target, so a crash never leaves half a file.</summary>
 public static class AtomicFile
 {
-    /// <summary>Creates the folder if needed and writes <paramref name="path"/> through <paramref name="write"/>.</summary>
+    /// <summary>
+    /// Creates the folder if needed and writes <paramref name="path"/> through <paramref name="write"/>;
+    /// an I/O failure becomes a one-line <see cref="RmpSnnException"/> naming the file.
+    /// </summary>
     public static void Write(string path, Action<Stream> write)
     {
         string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
             {
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RmpSnnException($"{path}: cannot write: {e.Message}", e);
         }
         finally
         {

@@ -5,41 +5,23 @@ namespace RmpSnn.Models;
 
 /// <summary>
 /// The shared single-file layout of model files and training checkpoints: 8 magic bytes, an int32 header length, a
-/// UTF-8 JSON header, then a binary payload. Writes go to a temp file in the same directory and are renamed into place,
-/// so a crash never leaves a half-written file under the real name.
+/// UTF-8 JSON header, then a binary payload. Writes are atomic (<see cref="AtomicFile"/>).
 /// </summary>
 internal static class ContainerFile
 {
     static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
     /// <summary>Atomically writes <paramref name="magic"/>, <paramref name="header"/> as JSON, then the payload.</summary>
-    public static void Write<T>(string path, string magic, T header, Action<BinaryWriter> payload)
-    {
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
+    public static void Write<T>(string path, string magic, T header, Action<BinaryWriter> payload) =>
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            using (var writer = new BinaryWriter(stream, Encoding.UTF8))
-            {
-                byte[] json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
-                writer.Write(Encoding.ASCII.GetBytes(magic));
-                writer.Write(json.Length);
-                writer.Write(json);
-                payload(writer);
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch (Exception e)
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-            if (e is IOException or UnauthorizedAccessException)
-                throw new RmpSnnException($"{path}: cannot write: {e.Message}", e);
-            throw;
-        }
-    }
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            byte[] json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
+            writer.Write(Encoding.ASCII.GetBytes(magic));
+            writer.Write(json.Length);
+            writer.Write(json);
+            payload(writer);
+        });
 
     /// <summary>
     /// Opens <paramref name="path"/>, checks the magic, parses the header and hands the reader (positioned at the payload)

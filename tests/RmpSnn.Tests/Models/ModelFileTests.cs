@@ -82,11 +82,17 @@ public sealed class ModelFileTests : IDisposable
     }
 
     [Fact]
-    public void SaveIntoAMissingDirectoryFailsNamingTheFile()
+    public void SaveCreatesMissingFoldersAndFailsCleanlyWhereItCannotWrite()
     {
         using var net = ModelZoo.Create(new ModelSpec("smallcnn", 1, 28, 10));
-        string path = Path.Combine(dir, "no-such-dir", "x.rmpsnn");
-        AssertError(() => ModelFile.Save(path, net, new ModelInfo(net.Spec, Normalization.Identity(1), "x")), path, "cannot write");
+        var info = new ModelInfo(net.Spec, Normalization.Identity(1), "x");
+        string nested = Path.Combine(dir, "new", "folder", "x.rmpsnn");
+        ModelFile.Save(nested, net, info);
+        Assert.Equal(info.Spec, ModelFile.ReadInfo(nested).Spec);
+        string blocker = Path.Combine(dir, "a-file");
+        File.WriteAllText(blocker, "");
+        string path = Path.Combine(blocker, "x.rmpsnn");      // parent is a file: cannot be created
+        AssertError(() => ModelFile.Save(path, net, info), path, "cannot write");
     }
 
     [Fact]
