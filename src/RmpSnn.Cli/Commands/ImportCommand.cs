@@ -25,7 +25,7 @@ public static class ImportCommand
             """);
         var checkpoint = new Argument<string>("CHECKPOINT") { Description = "PyTorch checkpoint (.th, .pt, .pth, .safetensors)" };
         var arch = new Option<string>("--arch") { Description = $"Architecture: {string.Join(", ", CheckpointImporter.Architectures)}", Required = true };
-        var dataset = new Option<string>("--dataset") { Description = $"Dataset the weights were trained on: {string.Join(", ", DatasetCatalog.Names)}", Required = true };
+        var dataset = new Option<string>("--dataset") { Description = "Dataset the weights were trained on", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "Model file to write", Required = true };
         var batchNorm = new Option<bool?>("--batchnorm") { Description = "BatchNorm after each conv (default: if the checkpoint has running_mean entries)" };
         var bias = new Option<bool?>("--bias") { Description = "Biases in layers without BatchNorm (default: if the checkpoint has such biases)" };

@@ -24,9 +24,9 @@ public static class StateDictMapper
         var names = new Dictionary<nn.Module, string>(ReferenceEqualityComparer.Instance);
         foreach (var (name, module) in network.named_modules()) names[module] = name;
         var map = PyTorchNames.For(network, checkpointKeys)
-            .SelectMany(m => m.Module.state_dict().Keys.Select(local => ($"{names[m.Module]}.{local}", $"{m.Source}.{local}")))
+            .SelectMany(m => m.Module.state_dict().Keys.Select(local => (Target: $"{names[m.Module]}.{local}", Source: $"{m.Source}.{local}")))
             .ToList();
-        if (!map.Select(m => m.Item1).Order().SequenceEqual(network.state_dict().Keys.Order()))
+        if (!map.Select(m => m.Target).Order().SequenceEqual(network.state_dict().Keys.Order()))
             throw new InvalidOperationException($"the {network.Spec.Arch} PyTorch naming does not cover exactly the network's state entries");
         return map;
     }
@@ -52,9 +52,9 @@ public static class StateDictMapper
         var unexpected = checkpoint.Tensors.Keys.Where(k => !expected.Contains(k)).ToList();
         if (missing.Count + unexpected.Count + wrongShape.Count > 0)
         {
-            var parts = new[] { ("missing", missing), ("unexpected", unexpected), ("wrong shape", wrongShape) }
-                .Where(p => p.Item2.Count > 0)
-                .Select(p => $"{p.Item1} {p.Item2.Count} ({string.Join(", ", p.Item2.Take(Listed))}{(p.Item2.Count > Listed ? ", …" : "")})");
+            var parts = new[] { (Kind: "missing", Keys: missing), (Kind: "unexpected", Keys: unexpected), (Kind: "wrong shape", Keys: wrongShape) }
+                .Where(p => p.Keys.Count > 0)
+                .Select(p => $"{p.Kind} {p.Keys.Count} ({string.Join(", ", p.Keys.Take(Listed))}{(p.Keys.Count > Listed ? ", …" : "")})");
             throw new RmpSnnException($"{checkpoint.Path}: does not fit {network.Spec.Arch}: {string.Join(", ", parts)}");
         }
 
