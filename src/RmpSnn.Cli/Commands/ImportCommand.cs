@@ -1,0 +1,78 @@
+using System.CommandLine;
+using RmpSnn.Data;
+using RmpSnn.Import;
+using RmpSnn.Models;
+using Spectre.Console;
+
+namespace RmpSnn.Cli.Commands;
+
+/// <summary><c>rmpsnn import CHECKPOINT</c>: PyTorch weights → RmpSnn model file.</summary>
+public static class ImportCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("import", $"""
+            Load a PyTorch checkpoint (torch.save zip or legacy file, or .safetensors) into an RmpSnn architecture and save
+            it as a model file. BatchNorm, bias, shortcut option, input channels and classes are read off the checkpoint's
+            keys and shapes; the options below override them. Every key and shape must match the architecture exactly.
+            Supported: {string.Join(", ", CheckpointImporter.Architectures)} (ResNets with akamaster/pytorch_resnet_cifar10
+            names, VGGs with features.N/classifier.N names).
+
+            Examples:
+              rmpsnn import resnet20-12fca82f.th --arch resnet20 --dataset cifar10 --out out/resnet20-pretrained.model \
+                --mean 0.485 0.456 0.406 --std 0.229 0.224 0.225
+              rmpsnn eval out/resnet20-pretrained.model
+            """);
+        var checkpoint = new Argument<string>("CHECKPOINT") { Description = "PyTorch checkpoint (.th, .pt, .pth, .safetensors)" };
+        var arch = new Option<string>("--arch") { Description = $"Architecture: {string.Join(", ", CheckpointImporter.Architectures)}", Required = true };
+        var dataset = new Option<string>("--dataset") { Description = "Dataset the weights were trained on", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Model file to write", Required = true };
+        var batchNorm = new Option<bool?>("--batchnorm") { Description = "BatchNorm after each conv (default: if the checkpoint has running_mean entries)" };
+        var bias = new Option<bool?>("--bias") { Description = "Biases in layers without BatchNorm (default: if the checkpoint has such biases)" };
+        var shortcut = new Option<string?>("--shortcut") { Description = "ResNet shortcut: A (zero-pad) or B (1x1 conv) (default: B if the checkpoint has shortcut.* keys)" };
+        dataset.AcceptOnlyFromAmong([.. DatasetCatalog.Names]);
+        shortcut.AcceptOnlyFromAmong("A", "B");
+        var classes = new Option<int?>("--classes") { Description = "Output classes (default: rows of the last linear weight)" };
+        var imageSize = new Option<int>("--image-size") { Description = "Input height = width", DefaultValueFactory = _ => 32 };
+        var mean = new Option<float[]>("--mean") { Description = "Per-channel input mean the weights were trained with (default: the dataset's)", AllowMultipleArgumentsPerToken = true };
+        var std = new Option<float[]>("--std") { Description = "Per-channel input std (default: the dataset's)", AllowMultipleArgumentsPerToken = true };
+        command.Arguments.Add(checkpoint);
+        foreach (var o in new Option[] { arch, dataset, output, batchNorm, bias, shortcut, classes, imageSize, mean, std })
+            command.Options.Add(o);
+
+        CliRunner.SetAction(command, (parse, _) =>
+        {
+            string datasetName = parse.GetValue(dataset)!, outPath = parse.GetValue(output)!;
+            using var source = CheckpointReader.Read(parse.GetValue(checkpoint)!);
+            var inferred = CheckpointImporter.InferSpec(source, parse.GetValue(arch)!, parse.GetValue(imageSize));
+            var spec = inferred with
+            {
+                BatchNorm = parse.GetValue(batchNorm) ?? inferred.BatchNorm,
+                Bias = parse.GetValue(bias) ?? inferred.Bias,
+                Shortcut = parse.GetValue(shortcut) ?? inferred.Shortcut,
+                Classes = parse.GetValue(classes) ?? inferred.Classes,
+            };
+            float[] meanValues = parse.GetValue(mean) ?? [], stdValues = parse.GetValue(std) ?? [];
+            var normalization = Normalize(meanValues, stdValues, datasetName, spec.InChannels);
+            using var network = CheckpointImporter.Import(source, spec);
+            ModelFile.Save(outPath, network, new ModelInfo(spec, normalization, datasetName, Metadata: CheckpointImporter.Provenance(source)));
+            AnsiConsole.MarkupLine(Markup.Escape($"Imported {source.Tensors.Count} tensors ({source.Format}) into {spec.Arch}: " +
+                $"{spec.InChannels}x{spec.ImageSize}x{spec.ImageSize} -> {spec.Classes}, batchnorm={spec.BatchNorm} bias={spec.Bias} shortcut={spec.Shortcut ?? "-"}"));
+            AnsiConsole.MarkupLine(Markup.Escape($"Normalisation: mean [{string.Join(", ", normalization.Mean)}] std [{string.Join(", ", normalization.Std)}]") +
+                (meanValues.Length == 0 ? " [yellow](the dataset's default; pass --mean/--std if the weights were trained with another)[/]" : ""));
+            AnsiConsole.MarkupLine($"Saved [green]{Markup.Escape(outPath)}[/]");
+            return CliRunner.Ok;
+        });
+        return command;
+    }
+
+    static Normalization Normalize(float[] mean, float[] std, string dataset, int channels)
+    {
+        if (mean.Length == 0 && std.Length == 0) return DatasetCatalog.DefaultNormalization(dataset);
+        if (mean.Length == 0 || std.Length == 0) throw new RmpSnnException("--mean/--std: give both or neither");
+        if (mean.Length != channels || std.Length != channels)
+            throw new RmpSnnException($"--mean/--std: expected {channels} values each (one per input channel), got {mean.Length} and {std.Length}");
+        if (std.Any(s => !(s > 0))) throw new RmpSnnException("--std: every value must be positive");
+        return new Normalization(mean, std);
+    }
+}

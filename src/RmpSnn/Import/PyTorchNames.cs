@@ -1,0 +1,95 @@
+using RmpSnn.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RmpSnn.Import;
+
+/// <summary>
+/// The PyTorch module name each stateful RmpSnn layer (conv, BatchNorm, linear) is loaded from, found by walking the
+/// network's layer structure. Every state entry then maps by its local name: <c>weight</c>, <c>bias</c>,
+/// <c>running_mean</c>, <c>running_var</c>, <c>num_batches_tracked</c> are the same on both sides.
+/// </summary>
+internal static class PyTorchNames
+{
+    private static readonly string[] CifarResNets = ["resnet20", "resnet32", "resnet44", "resnet56"];
+    private static readonly string[] Vggs = ["vgg9", "vgg11", "vgg16"];
+
+    /// <summary>The architectures a checkpoint can be imported into.</summary>
+    public static IReadOnlyList<string> Architectures { get; } = [.. CifarResNets, .. Vggs];
+
+    /// <summary>Whether <paramref name="arch"/> is one of the CIFAR ResNets (which take a shortcut option).</summary>
+    public static bool IsCifarResNet(string arch) => CifarResNets.Contains(arch, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The PyTorch naming of <paramref name="network"/>'s architecture.</summary>
+    /// <exception cref="RmpSnnException">The architecture has no known PyTorch layout.</exception>
+    public static IEnumerable<(nn.Module Module, string Source)> For(Network network, IEnumerable<string> checkpointKeys)
+    {
+        string arch = network.Spec.Arch;
+        if (IsCifarResNet(arch)) return CifarResNet(network);
+        if (Vggs.Contains(arch, StringComparer.OrdinalIgnoreCase)) return Vgg(network, checkpointKeys);
+        throw new RmpSnnException($"--arch {arch}: cannot import PyTorch weights into it; supported: {string.Join(", ", Architectures)}");
+    }
+
+    /// <summary>
+    /// The CIFAR ResNets of akamaster/pytorch_resnet_cifar10: stem <c>conv1</c>, <c>bn1</c>; block b of stage s (1-based,
+    /// a stage starting at every block with a non-identity shortcut) <c>layer{s}.{b}.conv1/bn1/conv2/bn2</c> and, for
+    /// option B, <c>layer{s}.{b}.shortcut.0/1</c>; classifier <c>linear</c>.
+    /// </summary>
+    public static IEnumerable<(nn.Module Module, string Source)> CifarResNet(Network network)
+    {
+        var top = new Numbering("");
+        int stage = 0, block = 0;
+        foreach (var layer in network.Layers)
+        {
+            if (layer is not ResidualBlock residual)
+            {
+                if (top.Name(layer) is { } name) yield return (layer, name);
+                continue;
+            }
+            if (stage == 0 || residual.Shortcut.Count > 0) (stage, block) = (stage + 1, 0);
+            string prefix = $"layer{stage}.{block++}";
+            var main = new Numbering(prefix + ".");
+            foreach (var inner in residual.Main)
+                if (main.Name(inner) is { } name) yield return (inner, name);
+            for (int j = 0; j < residual.Shortcut.Count; j++)
+                if (Numbering.HasState(residual.Shortcut[j])) yield return (residual.Shortcut[j], $"{prefix}.shortcut.{j}");
+        }
+    }
+
+    /// <summary>
+    /// VGG state dicts (<c>features.N.*</c> for convs and BatchNorms, <c>classifier.N.*</c> for linears, as in torchvision
+    /// and the common CIFAR VGGs): the i-th conv/BN of the network is the i-th module under <c>features.</c> in
+    /// <paramref name="checkpointKeys"/> order, the i-th linear the i-th module under <c>classifier.</c>. When the checkpoint
+    /// has too few, the name is a placeholder <c>features.&lt;none for layers.i&gt;</c> that is then reported missing.
+    /// </summary>
+    public static IEnumerable<(nn.Module Module, string Source)> Vgg(Network network, IEnumerable<string> checkpointKeys)
+    {
+        var modules = checkpointKeys.Select(k => k[..Math.Max(k.LastIndexOf('.'), 0)]).Distinct().ToList();
+        var features = new Queue<string>(modules.Where(m => m.StartsWith("features.", StringComparison.Ordinal)));
+        var classifier = new Queue<string>(modules.Where(m => m.StartsWith("classifier.", StringComparison.Ordinal)));
+        for (int i = 0; i < network.Layers.Count; i++)
+        {
+            var layer = network.Layers[i];
+            if (!Numbering.HasState(layer)) continue;
+            var (group, queue) = layer is Linear ? ("classifier", classifier) : ("features", features);
+            yield return (layer, queue.TryDequeue(out var name) ? name : $"{group}.<none for layers.{i}>");
+        }
+    }
+
+    /// <summary>Names convs <c>conv1, conv2, …</c>, BatchNorms <c>bn1, bn2, …</c> and a linear <c>linear</c> under a prefix.</summary>
+    private sealed class Numbering(string prefix)
+    {
+        private int convs, norms;
+
+        public static bool HasState(nn.Module module) => module is Conv2d or BatchNorm2d or Linear;
+
+        public string? Name(nn.Module module) => module switch
+        {
+            Conv2d => $"{prefix}conv{++convs}",
+            BatchNorm2d => $"{prefix}bn{++norms}",
+            Linear => $"{prefix}linear",
+            _ => null,
+        };
+    }
+}
