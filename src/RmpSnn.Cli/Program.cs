@@ -2,6 +2,7 @@ using System.CommandLine;
 using RmpSnn.Cli;
 using RmpSnn.Cli.Commands;
 
+RmpSnn.TorchRuntime.Configure();
 var root = new RootCommand("""
     RmpSnn: convert trained ReLU networks into spiking networks with residual-membrane-potential (soft-reset) neurons,
     and measure accuracy at every time-step, spike activity and synaptic operations.

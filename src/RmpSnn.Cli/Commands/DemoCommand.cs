@@ -14,13 +14,15 @@ namespace RmpSnn.Cli.Commands;
 public static class DemoCommand
 {
     const string Dataset = "fashion-mnist-sample";
+    static readonly double[] DemoAlphas = [1.0, 0.5];
 
     public static Command Create()
     {
         var command = new Command("demo", """
             The main job on the Fashion-MNIST sample shipped with RmpSnn (6000 training, 1000 test images; nothing to
             download): train the small constrained CNN (or reuse out/demo/fmnist.model), convert it with spike-based
-            threshold balancing, simulate hard vs soft reset with Poisson input, print the tables and write
+            threshold balancing, simulate hard vs soft reset at threshold scales α = 1 and 0.5 with Poisson input, print
+            the tables and write
             out/demo/accuracy_vs_T.png.
 
             Example:
@@ -57,8 +59,8 @@ public static class DemoCommand
             var simulation = new SimulationOptions(parse.GetValue(steps));
             double annAccuracy = 100 * Evaluator.Accuracy(ann, images, info.Normalization, 250, dev);
             var results = SimulateCommand.Run(ann, info, converted, convertedPath, images,
-                resets.Select(r => new SnnConfiguration(r, 1.0)).ToArray(), new NeuronOptions(ResetMode.Soft), simulation, dev, cancel);
-            SimulateCommand.Report(folder, results, annAccuracy, $"{info.Spec.Arch} on {images.Name}: hard vs soft reset (Poisson input)",
+                resets.SelectMany(r => DemoAlphas.Select(a => new SnnConfiguration(r, a))).ToArray(), new NeuronOptions(ResetMode.Soft), simulation, dev, cancel);
+            SimulateCommand.Report(folder, results, annAccuracy, $"{info.Spec.Arch}, {images.Name}: hard vs soft reset, spike norm × α",
                 new Dictionary<string, object?> { ["model"] = Path.GetFullPath(modelPath), ["dataset"] = images.Name, ["images"] = images.Count, ["encoding"] = "Poisson", ["norm"] = "Spike" });
             return CliRunner.Ok;
         });

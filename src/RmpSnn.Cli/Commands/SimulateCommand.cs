@@ -34,7 +34,7 @@ public static class SimulateCommand
         });
         var batch = new Option<int>("--batch") { Description = "Images simulated together", DefaultValueFactory = _ => 100 };
         batch.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--batch"));
-        var chunk = new Option<int>("--chunk") { Description = "Steps run layer by layer in one pass (memory ∝ chunk × batch; 1 = per-step loop)", DefaultValueFactory = _ => 16 };
+        var chunk = new Option<int>("--chunk") { Description = "Steps run layer by layer in one pass (memory ∝ chunk × batch; 1 = per-step loop)", DefaultValueFactory = _ => 1 };
         chunk.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--chunk"));
         var seed = new Option<int>("--seed") { Description = "Seed of the Poisson input spikes" };
         var initial = new Option<float>("--initial-potential") { Description = "Initial membrane potential as a fraction of V_th" };
@@ -75,7 +75,7 @@ public static class SimulateCommand
             var results = Run(ann, info, snnModel, convertedPath, images, configurations, neurons, simulation, dev, cancel);
 
             string folder = parse.GetValue(output) ?? Path.Combine("out", "simulate", Path.GetFileNameWithoutExtension(modelPath));
-            Report(folder, results, annAccuracy, $"{info.Spec.Arch} on {images.Name} ({images.Count} images, {simulation.Encoding} input)",
+            Report(folder, results, annAccuracy, $"{info.Spec.Arch}, {images.Name} ({images.Count} images, {simulation.Encoding})",
                 new Dictionary<string, object?>
                 {
                     ["model"] = Path.GetFullPath(modelPath), ["converted"] = Path.GetFullPath(convertedPath), ["arch"] = info.Spec.Arch,

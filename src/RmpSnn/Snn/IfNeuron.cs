@@ -40,20 +40,25 @@ public sealed class IfNeuron(string name, NeuronOptions options) : ISpikingStage
             _potential.DetachFromDisposeScope();
         }
 
-        var output = zeros_like(currents);
-        using var counts = context.Recorder is null ? null : zeros(context.Steps, dtype: ScalarType.Float64, device: input.device);
+        // Binary spikes are written straight into the output, then scaled to amplitude V_th once per chunk.
+        var output = empty_like(currents);
         float resetTo = Options.ResetPotential * threshold;
         for (int t = 0; t < context.Steps; t++)
         {
             using var scope = NewDisposeScope();
+            var spikes = output[t];
             _potential.add_(currents[t]);
             var fired = _potential.ge(threshold);
-            output[t].masked_fill_(fired, threshold);
-            if (Options.Reset == ResetMode.Soft) _potential.sub_(fired.to_type(input.dtype).mul_(threshold));
+            spikes.copy_(fired);
+            if (Options.Reset == ResetMode.Soft) _potential.add_(spikes, -threshold);
             else _potential.masked_fill_(fired, resetTo);
-            counts?[t].copy_(fired.sum());
         }
-        if (counts is not null) context.Recorder!.AddSpikes(Index, context.FirstStep, counts);
+        if (context.Recorder is not null)
+        {
+            using var counts = output.view(context.Steps, -1).sum(1, type: ScalarType.Float64);
+            context.Recorder.AddSpikes(Index, context.FirstStep, counts);
+        }
+        output.mul_(threshold);
         return output.view(shape);
     }
 

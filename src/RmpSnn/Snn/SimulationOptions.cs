@@ -11,7 +11,7 @@ public sealed record SimulationOptions(
     int Steps,
     Encoding Encoding = Encoding.Poisson,
     int BatchSize = 100,
-    int ChunkSteps = 16,
+    int ChunkSteps = 1,
     int Seed = 0,
     bool RecordStatistics = true)
 {

@@ -43,7 +43,7 @@ public sealed class SynapticLayer : ISpikingStage
         using var total = y.sum();
         total.backward();
         _fanOut?.Dispose();
-        _fanOut = x.grad!.detach().clone();
+        _fanOut = x.grad!.detach().flatten().to_type(ScalarType.Float64);
         _fanOut.DetachFromDisposeScope();
         MacsPerSample = total.item<float>();
     }
@@ -53,8 +53,8 @@ public sealed class SynapticLayer : ISpikingStage
         if (_fanOut is not null && context.Recorder is not null)
         {
             using var scope = NewDisposeScope();
-            var events = input.ne(0).to_type(ScalarType.Float32).view(context.Steps, context.Batch, -1);
-            var sops = events.mul_(_fanOut.view(1, 1, -1)).sum([1, 2], type: ScalarType.Float64);
+            var eventsPerInput = input.reshape(context.Steps, context.Batch, -1).ne(0).sum(1, type: ScalarType.Float64);
+            var sops = eventsPerInput.matmul(_fanOut);
             context.Recorder.AddSynapticOps(Index, context.FirstStep, sops);
         }
         return _forward(input);
