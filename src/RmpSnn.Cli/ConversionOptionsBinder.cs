@@ -7,10 +7,12 @@ namespace RmpSnn.Cli;
 /// <summary>Options shared by <c>convert</c> and <c>simulate</c>: balancing, reset modes, readout, encoding.</summary>
 public sealed class ConversionOptionsBinder
 {
+    static readonly BalancingOptions Defaults = new();
+
     readonly Option<string> _norm = new("--norm") { Description = "Threshold balancing: spike (the paper's, SNN-based), act-max or act-pct (ANN activations)", DefaultValueFactory = _ => "spike" };
-    readonly Option<double> _percentile = new("--percentile") { Description = "Percentile for --norm act-pct", DefaultValueFactory = _ => 99.9 };
-    readonly Option<int> _calibImages = new("--calib-images") { Description = "Calibration images (from the training split, or the held-out-free part with --val)", DefaultValueFactory = _ => 128 };
-    readonly Option<int> _calibSteps = new("--calib-steps") { Description = "T_cal: steps simulated per layer during spike balancing", DefaultValueFactory = _ => 64 };
+    readonly Option<double> _percentile = new("--percentile") { Description = "Percentile for --norm act-pct", DefaultValueFactory = _ => Defaults.Percentile };
+    readonly Option<int> _calibImages = new("--calib-images") { Description = "Calibration images (from the training split, or the held-out-free part with --val)", DefaultValueFactory = _ => Defaults.CalibrationImages };
+    readonly Option<int> _calibSteps = new("--calib-steps") { Description = "T_cal: steps simulated per layer during spike balancing", DefaultValueFactory = _ => Defaults.CalibrationSteps };
     readonly Option<string[]> _reset = new("--reset") { Description = "Reset modes: soft (RMP), hard, or both", DefaultValueFactory = _ => ["soft", "hard"], AllowMultipleArgumentsPerToken = true };
     readonly Option<string> _readout = new("--readout") { Description = "Output layer: potential (integrate, argmax) or spikes (count)", DefaultValueFactory = _ => "potential" };
     readonly Option<string> _encoding = new("--encoding") { Description = "Input coding: poisson (rate-coded spikes) or direct (constant current)", DefaultValueFactory = _ => "poisson" };

@@ -9,21 +9,25 @@ namespace RmpSnn.Conversion;
 /// <param name="Percentile">Percentile for <see cref="NormMode.ActPct"/>, in (0, 100].</param>
 /// <param name="Encoding">Input coding used while balancing (spike mode).</param>
 /// <param name="Seed">Seed of the calibration spikes.</param>
-/// <param name="BatchSize">Batch size of the ANN activation pass (activation modes).</param>
+/// <param name="BatchSize">Images processed together while balancing.</param>
+/// <param name="ChunkSteps">Steps run layer by layer in one pass during spike balancing (memory ∝ chunk × batch).</param>
 public sealed record BalancingOptions(
     NormMode Mode = NormMode.Spike,
-    int CalibrationImages = 128,
-    int CalibrationSteps = 64,
+    int CalibrationImages = 100,
+    int CalibrationSteps = 128,
     double Percentile = 99.9,
     Encoding Encoding = Encoding.Poisson,
     int Seed = 0,
-    int BatchSize = 100)
+    int BatchSize = 100,
+    int ChunkSteps = 1)
 {
     /// <summary>Checks ranges; throws <see cref="RmpSnnException"/> naming the option.</summary>
     public BalancingOptions Validate()
     {
         if (CalibrationImages <= 0) throw new RmpSnnException($"--calib-images {CalibrationImages}: expected a positive number of images");
         if (CalibrationSteps <= 0) throw new RmpSnnException($"--calib-steps {CalibrationSteps}: expected a positive number of steps");
+        if (BatchSize <= 0) throw new RmpSnnException($"--batch {BatchSize}: expected a positive batch size");
+        if (ChunkSteps <= 0) throw new RmpSnnException($"--chunk {ChunkSteps}: expected a positive number of steps per chunk");
         if (Percentile is <= 0 or > 100) throw new RmpSnnException($"--percentile {Percentile}: expected a value in (0, 100]");
         return this;
     }

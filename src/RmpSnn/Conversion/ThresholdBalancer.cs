@@ -8,15 +8,15 @@ namespace RmpSnn.Conversion;
 /// <summary>
 /// Sets the firing threshold of every IF layer of a converted network (before threshold scaling by α):
 /// <list type="bullet">
-/// <item><see cref="NormMode.Spike"/> (the paper): the calibration images are simulated for T_cal steps, layer by layer
-/// — all T_cal steps of one layer before the next — and each layer takes V_th = max input current it receives, with every
-/// earlier layer already balanced and spiking. In a residual block the main-path layers are balanced first; the junction
-/// then takes the max of (main-path current + shortcut current), the shortcut carrying the block input's spikes
-/// (amplitude = the previous layer's V_th), so both paths are balanced in the same units.</item>
+/// <item><see cref="NormMode.Spike"/> (the paper): layer by layer, the calibration images are simulated for T_cal steps
+/// through the layers already balanced, and the next layer takes V_th = the maximum input current it receives over all
+/// images and steps. In a residual block the main-path layers are balanced first; the junction then takes the max of
+/// (main-path current + shortcut current), the shortcut carrying the block input's spikes (amplitude = that layer's
+/// V_th), so both paths are balanced in the same units. Cost: about (layers / 2) network passes × images × T_cal;
+/// memory: one batch × chunk of steps.</item>
 /// <item><see cref="NormMode.ActMax"/> / <see cref="NormMode.ActPct"/>: V_th = max, or p-th percentile of the non-zero
 /// values, of the matching ANN ReLU's activations (for a spiking output layer: of the positive outputs).</item>
 /// </list>
-/// The spike mode holds all calibration images × T_cal steps of one layer in memory at once.
 /// </summary>
 public static class ThresholdBalancer
 {
@@ -43,17 +43,47 @@ public static class ThresholdBalancer
     static float[] BalanceBySpikes(SpikingNetwork snn, ImageDataset images, BalancingOptions options, Device device)
     {
         snn.ClearThresholds();
-        snn.ResetState();
-        try
+        foreach (var target in snn.Neurons)
         {
-            using var scope = NewDisposeScope();
-            using var batch = images.Batches(images.Count, Normalization.Identity(images.Channels), device).Single();
-            using var generator = new Generator((ulong)options.Seed, device);
-            var frames = InputEncoder.Encode(options.Encoding, batch.Images, options.CalibrationSteps, generator);
-            snn.Forward(frames, new StepContext(options.CalibrationSteps, batch.Size, 0, calibrating: true));
+            float max = 0f;
+            int batchIndex = 0;
+            foreach (var batch in images.Batches(options.BatchSize, Normalization.Identity(images.Channels), device))
+            {
+                using var _ = batch;
+                using var generator = new Generator((ulong)(options.Seed * 1_000_003L + batchIndex++), device);
+                snn.ResetState();
+                for (int first = 0; first < options.CalibrationSteps; first += options.ChunkSteps)
+                {
+                    using var scope = NewDisposeScope();
+                    int k = Math.Min(options.ChunkSteps, options.CalibrationSteps - first);
+                    var x = InputEncoder.Encode(options.Encoding, batch.Images, k, generator);
+                    var current = CurrentInto(snn.Stages, x, new StepContext(k, batch.Size, first), target)
+                        ?? throw new InvalidOperationException($"{target.Name} is not part of the network");
+                    max = Math.Max(max, current.max().item<float>());
+                }
+            }
+            target.Threshold = Math.Max(max, 1e-6f);
         }
-        finally { snn.ResetState(); }
+        snn.ResetState();
         return snn.Thresholds.Select(v => v!.Value).ToArray();
+    }
+
+    /// <summary>Runs the (already balanced) stages before <paramref name="target"/> and returns the current it receives, or null if it is not among them.</summary>
+    static Tensor? CurrentInto(IReadOnlyList<ISpikingStage> stages, Tensor x, StepContext context, IfNeuron target)
+    {
+        foreach (var stage in stages)
+        {
+            if (ReferenceEquals(stage, target)) return x;
+            if (stage is SpikingResidualBlock block)
+            {
+                if (CurrentInto(block.Main, x, context, target) is { } inMain) return inMain;
+                var sum = SpikingNetwork.Run(block.Main, x, context) + SpikingNetwork.Run(block.Shortcut, x, context);
+                if (ReferenceEquals(block.Junction, target)) return sum;
+                x = block.Junction.Forward(sum, context);
+            }
+            else x = stage.Forward(x, context);
+        }
+        return null;
     }
 
     static float[] BalanceByActivations(SpikingNetwork snn, Network ann, ImageDataset images, Normalization normalization,

@@ -27,8 +27,6 @@ public sealed class IfNeuron(string name, NeuronOptions options) : ISpikingStage
 
     public Tensor Forward(Tensor input, StepContext context)
     {
-        if (context.Calibrating && Threshold is null)
-            Threshold = Math.Max(input.max().item<float>(), 1e-6f);
         float threshold = Threshold ?? throw new InvalidOperationException($"{Name}: threshold not balanced");
 
         long[] shape = input.shape;

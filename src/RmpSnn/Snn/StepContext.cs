@@ -6,7 +6,7 @@ namespace RmpSnn.Snn;
 /// What a stage needs to know about the chunk of time-steps it is processing: tensors entering a stage are
 /// time-major <c>[Steps · Batch, …]</c>, i.e. <see cref="Steps"/> consecutive steps of the same <see cref="Batch"/> samples.
 /// </summary>
-public sealed class StepContext(int steps, int batch, int firstStep, SpikeRecorder? recorder = null, bool calibrating = false)
+public sealed class StepContext(int steps, int batch, int firstStep, SpikeRecorder? recorder = null)
 {
     /// <summary>Number of consecutive time-steps in this chunk (K).</summary>
     public int Steps { get; } = steps;
@@ -16,6 +16,4 @@ public sealed class StepContext(int steps, int batch, int firstStep, SpikeRecord
     public int FirstStep { get; } = firstStep;
     /// <summary>Where spike counts and synaptic operations go; null to skip statistics.</summary>
     public SpikeRecorder? Recorder { get; } = recorder;
-    /// <summary>True while spike-based threshold balancing runs: unbalanced neurons take V_th from the current they see.</summary>
-    public bool Calibrating { get; } = calibrating;
 }
