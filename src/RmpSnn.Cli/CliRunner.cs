@@ -19,11 +19,23 @@ public static class CliRunner
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {error.Message}");
+            foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {Describe(error)}");
             Console.Error.WriteLine($"Run '{parse.CommandResult.Command.Name} --help' for usage.");
             return Usage;
         }
         return parse.Invoke();
+    }
+
+    /// <summary>The parse error, prefixed with the option it concerns when the message does not name it already.</summary>
+    static string Describe(System.CommandLine.Parsing.ParseError error)
+    {
+        var option = error.SymbolResult switch
+        {
+            System.CommandLine.Parsing.OptionResult o => o.Option,
+            System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult o } => o.Option,
+            _ => null,
+        };
+        return option is null || error.Message.StartsWith(option.Name) ? error.Message : $"{option.Name}: {error.Message}";
     }
 
     /// <summary>Wraps a command body: user errors print one line (no stack trace) and return <see cref="Failure"/>.</summary>

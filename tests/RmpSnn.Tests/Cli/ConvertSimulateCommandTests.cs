@@ -1,0 +1,105 @@
+using System.CommandLine;
+using RmpSnn.Cli;
+using RmpSnn.Cli.Commands;
+using RmpSnn.Conversion;
+using RmpSnn.Data;
+using RmpSnn.Models;
+
+namespace RmpSnn.Tests.Cli;
+
+/// <summary>The convert → simulate path through the CLI on the shipped sample, and its bad-input errors.</summary>
+[Collection(SerialTorchRng.Name)]   // redirects Console.Error
+public sealed class ConvertSimulateCommandTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("rmpsnn-cli-").FullName;
+    readonly string _model;
+
+    public ConvertSimulateCommandTests()
+    {
+        _model = Path.Combine(_dir, "tiny.model");
+        using var network = ModelZoo.Create(new ModelSpec("smallcnn", 1, 28, 10), seed: 1);
+        ModelFile.Save(_model, network, new ModelInfo(network.Spec, DatasetCatalog.DefaultNormalization("fashion-mnist-sample"), "fashion-mnist-sample"));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    static (int Code, string Errors) Run(params string[] args)
+    {
+        var errors = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(errors);
+        try
+        {
+            return (CliRunner.Invoke(new RootCommand { ConvertCommand.Create(), SimulateCommand.Create() }, args), errors.ToString());
+        }
+        finally { Console.SetError(previous); }
+    }
+
+    [Fact]
+    public void ConvertThenSimulateWritesTablesJsonCsvAndFigure()
+    {
+        string converted = Path.Combine(_dir, "tiny.snn.json");
+        Assert.Equal(CliRunner.Ok, Run("convert", _model, "--norm", "act-pct", "--calib-images", "20", "--out", converted).Code);
+        var thresholds = ConvertedModel.Load(converted).Thresholds;
+        Assert.Equal(2, thresholds.Count);                                     // soft and hard by default
+        string output = Path.Combine(_dir, "sim");
+        var (code, errors) = Run("simulate", _model, "--converted", converted, "--limit", "20", "--steps", "8", "--alpha", "1", "0.5", "--out", output);
+        Assert.True(code == CliRunner.Ok, errors);
+        foreach (var file in new[] { "results.json", "accuracy.csv", "layers.csv", "accuracy_vs_T.png" })
+            Assert.True(new FileInfo(Path.Combine(output, file)).Length > 0, file);
+        var curve = File.ReadAllLines(Path.Combine(output, "accuracy.csv"));
+        Assert.Equal(1 + 4 * 8, curve.Length);                                 // header + 4 configurations × 8 steps
+        Assert.Equal("config,t,accuracy", curve[0]);
+    }
+
+    [Theory]
+    [InlineData("--norm", "bogus")]
+    [InlineData("--alpha", "1.5")]
+    [InlineData("--alpha", "0")]
+    [InlineData("--steps", "0")]
+    [InlineData("--steps", "-4")]
+    [InlineData("--encoding", "rank")]
+    public void InvalidOptionsAreUsageErrorsNamingTheOption(string option, string value)
+    {
+        var (code, errors) = Run("simulate", _model, option, value);
+        Assert.Equal(CliRunner.Usage, code);
+        Assert.Contains(option.TrimStart('-'), errors);
+        Assert.DoesNotContain("   at ", errors);                               // no stack trace
+    }
+
+    [Fact]
+    public void AFileThatIsNotAModelGivesOneLine()
+    {
+        string bogus = Path.Combine(_dir, "bogus.model");
+        File.WriteAllText(bogus, "not a model");
+        var (code, errors) = Run("simulate", bogus, "--steps", "4");
+        Assert.Equal(CliRunner.Failure, code);
+        Assert.Single(errors.Trim().Split('\n'));
+        Assert.Contains(bogus, errors);
+    }
+
+    [Fact]
+    public void ThresholdsThatDoNotMatchTheNetworkAreRejected()
+    {
+        string converted = Path.Combine(_dir, "tiny.snn.json");
+        Assert.Equal(CliRunner.Ok, Run("convert", _model, "--norm", "act-max", "--calib-images", "10", "--reset", "soft", "--out", converted).Code);
+        var good = ConvertedModel.Load(converted);
+        new ConvertedModel(good.ModelPath, good.ModelSha256, good.Arch, good.Norm, good.Percentile, good.CalibrationImages,
+            good.CalibrationSteps, good.CalibrationEncoding, good.Readout, good.NeuronLayers.Skip(1).ToArray(),
+            good.Thresholds.ToDictionary(p => p.Key, p => p.Value.Skip(1).ToArray())).Save(converted);
+        var (code, errors) = Run("simulate", _model, "--converted", converted, "--reset", "soft", "--limit", "5", "--steps", "4", "--out", Path.Combine(_dir, "x"));
+        Assert.Equal(CliRunner.Failure, code);
+        Assert.Contains("re-run 'rmpsnn convert'", errors);
+        Assert.Contains(converted, errors);
+    }
+
+    [Fact]
+    public void MissingHardResetThresholdsAreNamed()
+    {
+        string converted = Path.Combine(_dir, "soft-only.snn.json");
+        Assert.Equal(CliRunner.Ok, Run("convert", _model, "--norm", "act-max", "--calib-images", "10", "--reset", "soft", "--out", converted).Code);
+        var (code, errors) = Run("simulate", _model, "--converted", converted, "--reset", "hard", "--limit", "5", "--steps", "4", "--out", Path.Combine(_dir, "y"));
+        Assert.Equal(CliRunner.Failure, code);
+        Assert.Contains("no thresholds for hard reset", errors);
+    }
+}
