@@ -7,7 +7,7 @@ namespace RmpSnn.Data;
 /// </summary>
 /// <param name="Dataset">Catalog name (see <see cref="DatasetCatalog.Names"/>).</param>
 /// <param name="Root">Folder holding the files, or null for the dataset's default.</param>
-/// <param name="Split"><c>train</c>, <c>test</c> or <c>val</c> (the carve-out).</param>
+/// <param name="Split"><c>train</c>, <c>test</c> or <c>val</c> (the carve-out; for <c>imagefolder</c> without --val, the <c>val</c> folder).</param>
 /// <param name="Validation">Training images held out as the <c>val</c> split (0 = none).</param>
 /// <param name="ValidationSeed">Seed of the carve-out permutation.</param>
 /// <param name="Limit">Use only the first <c>Limit</c> images (0 = all).</param>
@@ -24,7 +24,7 @@ public sealed record DatasetSelection(string Dataset, string? Root, string Split
             "train" when Validation == 0 => DatasetCatalog.Load(Dataset, Root, "train"),
             "train" => DatasetCatalog.Load(Dataset, Root, "train").Split(Validation, ValidationSeed).Train,
             "val" when Validation > 0 => DatasetCatalog.Load(Dataset, Root, "train").Split(Validation, ValidationSeed).Validation,
-            "val" => throw new RmpSnnException("--split val: needs --val N, the number of training images held out"),
+            "val" when Dataset != "imagefolder" => throw new RmpSnnException("--split val: needs --val N, the number of training images held out"),
             _ => DatasetCatalog.Load(Dataset, Root, Split),
         };
         return Limit > 0 ? data.Take(Limit) : data;

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Reproduces the numbers in docs/RESULTS.md (2 CPU cores: about an hour). Outputs go to out/results/.
+# Each step runs only when its output is missing, so an interrupted run resumes where it stopped.
+# Needs: Debian's dataset-fashion-mnist, CIFAR unpacked into $RMPSNN_DATA (default ./data), ../shared/models.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dotnet build src/RmpSnn.Cli -c Release -v q >/dev/null
+O=out/results
+step() {   # step OUTPUT COMMAND ARGS…
+  local out=$1; shift
+  [ -e "$out" ] || /usr/bin/time -f "[$1: %e s wall, peak %M KB]" dotnet src/RmpSnn.Cli/bin/Release/net10.0/RmpSnn.Cli.dll "$@"
+}
+
+# Fashion-MNIST, small constrained CNN, full 60k training set, first 1000 test images
+step $O/fmnist.model train --dataset fashion-mnist --arch smallcnn --epochs 5 --out $O/fmnist.model
+step $O/fmnist.spike.json convert $O/fmnist.model --out $O/fmnist.spike.json
+step $O/fmnist-spike/results.json simulate $O/fmnist.model --converted $O/fmnist.spike.json --steps 1024 --alpha 1 0.5 --limit 1000 --out $O/fmnist-spike
+step $O/fmnist.pct.json convert $O/fmnist.model --norm act-pct --out $O/fmnist.pct.json
+step $O/fmnist-pct/results.json simulate $O/fmnist.model --converted $O/fmnist.pct.json --steps 256 --limit 1000 --out $O/fmnist-pct
+
+# CIFAR-10, the pretrained ResNet-20 (BatchNorm folded at conversion), the 1000 available test images
+step $O/resnet20-pretrained.model import ../shared/models/resnet20-12fca82f.th --arch resnet20 --dataset cifar10 \
+  --mean 0.485 0.456 0.406 --std 0.229 0.224 0.225 --out $O/resnet20-pretrained.model
+step $O/resnet20.spike.json convert $O/resnet20-pretrained.model --out $O/resnet20.spike.json
+step $O/resnet20-spike/results.json simulate $O/resnet20-pretrained.model --converted $O/resnet20.spike.json --steps 256 --out $O/resnet20-spike
+step $O/resnet20.pct.json convert $O/resnet20-pretrained.model --norm act-pct --out $O/resnet20.pct.json
+step $O/resnet20-pct/results.json simulate $O/resnet20-pretrained.model --converted $O/resnet20.pct.json --steps 128 --out $O/resnet20-pct
