@@ -36,8 +36,7 @@ public static class ConvertCommand
         CliRunner.SetAction(command, (parse, _) =>
         {
             var dev = device.Resolve(parse);
-            string modelPath = parse.GetValue(model)!;
-            var (ann, info) = ModelFile.Load(modelPath, dev);
+            var (modelPath, ann, info) = ModelArgument.Load(parse, model, dev);
             string outPath = parse.GetValue(output) ?? modelPath + ".snn.json";
             var converted = Run(modelPath, ann, info, ModelArgument.Selection(data, parse, info),
                 conversion.Balancing(parse, parse.GetValue(seed)), conversion.Resets(parse), conversion.Readout(parse), dev);

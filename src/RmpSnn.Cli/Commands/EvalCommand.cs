@@ -28,7 +28,7 @@ public static class EvalCommand
         CliRunner.SetAction(command, (parse, _) =>
         {
             var dev = device.Resolve(parse);
-            var (network, info) = ModelFile.Load(parse.GetValue(model)!, dev);
+            var (_, network, info) = ModelArgument.Load(parse, model, dev);
             var images = ModelArgument.Selection(data, parse, info).Load();
             double accuracy = Evaluator.Accuracy(network, images, info.Normalization, parse.GetValue(batch), dev);
             AnsiConsole.MarkupLine($"{info.Spec.Arch} on {images.Name} ({images.Count} images): top-1 [bold]{100 * accuracy:F2}%[/]");

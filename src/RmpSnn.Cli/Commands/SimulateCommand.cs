@@ -52,8 +52,7 @@ public static class SimulateCommand
         CliRunner.SetAction(command, (parse, cancel) =>
         {
             var dev = device.Resolve(parse);
-            string modelPath = parse.GetValue(model)!;
-            var (ann, info) = ModelFile.Load(modelPath, dev);
+            var (modelPath, ann, info) = ModelArgument.Load(parse, model, dev);
             var selection = ModelArgument.Selection(data, parse, info);
             string convertedPath = parse.GetValue(converted) ?? modelPath + ".snn.json";
             var resets = conversion.Resets(parse);

@@ -17,15 +17,6 @@ public sealed record Normalization(float[] Mean, float[] Std)
         return (pixels01 - mean).div_(std);
     }
 
-    /// <summary>Maps normalised images back to [0, 1] pixels (what a Poisson encoder needs).</summary>
-    public Tensor Invert(Tensor normalised)
-    {
-        var shape = new long[] { 1, Channels, 1, 1 };
-        using var mean = tensor(Mean, device: normalised.device).reshape(shape);
-        using var std = tensor(Std, device: normalised.device).reshape(shape);
-        return (normalised * std).add_(mean);
-    }
-
     /// <summary>Identity normalisation (mean 0, std 1) for <paramref name="channels"/> channels.</summary>
     public static Normalization Identity(int channels) => new(new float[channels], Enumerable.Repeat(1f, channels).ToArray());
 }
