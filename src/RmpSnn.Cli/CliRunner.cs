@@ -20,7 +20,8 @@ public static class CliRunner
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {Describe(error)}");
-            Console.Error.WriteLine($"Run '{parse.CommandResult.Command.Name} --help' for usage.");
+            var command = parse.CommandResult.Command;
+            Console.Error.WriteLine($"Run 'rmpsnn {(command is RootCommand ? "" : command.Name + " ")}--help' for usage.");
             return Usage;
         }
         return parse.Invoke();

@@ -52,6 +52,9 @@ public static class SimulationReport
         ["spikesPerNeuronPerStep"] = r.NeuronLayers.Zip(r.SpikeRates(), (l, v) => new { layer = l.Name, neurons = l.Size, rate = v }).ToArray(),
         ["synapticOpsPerImage"] = r.WeightedLayers.Zip(r.SynapticOpsPerSample(r.Steps), (l, v) => new { layer = l.Name, denseMacs = l.Size, sops = v }).ToArray(),
         ["totalSynapticOpsPerImage"] = r.SynapticOpsPerSample(r.Steps).Sum(),
+        ["synapticOpsPerImageAtAnnMinus1"] = ann is not null && r.StepsToReach(ann.Value - 1) is { } t ? r.SynapticOpsPerSample(t).Sum() : null,
+        ["synapticOpsPerImagePerStep"] = r.Recorder is null ? null
+            : Enumerable.Range(0, r.Steps).Select(t => r.Recorder.SynapticOps.Sum(layer => layer[t]) / r.Samples).ToArray(),
     };
 
     static string Csv(params object[] values) =>
