@@ -25,3 +25,5 @@ step $O/resnet20.spike.json convert $O/resnet20-pretrained.model --out $O/resnet
 step $O/resnet20-spike/results.json simulate $O/resnet20-pretrained.model --converted $O/resnet20.spike.json --steps 256 --out $O/resnet20-spike
 step $O/resnet20.pct.json convert $O/resnet20-pretrained.model --norm act-pct --out $O/resnet20.pct.json
 step $O/resnet20-pct/results.json simulate $O/resnet20-pretrained.model --converted $O/resnet20.pct.json --steps 128 --out $O/resnet20-pct
+# threshold scaling of the spike-balanced thresholds (the first 500 test images)
+step $O/resnet20-spike-alpha/results.json simulate $O/resnet20-pretrained.model --converted $O/resnet20.spike.json --steps 512 --alpha 0.5 0.25 --limit 500 --out $O/resnet20-spike-alpha
