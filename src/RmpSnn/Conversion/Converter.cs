@@ -95,9 +95,8 @@ public sealed class Converter
         long groups = conv.groups;
         Tensor Apply(Tensor x, Tensor w) => F.conv2d(x, w, null, stride, padding, dilation, groups);
 
-        using var unitWeight = ones_like(weight);
-        var connectivityWeight = unitWeight.clone().DetachFromDisposeScope();
-        Func<Tensor, Tensor> connectivity = x => Apply(x, connectivityWeight);
+        var unitWeight = ones_like(weight).DetachFromDisposeScope();
+        Func<Tensor, Tensor> connectivity = x => Apply(x, unitWeight);
         string name = NextName("conv");
         if (_inputFolded)
         {
@@ -109,6 +108,8 @@ public sealed class Converter
         // which differs at the borders because the ANN zero-pads the *normalised* input.
         _inputFolded = true;
         int channels = _normalization.Channels;
+        if (channels != weight.shape[1])
+            throw new RmpSnnException($"normalisation has {channels} channels but the first conv expects {weight.shape[1]} input channels");
         using var std = tensor(_normalization.Std, device: weight.device).view(1, channels, 1, 1);
         using var mean = tensor(_normalization.Mean, device: weight.device).view(1, channels, 1, 1);
         var foldedWeight = (weight / std).DetachFromDisposeScope();
