@@ -27,3 +27,9 @@ step $O/resnet20.pct.json convert $O/resnet20-pretrained.model --norm act-pct --
 step $O/resnet20-pct/results.json simulate $O/resnet20-pretrained.model --converted $O/resnet20.pct.json --steps 128 --out $O/resnet20-pct
 # threshold scaling of the spike-balanced thresholds (the first 500 test images)
 step $O/resnet20-spike-alpha/results.json simulate $O/resnet20-pretrained.model --converted $O/resnet20.spike.json --steps 512 --alpha 0.5 0.25 --limit 500 --out $O/resnet20-spike-alpha
+
+# CIFAR-10, RmpSnn-trained constrained ResNet-20 (no BN, no bias), 10 epochs, 5000 training images held out as 'val'
+M=$O/resnet20-c10.model
+step $M train --dataset cifar10 --arch resnet20 --epochs 10 --val 5000 --eval-split val --batch 128 --lr 0.05 --out $M
+step $M.pct.json convert $M --norm act-pct --out $M.pct.json
+step $O/resnet20-c10-val/results.json simulate $M --converted $M.pct.json --split val --limit 1000 --steps 256 --out $O/resnet20-c10-val
