@@ -9,17 +9,17 @@ public sealed class ConversionOptionsBinder
 {
     static readonly BalancingOptions Defaults = new();
 
-    readonly Option<string> _norm = new("--norm") { Description = "Threshold balancing: spike (the paper's, SNN-based), act-max or act-pct (ANN activations)", DefaultValueFactory = _ => "spike" };
+    readonly Option<string> _norm = new("--norm") { Description = "Threshold balancing: spike (the paper's, SNN-based), act-max or act-pct (ANN activations), qcfs (the trained clips; default for QCFS models)", DefaultValueFactory = _ => "spike" };
     readonly Option<double> _percentile = new("--percentile") { Description = "Percentile for --norm act-pct", DefaultValueFactory = _ => Defaults.Percentile };
     readonly Option<int> _calibImages = new("--calib-images") { Description = "Calibration images (from the training split, or the held-out-free part with --val)", DefaultValueFactory = _ => Defaults.CalibrationImages };
     readonly Option<int> _calibSteps = new("--calib-steps") { Description = "T_cal: steps simulated per layer during spike balancing", DefaultValueFactory = _ => Defaults.CalibrationSteps };
-    readonly Option<string[]> _reset = new("--reset") { Description = "Reset modes: soft (RMP), hard, or both", DefaultValueFactory = _ => ["soft", "hard"], AllowMultipleArgumentsPerToken = true };
+    readonly Option<string[]> _reset = new("--reset") { Description = "Reset modes: soft (RMP), hard, or both (default: both; soft for --norm qcfs)", DefaultValueFactory = _ => ["soft", "hard"], AllowMultipleArgumentsPerToken = true };
     readonly Option<string> _readout = new("--readout") { Description = "Output layer: potential (integrate, argmax) or spikes (count)", DefaultValueFactory = _ => "potential" };
-    readonly Option<string> _encoding = new("--encoding") { Description = "Input coding: poisson (rate-coded spikes) or direct (constant current)", DefaultValueFactory = _ => "poisson" };
+    readonly Option<string> _encoding = new("--encoding") { Description = "Input coding: poisson (rate-coded spikes) or direct (constant current); simulate defaults to the converted model's (direct for --norm qcfs)", DefaultValueFactory = _ => "poisson" };
 
     public ConversionOptionsBinder()
     {
-        _norm.AcceptOnlyFromAmong("spike", "act-max", "act-pct");
+        _norm.AcceptOnlyFromAmong("spike", "act-max", "act-pct", "qcfs");
         _readout.AcceptOnlyFromAmong("potential", "spikes");
         _encoding.AcceptOnlyFromAmong("poisson", "direct");
         _reset.AcceptOnlyFromAmong("soft", "hard", "both");
@@ -34,6 +34,9 @@ public sealed class ConversionOptionsBinder
         if (v <= 0) r.AddError($"{name} {v}: expected a positive number");
     }
 
+    /// <summary>True when the user typed <paramref name="option"/> (rather than relying on its default).</summary>
+    internal static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
+
     /// <summary>Adds the options; <paramref name="withBalancing"/> includes the balancing ones.</summary>
     public void AddTo(Command command, bool withBalancing = true)
     {
@@ -42,23 +45,25 @@ public sealed class ConversionOptionsBinder
         command.Options.Add(_encoding);
     }
 
-    /// <summary>The reset modes asked for, in order soft, hard.</summary>
-    public ResetMode[] Resets(ParseResult parse)
+    /// <summary>The reset modes asked for, in order soft, hard; without --reset, soft only for <see cref="NormMode.Qcfs"/>.</summary>
+    public ResetMode[] Resets(ParseResult parse, NormMode norm)
     {
-        var words = parse.GetValue(_reset)!;
+        var words = norm == NormMode.Qcfs && !Given(parse, _reset) ? ["soft"] : parse.GetValue(_reset)!;
         bool both = words.Contains("both");
         return new[] { ResetMode.Soft, ResetMode.Hard }
             .Where(m => both || words.Contains(m.ToString().ToLowerInvariant())).ToArray();
     }
 
-    /// <summary>Input coding.</summary>
-    public Encoding Encoding(ParseResult parse) => parse.GetValue(_encoding) == "direct" ? Snn.Encoding.Direct : Snn.Encoding.Poisson;
+    /// <summary>Input coding; <paramref name="fallback"/> when --encoding is not given.</summary>
+    public Encoding Encoding(ParseResult parse, Encoding fallback = Snn.Encoding.Poisson) =>
+        !Given(parse, _encoding) ? fallback : parse.GetValue(_encoding) == "direct" ? Snn.Encoding.Direct : Snn.Encoding.Poisson;
 
     /// <summary>Readout mode.</summary>
     public ReadoutMode Readout(ParseResult parse) => parse.GetValue(_readout) == "spikes" ? ReadoutMode.Spikes : ReadoutMode.Potential;
 
-    /// <summary>Balancing options.</summary>
-    public BalancingOptions Balancing(ParseResult parse, int seed) => new(
-        parse.GetValue(_norm) switch { "act-max" => NormMode.ActMax, "act-pct" => NormMode.ActPct, _ => NormMode.Spike },
+    /// <summary>Balancing options for a model with <paramref name="spec"/>; without --norm, QCFS models use <see cref="NormMode.Qcfs"/>.</summary>
+    public BalancingOptions Balancing(ParseResult parse, int seed, Models.ModelSpec spec) => new(
+        !Given(parse, _norm) && spec.IsQcfs ? NormMode.Qcfs
+            : parse.GetValue(_norm) switch { "act-max" => NormMode.ActMax, "act-pct" => NormMode.ActPct, "qcfs" => NormMode.Qcfs, _ => NormMode.Spike },
         parse.GetValue(_calibImages), parse.GetValue(_calibSteps), parse.GetValue(_percentile), Encoding(parse), seed);
 }

@@ -11,20 +11,24 @@ internal static class TinyNetworks
     public static readonly ModelSpec Spec = new("tiny", 3, 8, 5);
     public static readonly Normalization Normalization = new([0.5f, 0.4f, 0.3f], [0.25f, 0.2f, 0.3f]);
 
-    /// <summary>conv–ReLU–avgpool–residual block (identity) –residual block (option A)–global pool–flatten–linear, with a BN and dropout to remove.</summary>
-    public static Network Build(int seed, bool batchNorm = false)
+    /// <summary>
+    /// conv–ReLU–avgpool–residual block (identity) –residual block (option A)–global pool–flatten–linear, with a BN and
+    /// dropout to remove; with <paramref name="qcfsLevels"/>, every ReLU is a <see cref="Qcfs"/> with that many levels and clip 1.
+    /// </summary>
+    public static Network Build(int seed, bool batchNorm = false, int? qcfsLevels = null)
     {
         manual_seed(seed);
+        nn.Module<Tensor, Tensor> Act() => qcfsLevels is int levels ? new Qcfs(levels, clip: 1.0) : nn.ReLU();
         var layers = new List<nn.Module<Tensor, Tensor>> { nn.Conv2d(3, 8, 3, padding: 1, bias: false) };
         if (batchNorm) layers.Add(RandomBatchNorm(8));
         layers.AddRange([
-            nn.ReLU(), nn.AvgPool2d(2),
-            new ResidualBlock([nn.Conv2d(8, 8, 3, padding: 1, bias: false), nn.ReLU(), nn.Conv2d(8, 8, 3, padding: 1, bias: false)], []),
-            new ResidualBlock([nn.Conv2d(8, 16, 3, stride: 2, padding: 1, bias: false), nn.ReLU(), nn.Conv2d(16, 16, 3, padding: 1, bias: false)],
-                              [new ZeroPadShortcut(2, 4)]),
+            Act(), nn.AvgPool2d(2),
+            new ResidualBlock([nn.Conv2d(8, 8, 3, padding: 1, bias: false), Act(), nn.Conv2d(8, 8, 3, padding: 1, bias: false)], [], Act()),
+            new ResidualBlock([nn.Conv2d(8, 16, 3, stride: 2, padding: 1, bias: false), Act(), nn.Conv2d(16, 16, 3, padding: 1, bias: false)],
+                              [new ZeroPadShortcut(2, 4)], Act()),
             nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.5), nn.Linear(16, 5, hasBias: false),
         ]);
-        var net = new Network(Spec, layers);
+        var net = new Network(qcfsLevels is int l ? Spec with { Activation = "qcfs", QuantLevels = l } : Spec, layers);
         net.eval();
         return net;
     }

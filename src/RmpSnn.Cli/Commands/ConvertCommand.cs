@@ -20,6 +20,7 @@ public static class ConvertCommand
             Examples:
               rmpsnn convert out/fmnist.model
               rmpsnn convert out/resnet20.model --norm act-pct --percentile 99.9 --calib-images 256
+              rmpsnn convert out/resnet20-qcfs.model      (QCFS model: V_th = trained clips, soft reset)
             """);
         var model = ModelArgument.Create();
         var output = new Option<string?>("--out", "-o") { Description = "Converted-model JSON to write (default: MODEL.snn.json)" };
@@ -38,8 +39,9 @@ public static class ConvertCommand
             var dev = device.Resolve(parse);
             var (modelPath, ann, info) = ModelArgument.Load(parse, model, dev);
             string outPath = parse.GetValue(output) ?? modelPath + ".snn.json";
+            var balancing = conversion.Balancing(parse, parse.GetValue(seed), info.Spec);
             var converted = Run(modelPath, ann, info, ModelArgument.Selection(data, parse, info),
-                conversion.Balancing(parse, parse.GetValue(seed)), conversion.Resets(parse), conversion.Readout(parse), dev);
+                balancing, conversion.Resets(parse, balancing.Mode), conversion.Readout(parse), dev);
             converted.Save(outPath);
             ShowThresholds(converted);
             AnsiConsole.MarkupLine($"Saved [green]{Markup.Escape(outPath)}[/]");

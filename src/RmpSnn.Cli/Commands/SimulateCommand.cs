@@ -37,7 +37,7 @@ public static class SimulateCommand
         var chunk = new Option<int>("--chunk") { Description = "Steps run layer by layer in one pass (memory ∝ chunk × batch; 1 = per-step loop)", DefaultValueFactory = _ => 1 };
         chunk.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--chunk"));
         var seed = new Option<int>("--seed") { Description = "Seed of the Poisson input spikes" };
-        var initial = new Option<float>("--initial-potential") { Description = "Initial membrane potential as a fraction of V_th" };
+        var initial = new Option<float>("--initial-potential") { Description = "Initial membrane potential as a fraction of V_th (default: the converted model's, 0.5 for --norm qcfs, else 0)" };
         var resetPotential = new Option<float>("--reset-potential") { Description = "Hard-reset potential as a fraction of V_th" };
         var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: out/simulate/<model name>)" };
         var conversion = new ConversionOptionsBinder();
@@ -55,21 +55,23 @@ public static class SimulateCommand
             var (modelPath, ann, info) = ModelArgument.Load(parse, model, dev);
             var selection = ModelArgument.Selection(data, parse, info);
             string convertedPath = parse.GetValue(converted) ?? modelPath + ".snn.json";
-            var resets = conversion.Resets(parse);
             ConvertedModel snnModel;
             if (File.Exists(convertedPath)) snnModel = ConvertedModel.Load(convertedPath);
             else
             {
+                var balancing = conversion.Balancing(parse, parse.GetValue(seed), info.Spec);
                 snnModel = ConvertCommand.Run(modelPath, ann, info, selection with { Split = "train" },
-                    conversion.Balancing(parse, parse.GetValue(seed)), resets, conversion.Readout(parse), dev);
+                    balancing, conversion.Resets(parse, balancing.Mode), conversion.Readout(parse), dev);
                 snnModel.Save(convertedPath);
                 AnsiConsole.MarkupLine($"Converted and saved [green]{Markup.Escape(convertedPath)}[/]");
             }
 
+            var resets = conversion.Resets(parse, snnModel.Norm);
             var images = selection.Load();
             var configurations = resets.SelectMany(r => parse.GetValue(alpha)!.Select(a => new SnnConfiguration(r, a))).ToArray();
-            var simulation = new SimulationOptions(parse.GetValue(steps), conversion.Encoding(parse), parse.GetValue(batch), parse.GetValue(chunk), parse.GetValue(seed));
-            var neurons = new NeuronOptions(ResetMode.Soft, parse.GetValue(resetPotential), parse.GetValue(initial)).Validate();
+            var simulation = new SimulationOptions(parse.GetValue(steps), conversion.Encoding(parse, snnModel.SimulationEncoding), parse.GetValue(batch), parse.GetValue(chunk), parse.GetValue(seed));
+            var neurons = new NeuronOptions(ResetMode.Soft, parse.GetValue(resetPotential),
+                ConversionOptionsBinder.Given(parse, initial) ? parse.GetValue(initial) : snnModel.InitialPotential).Validate();
             double annAccuracy = 100 * Evaluator.Accuracy(ann, images, info.Normalization, simulation.BatchSize, dev);
             var results = Run(ann, info, snnModel, convertedPath, images, configurations, neurons, simulation, dev, cancel);
 

@@ -20,6 +20,7 @@ public static class TrainCommand
               rmpsnn train --dataset fashion-mnist-sample --arch smallcnn --epochs 3 --out out/fmnist.model
               rmpsnn train --dataset cifar10 --arch resnet20 --epochs 40 --val 5000 --out out/resnet20.model
               rmpsnn train --dataset cifar10 --arch resnet20 --epochs 40 --val 5000 --out out/resnet20.model --resume
+              rmpsnn train --init out/resnet20.model --activation qcfs --levels 8 --epochs 6 --lr 0.01 --out out/resnet20-qcfs.model
             """);
         var data = new DataOptions("train");
         var device = new DeviceOptions();
@@ -36,12 +37,17 @@ public static class TrainCommand
         var batchNorm = new Option<bool>("--batchnorm") { Description = "Unconstrained: BatchNorm after each conv (folded at conversion)" };
         var bias = new Option<bool>("--bias") { Description = "Unconstrained: biases in conv/linear layers" };
         var maxPool = new Option<bool>("--maxpool") { Description = "Unconstrained: max-pooling instead of average pooling (not convertible)" };
+        var activation = new Option<string>("--activation") { Description = "Hidden activation: relu, or qcfs (quantised clip, for low-latency conversion)", DefaultValueFactory = _ => "relu" };
+        activation.AcceptOnlyFromAmong("relu", "qcfs");
+        var levels = new Option<int>("--levels") { Description = "Quantisation levels L of --activation qcfs", DefaultValueFactory = _ => 8 };
+        levels.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--levels"));
+        var init = new Option<string?>("--init") { Description = "Start from this model's weights (same architecture options, which are taken from it; the activation may differ)" };
         var noAugment = new Option<bool>("--no-augment") { Description = "Switch off the dataset's train-time augmentation" };
         var seed = new Option<int>("--seed") { Description = "Seed for weights, shuffling, augmentation and the --val carve-out" };
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint (<out>.ckpt) of an interrupted run" };
         var testSplit = new Option<string>("--eval-split") { Description = "Split evaluated after each epoch: test, val or none", DefaultValueFactory = _ => "test" };
         testSplit.AcceptOnlyFromAmong("test", "val", "none");
-        foreach (var o in new Option[] { arch, output, epochs, batch, lr, weightDecay, schedule, smoothing, dropout, batchNorm, bias, maxPool, noAugment, seed, resume, testSplit })
+        foreach (var o in new Option[] { arch, output, epochs, batch, lr, weightDecay, schedule, smoothing, dropout, batchNorm, bias, maxPool, activation, levels, init, noAugment, seed, resume, testSplit })
             command.Options.Add(o);
         data.AddTo(command);
         device.AddTo(command);
@@ -57,9 +63,23 @@ public static class TrainCommand
             var testSet = test?.Load();
             var normalization = DatasetCatalog.DefaultNormalization(selection.Dataset);
             var spec = new ModelSpec(parse.GetValue(arch)!, train.Channels, train.Height, train.Classes,
-                parse.GetValue(batchNorm), parse.GetValue(bias), parse.GetValue(maxPool), parse.GetValue(dropout));
+                parse.GetValue(batchNorm), parse.GetValue(bias), parse.GetValue(maxPool), parse.GetValue(dropout),
+                Activation: parse.GetValue(activation)!, QuantLevels: parse.GetValue(levels));
+            string? initPath = parse.GetValue(init);
+            (Network Network, ModelInfo Info)? source = null;
+            if (initPath is not null)
+            {
+                if (new Option[] { arch, batchNorm, bias, maxPool, dropout }.FirstOrDefault(o => ConversionOptionsBinder.Given(parse, o)) is { } given)
+                    throw new RmpSnnException($"{given.Name}: architecture options come from the --init model {initPath}; drop {given.Name}");
+                source = ModelFile.Load(initPath, dev);
+                spec = source.Value.Info.Spec with { Activation = spec.Activation, QuantLevels = spec.QuantLevels };
+                normalization = source.Value.Info.Normalization;
+            }
             var network = ModelZoo.Create(spec, parse.GetValue(seed));
             network.to(dev);
+            if (source is var (initNetwork, _) && !parse.GetValue(resume))
+                AnsiConsole.Status().Start($"Copying weights from {Markup.Escape(initPath!)}…",
+                    _ => InitialWeights.Copy(initNetwork, network, train.Take(InitialWeights.CalibrationImages), normalization, dev));
             string outPath = parse.GetValue(output)!;
             var options = new TrainerOptions
             {
@@ -73,7 +93,7 @@ public static class TrainCommand
             var history = Train(network, train, testSet, normalization, options, cancel);
             var last = history.Epochs[^1];
             ModelFile.Save(outPath, network, new ModelInfo(spec, normalization, selection.Dataset, last.TestAccuracy, history.Epochs.Count,
-                Metadata: new Dictionary<string, string> { ["val"] = selection.Validation.ToString(), ["valSeed"] = selection.ValidationSeed.ToString(), ["evalSplit"] = evalSplit }));
+                Metadata: new Dictionary<string, string> { ["val"] = selection.Validation.ToString(), ["valSeed"] = selection.ValidationSeed.ToString(), ["evalSplit"] = evalSplit, ["init"] = initPath ?? "none" }));
             ShowHistory(history);
             AnsiConsole.MarkupLine($"Saved [green]{Markup.Escape(outPath)}[/]");
             return CliRunner.Ok;

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace RmpSnn.Conversion;
 
 /// <summary>
-/// Runs an ANN and collects the output of every ReLU in the order the converter creates IF layers
+/// Runs an ANN and collects the output of every ReLU (or QCFS activation) in the order the converter creates IF layers
 /// (inside a residual block: main-path ReLUs, then the ReLU after the addition), plus the final output.
 /// </summary>
 public static class ActivationProbe
@@ -19,6 +19,17 @@ public static class ActivationProbe
         return (activations, output);
     }
 
+    /// <summary>The activation modules (ReLU or <see cref="Qcfs"/>) of <paramref name="ann"/> in conversion order.</summary>
+    public static IEnumerable<nn.Module<Tensor, Tensor>> Activations(Network ann) => Activations(ann.Layers);
+
+    static IEnumerable<nn.Module<Tensor, Tensor>> Activations(IEnumerable<nn.Module<Tensor, Tensor>> layers) =>
+        layers.SelectMany(layer => layer switch
+        {
+            ResidualBlock block => [.. Activations(block.Main), .. Activations(block.Shortcut), block.Activation],
+            ReLU or Qcfs => [layer],
+            _ => Array.Empty<nn.Module<Tensor, Tensor>>(),
+        });
+
     static Tensor Run(IReadOnlyList<nn.Module<Tensor, Tensor>> layers, Tensor x, List<Tensor> activations)
     {
         foreach (var layer in layers)
@@ -27,10 +38,10 @@ public static class ActivationProbe
             {
                 var main = Run(block.Main, x, activations);
                 var shortcut = Run(block.Shortcut, x, activations);
-                x = nn.functional.relu(main + shortcut);
+                x = block.Activation.call(main + shortcut);
             }
             else x = layer.call(x);
-            if (layer is ReLU or ResidualBlock) activations.Add(x);
+            if (layer is ReLU or Qcfs or ResidualBlock) activations.Add(x);
         }
         return x;
     }

@@ -20,9 +20,11 @@ public static class ConversionPipeline
             thresholds[reset] = ThresholdBalancer.Balance(snn, ann, calibration, normalization, balancing, device);
         }
         if (snn is null) throw new RmpSnnException("--reset: expected at least one reset mode (soft, hard)");
+        bool qcfs = balancing.Mode == NormMode.Qcfs;
         return new ConvertedModel(Path.GetFullPath(modelPath), ConvertedModel.Sha256(modelPath), ann.Spec.Arch, balancing.Mode,
-            balancing.Percentile, Math.Min(balancing.CalibrationImages, calibration.Count), balancing.CalibrationSteps,
-            balancing.Encoding, readout, snn.Neurons.Select(n => n.Name).ToArray(), thresholds);
+            balancing.Percentile, qcfs ? 0 : Math.Min(balancing.CalibrationImages, calibration.Count), balancing.CalibrationSteps,
+            balancing.Encoding, readout, snn.Neurons.Select(n => n.Name).ToArray(), thresholds,
+            qcfs ? Encoding.Direct : Encoding.Poisson, qcfs ? 0.5f : 0f);
     }
 
     /// <summary>Builds the SNN for one reset mode and threshold scale α from a converted model.</summary>

@@ -11,7 +11,7 @@ namespace RmpSnn.Conversion;
 /// <summary>
 /// Builds a <see cref="SpikingNetwork"/> from a trained <see cref="Network"/> by walking its layer list:
 /// conv/linear weights are copied (a following BatchNorm is folded in, biases become constant currents),
-/// ReLU → IF neuron layer, average pooling and flatten are kept, dropout is removed, residual blocks become a main
+/// ReLU or QCFS → IF neuron layer, average pooling and flatten are kept, dropout is removed, residual blocks become a main
 /// path and a shortcut that both feed a junction IF layer. The input normalisation is folded into the first conv so
 /// the network takes raw intensities or spikes in [0, 1]. Thresholds are left unset: see <see cref="ThresholdBalancer"/>.
 /// </summary>
@@ -59,8 +59,8 @@ public sealed class Converter
                     stages.Add(ConvertLinear(linear, batchNorm));
                     if (batchNorm is not null) i++;
                     break;
-                case ReLU:
-                    stages.Add(new IfNeuron(NextName("relu"), _options.Neurons));
+                case ReLU or Qcfs:
+                    stages.Add(new IfNeuron(NextName(layer is Qcfs ? "qcfs" : "relu"), _options.Neurons));
                     break;
                 case AvgPool2d or AdaptiveAvgPool2d or Flatten or ZeroPadShortcut:
                     RequireInputFolded(layer, path, i);
@@ -80,7 +80,7 @@ public sealed class Converter
                 case BatchNorm:
                     throw new RmpSnnException($"layer {path}{i} ({layer.GetType().Name}): BatchNorm must directly follow a Conv2d or Linear layer to be folded");
                 default:
-                    throw new RmpSnnException($"layer {path}{i} ({layer.GetType().Name}): no SNN equivalent; supported are Conv2d, Linear, BatchNorm, ReLU, AvgPool2d, AdaptiveAvgPool2d, Flatten, Dropout and residual blocks");
+                    throw new RmpSnnException($"layer {path}{i} ({layer.GetType().Name}): no SNN equivalent; supported are Conv2d, Linear, BatchNorm, ReLU, Qcfs, AvgPool2d, AdaptiveAvgPool2d, Flatten, Dropout and residual blocks");
             }
         }
         return stages;

@@ -16,6 +16,8 @@ namespace RmpSnn.Conversion;
 /// memory: one batch × chunk of steps.</item>
 /// <item><see cref="NormMode.ActMax"/> / <see cref="NormMode.ActPct"/>: V_th = max, or p-th percentile of the non-zero
 /// values, of the matching ANN ReLU's activations (for a spiking output layer: of the positive outputs).</item>
+/// <item><see cref="NormMode.Qcfs"/>: V_th = the clip λ of the matching <see cref="Qcfs"/> activation (a residual block's
+/// junction takes the λ of the QCFS after the addition); simulate with soft reset, initial potential V_th/2 and direct input.</item>
 /// </list>
 /// </summary>
 public static class ThresholdBalancer
@@ -27,9 +29,23 @@ public static class ThresholdBalancer
         options.Validate();
         var images = calibration.Take(options.CalibrationImages);
         using var noGrad = no_grad();
-        return options.Mode == NormMode.Spike
-            ? BalanceBySpikes(snn, images, options, device)
-            : BalanceByActivations(snn, ann, images, normalization, options, device);
+        return options.Mode switch
+        {
+            NormMode.Spike => BalanceBySpikes(snn, images, options, device),
+            NormMode.Qcfs => Clips(snn, ann),
+            _ => BalanceByActivations(snn, ann, images, normalization, options, device),
+        };
+    }
+
+    static float[] Clips(SpikingNetwork snn, Network ann)
+    {
+        if (snn.Readout == ReadoutMode.Spikes)
+            throw new RmpSnnException("--norm qcfs: a spiking output layer has no QCFS clip; use --readout potential");
+        var clips = ActivationProbe.Activations(ann).Select(a => a is Qcfs q ? q.Lambda.item<float>()
+            : throw new RmpSnnException($"--norm qcfs: {ann.Spec.Arch} has ReLU activations; train it with --activation qcfs or use --norm spike, act-max or act-pct")).ToArray();
+        if (clips.Length != snn.Neurons.Count)
+            throw new RmpSnnException($"{ann.Spec.Arch}: the ANN has {clips.Length} QCFS layers but the SNN {snn.Neurons.Count} neuron layers");
+        return clips.Select(v => Math.Max(v, 1e-6f)).ToArray();
     }
 
     /// <summary>Multiplies every threshold by α ∈ (0, 1] (threshold scaling).</summary>

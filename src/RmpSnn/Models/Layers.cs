@@ -18,9 +18,17 @@ internal static class Layers
         if (spec.BatchNorm) yield return nn.BatchNorm2d(outC);
     }
 
-    /// <summary>Conv [+BN] + ReLU.</summary>
+    /// <summary>Conv [+BN] + the spec's activation.</summary>
     public static IEnumerable<nn.Module<Tensor, Tensor>> ConvRelu(ModelSpec spec, long inC, long outC, long kernel = 3, long stride = 1) =>
-        Conv(spec, inC, outC, kernel, stride).Append(nn.ReLU());
+        Conv(spec, inC, outC, kernel, stride).Append(Activation(spec));
+
+    /// <summary>The spec's hidden activation: ReLU, or <see cref="Qcfs"/> with the spec's levels.</summary>
+    public static nn.Module<Tensor, Tensor> Activation(ModelSpec spec) => spec.Activation.ToLowerInvariant() switch
+    {
+        "relu" => nn.ReLU(),
+        "qcfs" => new Qcfs(spec.QuantLevels),
+        _ => throw new RmpSnnException($"--activation {spec.Activation}: expected relu or qcfs"),
+    };
 
     /// <summary>A hidden linear layer with Kaiming-normal weights (or the output layer, which keeps TorchSharp's default init).</summary>
     public static nn.Module<Tensor, Tensor> Linear(ModelSpec spec, long inF, long outF, bool hidden = true)

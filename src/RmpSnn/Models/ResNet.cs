@@ -86,7 +86,7 @@ internal static class ResNet
             stride == 1 && inC == outC ? [] :
             shortcut == 'A' ? [new ZeroPadShortcut((int)stride, (int)(outC - inC) / 2)] :
             Layers.Conv(spec, inC, outC, kernel: 1, stride: stride);
-        return new ResidualBlock(main, path);
+        return new ResidualBlock(main, path, Layers.Activation(spec));
     }
 
     static char ShortcutOption(ModelSpec spec, char defaultOption) => spec.Shortcut?.ToUpperInvariant() switch

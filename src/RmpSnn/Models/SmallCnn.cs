@@ -25,7 +25,7 @@ internal static class SmallCnn
         layers.Add(nn.Flatten());
         layers.AddRange(Layers.Dropout(spec));
         layers.Add(Layers.Linear(spec, 64 * side * side, 128));
-        layers.Add(nn.ReLU());
+        layers.Add(Layers.Activation(spec));
         layers.AddRange(Layers.Dropout(spec));
         layers.Add(Layers.Linear(spec, 128, spec.Classes, hidden: false));
         return new Network(spec, layers);

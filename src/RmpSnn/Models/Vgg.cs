@@ -38,10 +38,10 @@ internal static class Vgg
         long side = spec.ImageSize / 32;
         layers.Add(nn.Flatten());
         layers.Add(Layers.Linear(spec, channels * side * side, 512));
-        layers.Add(nn.ReLU());
+        layers.Add(Layers.Activation(spec));
         layers.AddRange(Layers.Dropout(spec));
         layers.Add(Layers.Linear(spec, 512, 512));
-        layers.Add(nn.ReLU());
+        layers.Add(Layers.Activation(spec));
         layers.AddRange(Layers.Dropout(spec));
         layers.Add(Layers.Linear(spec, 512, spec.Classes, hidden: false));
         return new Network(spec, layers);
