@@ -55,7 +55,7 @@ public static class ConvertCommand
         BalancingOptions balancing, IReadOnlyList<ResetMode> resets, ReadoutMode readout, Device device)
     {
         var images = (calibration with { Limit = balancing.CalibrationImages }).Load();
-        return AnsiConsole.Status().Start(
+        return AnsiConsole.Status().Start(balancing.Mode == NormMode.Qcfs ? "Taking thresholds from the QCFS clips…" :
             $"Balancing thresholds ({balancing.Mode}, {images.Count} images{(balancing.Mode == NormMode.Spike ? $" × {balancing.CalibrationSteps} steps" : "")}, {string.Join("+", resets)})…",
             _ => ConversionPipeline.Convert(modelPath, ann, info.Normalization, images, balancing, resets, readout, device));
     }

@@ -4,6 +4,7 @@ using RmpSnn.Cli.Commands;
 using RmpSnn.Conversion;
 using RmpSnn.Data;
 using RmpSnn.Models;
+using RmpSnn.Snn;
 
 namespace RmpSnn.Tests.Cli;
 
@@ -101,5 +102,30 @@ public sealed class ConvertSimulateCommandTests : IDisposable
         var (code, errors) = Run("simulate", _model, "--converted", converted, "--reset", "hard", "--limit", "5", "--steps", "4", "--out", Path.Combine(_dir, "y"));
         Assert.Equal(CliRunner.Failure, code);
         Assert.Contains("no thresholds for hard reset", errors);
+    }
+
+    [Fact]
+    public void QcfsModelsConvertWithTheirClipsAndSimulateWithDirectInputFromHalfThreshold()
+    {
+        string model = Path.Combine(_dir, "qcfs.model");
+        using (var network = ModelZoo.Create(new ModelSpec("smallcnn", 1, 28, 10, Activation: "qcfs", QuantLevels: 4), seed: 1))
+            ModelFile.Save(model, network, new ModelInfo(network.Spec, DatasetCatalog.DefaultNormalization("fashion-mnist-sample"), "fashion-mnist-sample"));
+        string converted = Path.Combine(_dir, "qcfs.snn.json");
+        Assert.Equal(CliRunner.Ok, Run("convert", model, "--out", converted).Code);
+        var snn = ConvertedModel.Load(converted);
+        Assert.Equal(NormMode.Qcfs, snn.Norm);
+        Assert.Equal([ResetMode.Soft], snn.Thresholds.Keys);
+        Assert.All(snn.Thresholds[ResetMode.Soft], v => Assert.Equal(8f, v));   // the initial clip λ = 8
+        Assert.Equal((Encoding.Direct, 0.5f), (snn.SimulationEncoding, snn.InitialPotential));
+        string output = Path.Combine(_dir, "qcfs-sim");
+        var (code, errors) = Run("simulate", model, "--converted", converted, "--limit", "5", "--steps", "4", "--out", output);
+        Assert.True(code == CliRunner.Ok, errors);
+        string results = File.ReadAllText(Path.Combine(output, "results.json"));
+        Assert.Contains("\"initialPotential\": 0.5", results);
+        Assert.Contains("\"encoding\": \"Direct\"", results);
+
+        (code, errors) = Run("convert", _model, "--norm", "qcfs", "--out", Path.Combine(_dir, "relu.snn.json"));
+        Assert.Equal(CliRunner.Failure, code);
+        Assert.Contains("--norm qcfs", errors);
     }
 }
