@@ -33,3 +33,10 @@ M=$O/resnet20-c10.model
 step $M train --dataset cifar10 --arch resnet20 --epochs 10 --val 5000 --eval-split val --batch 128 --lr 0.05 --out $M
 step $M.pct.json convert $M --norm act-pct --out $M.pct.json
 step $O/resnet20-c10-val/results.json simulate $M --converted $M.pct.json --split val --limit 1000 --steps 256 --out $O/resnet20-c10-val
+
+# CIFAR-10, low-latency mode: the pretrained ResNet-20 fine-tuned with QCFS activations (L = 8) on the first 5120 training
+# images for one epoch (all this shared 2-core CPU allowed), converted with V_th = λ; simulated with direct input, soft reset, V(0) = V_th/2
+Q=$O/resnet20-qcfs8.model
+step $Q train --dataset cifar10 --init $O/resnet20-pretrained.model --activation qcfs --levels 8 --limit 5120 --epochs 1 --lr 0.005 --batch 128 --out $Q
+step $Q.snn.json convert $Q --out $Q.snn.json
+step $O/resnet20-qcfs8-test/results.json simulate $Q --converted $Q.snn.json --steps 64 --chunk 8 --out $O/resnet20-qcfs8-test
