@@ -41,7 +41,7 @@ public static class TrainCommand
         activation.AcceptOnlyFromAmong("relu", "qcfs");
         var levels = new Option<int>("--levels") { Description = "Quantisation levels L of --activation qcfs", DefaultValueFactory = _ => 8 };
         levels.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--levels"));
-        var init = new Option<string?>("--init") { Description = "Start from this model's weights (same architecture options, which are taken from it; the activation may differ)" };
+        var init = new Option<string?>("--init") { Description = "Start from this model's weights; its architecture options, dataset and normalisation are used, only --activation/--levels may differ" };
         var noAugment = new Option<bool>("--no-augment") { Description = "Switch off the dataset's train-time augmentation" };
         var seed = new Option<int>("--seed") { Description = "Seed for weights, shuffling, augmentation and the --val carve-out" };
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint (<out>.ckpt) of an interrupted run" };
@@ -55,7 +55,11 @@ public static class TrainCommand
         CliRunner.SetAction(command, (parse, cancel) =>
         {
             var dev = device.Resolve(parse);
-            var selection = data.Selection(parse, seed: parse.GetValue(seed)) with { Split = "train" };
+            string? initPath = parse.GetValue(init);
+            if (initPath is not null && new Option[] { arch, batchNorm, bias, maxPool, dropout }.FirstOrDefault(o => ConversionOptionsBinder.Given(parse, o)) is { } given)
+                throw new RmpSnnException($"{given.Name}: architecture options come from the --init model {initPath}; drop {given.Name}");
+            var source = initPath is null ? null : ((Network Network, ModelInfo Info)?)ModelFile.Load(initPath, dev);
+            var selection = data.Selection(parse, source?.Info.Dataset, seed: parse.GetValue(seed)) with { Split = "train" };
             if (selection.Validation < 0) selection = selection with { Validation = 0 };
             var train = selection.Load();
             string evalSplit = parse.GetValue(testSplit)!;
@@ -65,21 +69,15 @@ public static class TrainCommand
             var spec = new ModelSpec(parse.GetValue(arch)!, train.Channels, train.Height, train.Classes,
                 parse.GetValue(batchNorm), parse.GetValue(bias), parse.GetValue(maxPool), parse.GetValue(dropout),
                 Activation: parse.GetValue(activation)!, QuantLevels: parse.GetValue(levels));
-            string? initPath = parse.GetValue(init);
-            (Network Network, ModelInfo Info)? source = null;
-            if (initPath is not null)
-            {
-                if (new Option[] { arch, batchNorm, bias, maxPool, dropout }.FirstOrDefault(o => ConversionOptionsBinder.Given(parse, o)) is { } given)
-                    throw new RmpSnnException($"{given.Name}: architecture options come from the --init model {initPath}; drop {given.Name}");
-                source = ModelFile.Load(initPath, dev);
-                spec = source.Value.Info.Spec with { Activation = spec.Activation, QuantLevels = spec.QuantLevels };
-                normalization = source.Value.Info.Normalization;
-            }
+            if (source is var (_, initInfo))
+                (spec, normalization) = (initInfo.Spec with { Activation = spec.Activation, QuantLevels = spec.QuantLevels }, initInfo.Normalization);
             var network = ModelZoo.Create(spec, parse.GetValue(seed));
             network.to(dev);
-            if (source is var (initNetwork, _) && !parse.GetValue(resume))
-                AnsiConsole.Status().Start($"Copying weights from {Markup.Escape(initPath!)}…",
-                    _ => InitialWeights.Copy(initNetwork, network, train.Take(InitialWeights.CalibrationImages), normalization, dev));
+            if (source is var (initNetwork, _))
+                using (initNetwork)
+                    if (!parse.GetValue(resume))
+                        AnsiConsole.Status().Start($"Copying weights from {Markup.Escape(initPath!)}…",
+                            _ => InitialWeights.Copy(initNetwork, network, train.Take(InitialWeights.CalibrationImages), normalization, dev));
             string outPath = parse.GetValue(output)!;
             var options = new TrainerOptions
             {
