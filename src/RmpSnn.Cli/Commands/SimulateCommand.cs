@@ -61,7 +61,7 @@ public static class SimulateCommand
             else
             {
                 snnModel = ConvertCommand.Run(modelPath, ann, info, selection with { Split = "train" },
-                    conversion.Balancing(parse, parse.GetValue(seed)), resets, conversion.Readout(parse), dev);
+                    conversion.Balancing(parse, parse.GetValue(seed)), resets, conversion.Readout(parse), conversion.MaxPool(parse), dev);
                 snnModel.Save(convertedPath);
                 AnsiConsole.MarkupLine($"Converted and saved [green]{Markup.Escape(convertedPath)}[/]");
             }
@@ -79,7 +79,7 @@ public static class SimulateCommand
                 {
                     ["model"] = Path.GetFullPath(modelPath), ["converted"] = Path.GetFullPath(convertedPath), ["arch"] = info.Spec.Arch,
                     ["dataset"] = images.Name, ["images"] = images.Count, ["encoding"] = simulation.Encoding.ToString(),
-                    ["norm"] = snnModel.Norm.ToString(), ["readout"] = snnModel.Readout.ToString(), ["seed"] = simulation.Seed,
+                    ["norm"] = snnModel.Norm.ToString(), ["readout"] = snnModel.Readout.ToString(), ["maxpool"] = snnModel.MaxPool.ToString(), ["seed"] = simulation.Seed,
                     ["initialPotential"] = neurons.InitialPotential, ["resetPotential"] = neurons.ResetPotential,
                 });
             return CliRunner.Ok;

@@ -7,7 +7,7 @@ namespace RmpSnn.Conversion;
 
 /// <summary>
 /// The result of <c>rmpsnn convert</c>, stored as JSON next to the model: which model was converted (path + SHA-256),
-/// how it was balanced, and the balanced thresholds (α = 1) of every IF layer for each reset mode, so later runs reuse them.
+/// how it was converted and balanced, and the balanced thresholds (α = 1) of every IF layer for each reset mode, so later runs reuse them.
 /// </summary>
 public sealed record ConvertedModel(
     string ModelPath,
@@ -19,6 +19,7 @@ public sealed record ConvertedModel(
     int CalibrationSteps,
     Encoding CalibrationEncoding,
     ReadoutMode Readout,
+    MaxPoolMode MaxPool,
     IReadOnlyList<string> NeuronLayers,
     IReadOnlyDictionary<ResetMode, float[]> Thresholds)
 {

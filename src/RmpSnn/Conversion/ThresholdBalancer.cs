@@ -15,21 +15,22 @@ namespace RmpSnn.Conversion;
 /// V_th), so both paths are balanced in the same units. Cost: about (layers / 2) network passes × images × T_cal;
 /// memory: one batch × chunk of steps.</item>
 /// <item><see cref="NormMode.ActMax"/> / <see cref="NormMode.ActPct"/>: V_th = max, or p-th percentile of the non-zero
-/// values, of the matching ANN ReLU's activations (for a spiking output layer: of the positive outputs).</item>
+/// values, of the matching ANN ReLU's activations (for a spiking output layer: of the positive outputs), with max-pooling
+/// run as the SNN converts it (<see cref="ActivationProbe"/>).</item>
 /// </list>
 /// </summary>
 public static class ThresholdBalancer
 {
-    /// <summary>Balances <paramref name="snn"/> (converted from <paramref name="ann"/>) and returns its thresholds, in neuron order.</summary>
+    /// <summary>Balances <paramref name="snn"/> (converted from <paramref name="ann"/> with max-pooling as <paramref name="maxPool"/>) and returns its thresholds, in neuron order.</summary>
     public static float[] Balance(SpikingNetwork snn, Network ann, ImageDataset calibration, Normalization normalization,
-        BalancingOptions options, Device device)
+        BalancingOptions options, Device device, MaxPoolMode maxPool = MaxPoolMode.Gate)
     {
         options.Validate();
         var images = calibration.Take(options.CalibrationImages);
         using var noGrad = no_grad();
         return options.Mode == NormMode.Spike
             ? BalanceBySpikes(snn, images, options, device)
-            : BalanceByActivations(snn, ann, images, normalization, options, device);
+            : BalanceByActivations(snn, ann, images, normalization, options, device, maxPool);
     }
 
     /// <summary>Multiplies every threshold by α ∈ (0, 1] (threshold scaling).</summary>
@@ -87,7 +88,7 @@ public static class ThresholdBalancer
     }
 
     static float[] BalanceByActivations(SpikingNetwork snn, Network ann, ImageDataset images, Normalization normalization,
-        BalancingOptions options, Device device)
+        BalancingOptions options, Device device, MaxPoolMode maxPool)
     {
         ann.eval();
         var perLayer = new List<List<Tensor>>();
@@ -97,7 +98,7 @@ public static class ThresholdBalancer
             {
                 using var _ = batch;
                 using var scope = NewDisposeScope();
-                var (activations, output) = ActivationProbe.Collect(ann, batch.Images);
+                var (activations, output) = ActivationProbe.Collect(ann, batch.Images, maxPool);
                 if (snn.Readout == ReadoutMode.Spikes) activations.Add(output.clamp_min(0));
                 if (activations.Count != snn.Neurons.Count)
                     throw new RmpSnnException($"{ann.Spec.Arch}: the ANN has {activations.Count} ReLU layers but the SNN {snn.Neurons.Count} neuron layers");

@@ -101,6 +101,10 @@ public sealed class SpikingNetwork
                 case IfNeuron neuron:
                     neuron.NeuronsPerSample = x.numel();
                     break;
+                case SpikingMaxPool pool:
+                    x = pool.Forward(x, new StepContext(1, 1, 0));
+                    pool.ResetState();
+                    break;
                 case SpikingResidualBlock block:
                     ResolveShapes(block.Shortcut, x);
                     x = ResolveShapes(block.Main, x);

@@ -84,9 +84,11 @@ public sealed class ConvertSimulateCommandTests : IDisposable
         string converted = Path.Combine(_dir, "tiny.snn.json");
         Assert.Equal(CliRunner.Ok, Run("convert", _model, "--norm", "act-max", "--calib-images", "10", "--reset", "soft", "--out", converted).Code);
         var good = ConvertedModel.Load(converted);
-        new ConvertedModel(good.ModelPath, good.ModelSha256, good.Arch, good.Norm, good.Percentile, good.CalibrationImages,
-            good.CalibrationSteps, good.CalibrationEncoding, good.Readout, good.NeuronLayers.Skip(1).ToArray(),
-            good.Thresholds.ToDictionary(p => p.Key, p => p.Value.Skip(1).ToArray())).Save(converted);
+        (good with
+        {
+            NeuronLayers = good.NeuronLayers.Skip(1).ToArray(),
+            Thresholds = good.Thresholds.ToDictionary(p => p.Key, p => p.Value.Skip(1).ToArray()),
+        }).Save(converted);
         var (code, errors) = Run("simulate", _model, "--converted", converted, "--reset", "soft", "--limit", "5", "--steps", "4", "--out", Path.Combine(_dir, "x"));
         Assert.Equal(CliRunner.Failure, code);
         Assert.Contains("re-run 'rmpsnn convert'", errors);
