@@ -35,7 +35,7 @@ public static class TrainCommand
         var dropout = new Option<double>("--dropout") { Description = "Dropout probability", DefaultValueFactory = _ => 0.2 };
         var batchNorm = new Option<bool>("--batchnorm") { Description = "Unconstrained: BatchNorm after each conv (folded at conversion)" };
         var bias = new Option<bool>("--bias") { Description = "Unconstrained: biases in conv/linear layers" };
-        var maxPool = new Option<bool>("--maxpool") { Description = "Unconstrained: max-pooling instead of average pooling (not convertible)" };
+        var maxPool = new Option<bool>("--maxpool") { Description = "Unconstrained: max-pooling instead of average pooling (converted with --maxpool gate or avg)" };
         var noAugment = new Option<bool>("--no-augment") { Description = "Switch off the dataset's train-time augmentation" };
         var seed = new Option<int>("--seed") { Description = "Seed for weights, shuffling, augmentation and the --val carve-out" };
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint (<out>.ckpt) of an interrupted run" };

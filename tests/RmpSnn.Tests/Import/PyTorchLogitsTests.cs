@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using RmpSnn.Cli;
+using RmpSnn.Cli.Commands;
+using RmpSnn.Models;
+using RmpSnn.Tests.Data;
+using static TorchSharp.torch;
+
+namespace RmpSnn.Tests.Import;
+
+/// <summary>
+/// Deeper CIFAR ResNets written by PyTorch itself (experiments/make_cifar_resnets.py, Debian's python3-torch) import
+/// with PyTorch's logits, from both the legacy and the zip checkpoint format. Needs python3-torch: without it the test
+/// fails (test.sh installs it), so the check never silently disappears.
+/// </summary>
+public sealed class PyTorchLogitsTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly int[] Depths = [32, 44, 56];
+    private readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    [Fact]
+    public void DeeperCifarResNetsImportWithPyTorchsLogits()
+    {
+        Run(Python(), [ImportTestFiles.CifarResNetScript, folder.Path, .. Depths.Select(d => d.ToString())]);
+        using var json = JsonDocument.Parse(File.ReadAllText(folder.File("logits.json")));
+        long[] shape = json.RootElement.GetProperty("input_shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+        using var input = tensor(Floats(json.RootElement.GetProperty("input"))).view(shape);
+
+        foreach (int depth in Depths)
+        {
+            using var expected = tensor(Floats(json.RootElement.GetProperty("logits").GetProperty($"resnet{depth}"))).view(shape[0], -1);
+            foreach (string format in new[] { "th", "pt" })
+            {
+                string model = folder.File($"resnet{depth}-{format}.model");
+                int code = CliRunner.Invoke(new RootCommand { ImportCommand.Create() },
+                    ["import", folder.File($"resnet{depth}.{format}"), "--arch", $"resnet{depth}", "--dataset", "cifar10", "--out", model,
+                     "--mean", "0", "0", "0", "--std", "1", "1", "1"]);
+                Assert.Equal(CliRunner.Ok, code);
+                var (network, _) = ModelFile.Load(model, CPU);
+                using (network)
+                using (no_grad())
+                {
+                    network.eval();
+                    using var logits = network.call(input);
+                    double diff = (logits - expected).abs().max().item<float>();
+                    output.WriteLine($"resnet{depth}.{format}: max |RmpSnn − PyTorch| = {diff:G2}, max |logit| = {expected.abs().max().item<float>():G3}");
+                    Assert.True(diff < 1e-4, $"resnet{depth}.{format}: max |RmpSnn − PyTorch| = {diff}");
+                }
+            }
+        }
+    }
+
+    private static float[] Floats(JsonElement array) => array.EnumerateArray().Select(e => (float)e.GetDouble()).ToArray();
+
+    /// <summary>A Python that can import torch ($RMPSNN_PYTHON, Debian's /usr/bin/python3, or python3 on the PATH).</summary>
+    private static string Python()
+    {
+        string?[] candidates = [Environment.GetEnvironmentVariable("RMPSNN_PYTHON"), "/usr/bin/python3", "python3"];
+        foreach (var python in candidates.OfType<string>())
+        {
+            try
+            {
+                if (Run(python, "-c", "import torch").ExitCode == 0) return python;
+            }
+            catch (System.ComponentModel.Win32Exception) { }   // not installed
+        }
+        Assert.Fail("no python3 with torch found (tried $RMPSNN_PYTHON, /usr/bin/python3, python3): install Debian's python3-torch (./test.sh does)");
+        return "";
+    }
+
+    private static Process Run(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in args) start.ArgumentList.Add(a);
+        var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        string stderr = process.StandardError.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5))) { process.Kill(); Assert.Fail($"{program} {string.Join(' ', args)}: timed out"); }
+        stdout.Wait();
+        if (args.Length > 0 && args[0] != "-c" && process.ExitCode != 0) Assert.Fail($"{program} {string.Join(' ', args)} failed: {stderr}");
+        return process;
+    }
+}
