@@ -8,8 +8,8 @@ internal static class ImportTestFiles
     /// <summary>The real pretrained ResNet-20: shared/ lies beside the repository (or one of its worktrees).</summary>
     public static string ResNet20 { get; } = FindAbove(Path.Combine("shared", "models", "resnet20-12fca82f.th"));
 
-    /// <summary>The script that writes CIFAR ResNet-32/44/56 checkpoints and PyTorch's logits (in the repository's experiments/).</summary>
-    public static string CifarResNetScript { get; } = FindAbove(Path.Combine("experiments", "make_cifar_resnets.py"));
+    /// <summary>A script of the repository's experiments/ folder, e.g. <c>make_cifar_resnets.py</c>.</summary>
+    public static string Experiment(string name) => FindAbove(Path.Combine("experiments", name));
 
     private static string FindAbove(string relative)
     {
