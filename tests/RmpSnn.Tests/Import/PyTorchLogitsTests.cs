@@ -26,6 +26,10 @@ public sealed class PyTorchLogitsTests(ITestOutputHelper output) : IDisposable
         CheckLogits("make_cifar_resnets.py", ["32", "44", "56"], [("resnet32", "resnet32"), ("resnet44", "resnet44"), ("resnet56", "resnet56")]);
 
     [Fact]
+    public void TorchvisionResNet18ImportsWithPyTorchsLogits() =>
+        CheckLogits("make_torchvision_resnets.py", ["18"], [("resnet18", "resnet18")], "--maxpool", "--image-size", "80");
+
+    [Fact]
     public void VggWithBatchNormAndConvBiasImportsWithPyTorchsLogits() =>
         CheckLogits("make_vgg_bn.py", [], [("vgg9_bn", "vgg9")], "--maxpool");
 
