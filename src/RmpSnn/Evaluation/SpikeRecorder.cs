@@ -19,6 +19,12 @@ public sealed class SpikeRecorder(int neuronLayers, int weightedLayers, int step
     /// <summary>Adds per-step synaptic-operation counts <c>[K]</c> of a weighted layer.</summary>
     public void AddSynapticOps(int layer, int firstStep, Tensor counts) => Add(SynapticOps[layer], firstStep, counts);
 
+    /// <summary>Adds the same synaptic-operation count to <paramref name="steps"/> consecutive steps (a layer with constant input).</summary>
+    public void AddSynapticOps(int layer, int firstStep, int steps, double perStep)
+    {
+        for (int t = 0; t < steps; t++) SynapticOps[layer][firstStep + t] += perStep;
+    }
+
     static void Add(double[] into, int firstStep, Tensor counts)
     {
         using var cpu = counts.to(ScalarType.Float64, CPU);

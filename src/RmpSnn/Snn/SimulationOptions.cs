@@ -7,14 +7,19 @@ namespace RmpSnn.Snn;
 /// <param name="ChunkSteps">Steps processed layer by layer in one pass (K); 1 is the plain per-step loop. Memory grows with K × batch.</param>
 /// <param name="Seed">Seed of the Poisson spike generator (the same seed gives the same spikes for every network).</param>
 /// <param name="RecordStatistics">Record per-layer spike counts and synaptic operations.</param>
+/// <param name="CacheConstantInput">With direct input, run the stages before the first neuron layer once per batch instead of every step (same result).</param>
 public sealed record SimulationOptions(
     int Steps,
     Encoding Encoding = Encoding.Poisson,
     int BatchSize = 100,
     int ChunkSteps = 1,
     int Seed = 0,
-    bool RecordStatistics = true)
+    bool RecordStatistics = true,
+    bool CacheConstantInput = true)
 {
+    /// <summary>Chunk length K used when none is given: 1 (the per-step loop) — on a 2-core CPU larger chunks were not faster (docs/PERFORMANCE.md).</summary>
+    public static int AutomaticChunk(int batchSize) => 1;
+
     /// <summary>Checks ranges; throws <see cref="RmpSnnException"/> naming the option.</summary>
     public SimulationOptions Validate()
     {
