@@ -10,7 +10,7 @@ namespace RmpSnn.Evaluation;
 
 /// <summary>One measured simulation: throughput, activity and memory of a random-weight CIFAR-shaped network.</summary>
 /// <param name="Arch">Architecture (ModelZoo name).</param>
-/// <param name="Batch">Images simulated together.</param>
+/// <param name="Batch">Images simulated together (after fitting a memory budget; the run always covers the requested batch of images).</param>
 /// <param name="Steps">Time-steps T.</param>
 /// <param name="ChunkSteps">Steps per chunk K actually used.</param>
 /// <param name="Seconds">Wall time of the simulation.</param>
@@ -71,8 +71,9 @@ public static class SimulationBenchmark
         double sops = result.SynapticOpsPerSample(options.Steps).Sum() * options.BatchSize;
         double spikes = result.Recorder?.Spikes.Sum(s => s.Sum()) ?? double.NaN;
         double neurons = snn.Neurons.Sum(n => (double)n.NeuronsPerSample);
-        double plain = PlainImagesPerSecond(ann, options.BatchSize * Math.Min(options.ChunkSteps, options.Steps), seconds, device);
-        return new BenchmarkRow(arch, options.BatchSize, options.Steps, Math.Min(options.ChunkSteps, options.Steps), seconds,
+        double plain = PlainImagesPerSecond(ann, result.Options!.BatchSize * Math.Min(result.Options.ChunkSteps, options.Steps), seconds, device);
+        var used = result.Options!;
+        return new BenchmarkRow(arch, used.BatchSize, options.Steps, Math.Min(used.ChunkSteps, options.Steps), seconds,
             imageSteps / seconds, 2 * macs * imageSteps / seconds / 1e9, sops / seconds, spikes / (neurons * imageSteps),
             peak, plain, 2 * macs * plain / 1e9);
     }

@@ -7,6 +7,7 @@ namespace RmpSnn.Snn;
 /// <param name="ChunkSteps">Steps processed layer by layer in one pass (K); 1 is the plain per-step loop. Memory grows with K × batch.</param>
 /// <param name="Seed">Seed of the Poisson spike generator (the same seed gives the same spikes for every network).</param>
 /// <param name="RecordStatistics">Record per-layer spike counts and synaptic operations.</param>
+/// <param name="MaxMemoryMegabytes">Memory budget: batch and chunk are reduced until the estimated working set fits (<see cref="MemoryBudget"/>); null for none.</param>
 /// <param name="CacheConstantInput">With direct input, run the stages before the first neuron layer once per batch instead of every step (same result).</param>
 public sealed record SimulationOptions(
     int Steps,
@@ -15,6 +16,7 @@ public sealed record SimulationOptions(
     int ChunkSteps = 1,
     int Seed = 0,
     bool RecordStatistics = true,
+    double? MaxMemoryMegabytes = null,
     bool CacheConstantInput = true)
 {
     /// <summary>Chunk length K used when none is given: 1 (the per-step loop) — on a 2-core CPU larger chunks were not faster (docs/PERFORMANCE.md).</summary>
