@@ -40,6 +40,7 @@ public static class Simulator
             }
             progress?.Report(new SimulationProgress(done, data.Count));
         }
+        foreach (var recorder in recorders) recorder?.Flush();
         return networks.Select((n, i) => new SimulationResult(n.Label, data.Count, correct[i],
             n.Network.Neurons.Select(l => new LayerInfo(l.Name, l.NeuronsPerSample)).ToArray(),
             n.Network.WeightedLayers.Select(l => new LayerInfo(l.Name, l.MacsPerSample)).ToArray(),
