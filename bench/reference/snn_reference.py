@@ -2,7 +2,8 @@
 """PyTorch reference for `rmpsnn bench`: the same CIFAR-shaped networks (resnet20 / vgg16 variants: no BatchNorm,
 no bias, average pooling, option-A shortcuts) with act-max thresholds from random calibration images, simulated the way
 SpikingJelly's single-step IF nodes are driven: a loop over T where each step runs x_t -> conv -> IF (soft reset) layer
-by layer, under torch.no_grad(). Direct (constant-current) input. Prints one JSON line with images*steps/s."""
+by layer, under torch.no_grad(). Direct (constant-current) input. Prints one JSON line with images*steps per second
+of wall time and per second of process CPU time (user + system)."""
 import argparse
 import json
 import time
@@ -104,11 +105,12 @@ def main():
             return out
 
         simulate(1)                                    # warm-up
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         simulate(a.steps)
-        seconds = time.perf_counter() - start
+        seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     print(json.dumps({'arch': a.arch, 'batch': a.batch, 'steps': a.steps, 'threads': torch.get_num_threads(),
-                      'torch': torch.__version__, 'seconds': seconds, 'imageStepsPerSecond': a.batch * a.steps / seconds}))
+                      'torch': torch.__version__, 'seconds': seconds, 'cpuSeconds': cpu_seconds, 'imageStepsPerSecond': a.batch * a.steps / seconds,
+                      'imageStepsPerCpuSecond': a.batch * a.steps / cpu_seconds}))
 
 
 if __name__ == '__main__':

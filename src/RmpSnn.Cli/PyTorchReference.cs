@@ -6,12 +6,12 @@ namespace RmpSnn.Cli;
 
 /// <summary>
 /// Runs <c>bench/reference/snn_reference.py</c> (PyTorch, SpikingJelly-style per-step loop) for one benchmark row and
-/// returns its images·steps/s.
+/// returns its images·steps per second of wall time and of process CPU time.
 /// </summary>
 public sealed class PyTorchReference(string python, string script)
 {
     /// <summary>Runs the script for <paramref name="arch"/> at <paramref name="batch"/> × <paramref name="steps"/> on <paramref name="threads"/> threads.</summary>
-    public double ImageStepsPerSecond(string arch, int batch, int steps, int threads, int seed)
+    public (double Wall, double Cpu) ImageStepsPerSecond(string arch, int batch, int steps, int threads, int seed)
     {
         if (!File.Exists(script)) throw new RmpSnnException($"--reference-script {script}: file not found (run from the repository root)");
         var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -37,11 +37,12 @@ public sealed class PyTorchReference(string python, string script)
             try
             {
                 using var json = JsonDocument.Parse(output.Trim().Split('\n').Last());
-                return json.RootElement.GetProperty("imageStepsPerSecond").GetDouble();
+                return (json.RootElement.GetProperty("imageStepsPerSecond").GetDouble(),
+                    json.RootElement.GetProperty("imageStepsPerCpuSecond").GetDouble());
             }
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
             {
-                throw new RmpSnnException($"{script}: expected a JSON line with imageStepsPerSecond, got: {output.Trim()}");
+                throw new RmpSnnException($"{script}: expected a JSON line with imageStepsPerSecond and imageStepsPerCpuSecond, got: {output.Trim()}");
             }
         }
     }

@@ -17,7 +17,8 @@ public static class BenchCommand
             network with act-max thresholds is simulated with soft reset. Reports images·steps/s, dense-equivalent
             GFLOP/s (2 × MACs × images × steps / s), synaptic operations/s, spike rate and peak memory, next to the
             plain ANN forward at the same effective batch (the ceiling). --reference runs the PyTorch per-step
-            reference (bench/reference/snn_reference.py) after each row and reports the ratio. Writes bench.json into --out.
+            reference (bench/reference/snn_reference.py) after each row and reports the ratio, by wall time and by process
+            CPU time (the fairer one on a shared machine). Writes bench.json into --out.
 
             Examples:
               rmpsnn bench
@@ -34,6 +35,7 @@ public static class BenchCommand
         var chunk = new Option<int>("--chunk") { Description = "Steps per chunk K (0 = automatic)" };
         chunk.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError($"--chunk {r.GetValueOrDefault<int>()}: expected 0 (automatic) or a positive number"); });
         var maxMemory = new Option<double?>("--max-memory") { Description = "Memory budget in MB: batch and chunk are reduced to fit" };
+        maxMemory.Validators.Add(ConversionOptionsBinder.PositiveMegabytes);
         var noCache = new Option<bool>("--no-constant-cache") { Description = "Recompute the first layer every step even for direct input (to measure the cache)" };
         var noStats = new Option<bool>("--no-stats") { Description = "Skip spike and synaptic-operation recording" };
         var poisson = new Option<bool>("--poisson") { Description = "Poisson input instead of direct (constant-current) input" };
@@ -51,7 +53,7 @@ public static class BenchCommand
             var dev = device.Resolve(parse);
             var pytorch = parse.GetValue(reference) ? new PyTorchReference(parse.GetValue(python)!, parse.GetValue(script)!) : null;
             int threads = get_num_threads();
-            var rows = new List<(BenchmarkRow Row, double? Reference, string Load)>();
+            var rows = new List<(BenchmarkRow Row, (double Wall, double Cpu)? Reference, string Load)>();
             foreach (string name in parse.GetValue(arch)!)
             {
                 var (ann, snn) = SimulationBenchmark.Build(name, new NeuronOptions(ResetMode.Soft), parse.GetValue(seed), dev);
@@ -65,9 +67,9 @@ public static class BenchCommand
                             CacheConstantInput: !parse.GetValue(noCache));
                         string load = LoadAverage();
                         var row = SimulationBenchmark.Measure(name, ann, snn, options, dev);
-                        double? torchRate = pytorch?.ImageStepsPerSecond(name, row.Batch, t, threads, parse.GetValue(seed));
+                        (double Wall, double Cpu)? torchRate = pytorch?.ImageStepsPerSecond(name, row.Batch, t, threads, parse.GetValue(seed));
                         AnsiConsole.MarkupLine(Markup.Escape($"{name} B={row.Batch} T={t} K={row.ChunkSteps}: {row.ImageStepsPerSecond:0} image·steps/s"
-                            + (torchRate is double r ? $", PyTorch {r:0}" : "") + $" (load {load})"));
+                            + (torchRate is (double w, double c) ? $", PyTorch {w:0} (per CPU-s: RmpSnn {row.ImageStepsPerSecond * row.Seconds / row.CpuSeconds:0}, PyTorch {c:0})" : "") + $" (load {load})"));
                         rows.Add((row, torchRate, load));
                     }
                 snn.ResetState();
@@ -81,9 +83,12 @@ public static class BenchCommand
                 ["reset"] = "Soft", ["recordStatistics"] = !parse.GetValue(noStats), ["cacheConstantInput"] = !parse.GetValue(noCache), ["seed"] = parse.GetValue(seed),
                 ["rows"] = rows.Select(r => new
                 {
-                    r.Row.Arch, r.Row.Batch, r.Row.Steps, r.Row.ChunkSteps, r.Row.Seconds, r.Row.ImageStepsPerSecond, r.Row.GflopsPerSecond,
+                    r.Row.Arch, r.Row.Batch, r.Row.Steps, r.Row.ChunkSteps, r.Row.Seconds, r.Row.CpuSeconds, r.Row.ImageStepsPerSecond,
+                    ImageStepsPerCpuSecond = CpuRate(r.Row), r.Row.GflopsPerSecond,
                     r.Row.SopsPerSecond, r.Row.SpikeRate, r.Row.PeakMemoryBytes, r.Row.PlainImagesPerSecond, r.Row.PlainGflopsPerSecond,
-                    PyTorchImageStepsPerSecond = r.Reference, RatioToPyTorch = r.Row.ImageStepsPerSecond / r.Reference, LoadAverage = r.Load,
+                    PyTorchImageStepsPerSecond = r.Reference?.Wall, PyTorchImageStepsPerCpuSecond = r.Reference?.Cpu,
+                    RatioToPyTorch = r.Row.ImageStepsPerSecond / r.Reference?.Wall, CpuRatioToPyTorch = CpuRate(r.Row) / r.Reference?.Cpu,
+                    LoadAverage = r.Load,
                 }).ToArray(),
             };
             AtomicFile.WriteAllText(Path.Combine(folder, "bench.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
@@ -93,16 +98,20 @@ public static class BenchCommand
         return command;
     }
 
-    static void Show(IReadOnlyList<(BenchmarkRow Row, double? Reference, string Load)> rows, int threads)
+    /// <summary>Images·steps per second of process CPU time.</summary>
+    static double CpuRate(BenchmarkRow row) => row.ImageStepsPerSecond * row.Seconds / row.CpuSeconds;
+
+    static void Show(IReadOnlyList<(BenchmarkRow Row, (double Wall, double Cpu)? Reference, string Load)> rows, int threads)
     {
         var table = new Table().Title($"Simulation throughput ({threads} thread(s))");
-        foreach (string column in new[] { "arch", "B", "T", "K", "img·steps/s", "GFLOP/s", "plain", "% plain", "GSOP/s", "spikes", "peak MB", "PyTorch", "ratio" })
+        foreach (string column in new[] { "arch", "B", "T", "K", "img·steps/s", "GFLOP/s", "plain", "% plain", "GSOP/s", "spikes", "peak MB", "PyTorch", "ratio", "CPU ratio" })
             table.AddColumn(new TableColumn(column).RightAligned());
         foreach (var (r, reference, _) in rows)
             table.AddRow(r.Arch, $"{r.Batch}", $"{r.Steps}", $"{r.ChunkSteps}", $"{r.ImageStepsPerSecond:0}", $"{r.GflopsPerSecond:0.0}",
                 $"{r.PlainGflopsPerSecond:0.0}", $"{100 * r.GflopsPerSecond / r.PlainGflopsPerSecond:0}%", $"{r.SopsPerSecond / 1e9:0.00}",
                 double.IsNaN(r.SpikeRate) ? "–" : $"{100 * r.SpikeRate:0.0}%", $"{r.PeakMemoryBytes / (1 << 20)}",
-                reference is double p ? $"{p:0}" : "–", reference is double q ? $"{r.ImageStepsPerSecond / q:0.00}×" : "–");
+                reference is (double p, _) ? $"{p:0}" : "–", reference is (double q, _) ? $"{r.ImageStepsPerSecond / q:0.00}×" : "–",
+                reference is (_, double c) ? $"{CpuRate(r) / c:0.00}×" : "–");
         AnsiConsole.Write(table);
     }
 

@@ -37,6 +37,7 @@ public static class SimulateCommand
         var chunk = new Option<int>("--chunk") { Description = "Steps run layer by layer in one pass (memory ∝ chunk × batch; 1 = per-step loop)", DefaultValueFactory = _ => 1 };
         chunk.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--chunk"));
         var maxMemory = new Option<double?>("--max-memory") { Description = "Memory budget in MB: --batch and --chunk are reduced until the estimated working set fits" };
+        maxMemory.Validators.Add(ConversionOptionsBinder.PositiveMegabytes);
         var seed = new Option<int>("--seed") { Description = "Seed of the Poisson input spikes" };
         var initial = new Option<float>("--initial-potential") { Description = "Initial membrane potential as a fraction of V_th" };
         var resetPotential = new Option<float>("--reset-potential") { Description = "Hard-reset potential as a fraction of V_th" };

@@ -14,6 +14,7 @@ namespace RmpSnn.Evaluation;
 /// <param name="Steps">Time-steps T.</param>
 /// <param name="ChunkSteps">Steps per chunk K actually used.</param>
 /// <param name="Seconds">Wall time of the simulation.</param>
+/// <param name="CpuSeconds">Processor time the process used meanwhile (user + system, all threads): robust to other jobs on a shared CPU.</param>
 /// <param name="ImageStepsPerSecond">Images × steps / s.</param>
 /// <param name="GflopsPerSecond">Dense-equivalent GFLOP/s: 2 × MACs × images × steps / s.</param>
 /// <param name="SopsPerSecond">Synaptic operations (input events × fan-out) per second.</param>
@@ -21,7 +22,7 @@ namespace RmpSnn.Evaluation;
 /// <param name="PeakMemoryBytes">Peak resident memory during the run.</param>
 /// <param name="PlainImagesPerSecond">The ANN forward alone on <c>K·B</c> images (the ceiling), images / s.</param>
 /// <param name="PlainGflopsPerSecond">The ANN forward's GFLOP/s.</param>
-public sealed record BenchmarkRow(string Arch, int Batch, int Steps, int ChunkSteps, double Seconds, double ImageStepsPerSecond,
+public sealed record BenchmarkRow(string Arch, int Batch, int Steps, int ChunkSteps, double Seconds, double CpuSeconds, double ImageStepsPerSecond,
     double GflopsPerSecond, double SopsPerSecond, double SpikeRate, long PeakMemoryBytes, double PlainImagesPerSecond, double PlainGflopsPerSecond);
 
 /// <summary>
@@ -61,9 +62,13 @@ public static class SimulationBenchmark
         var images = RandomImages(options.BatchSize, options.Seed + 1);
         Simulator.Run([("warm-up", snn)], images, options with { Steps = 1 }, device);
         PeakMemory.Reset();
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var result = Simulator.Run([(arch, snn)], images, options, device)[0];
         double seconds = clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        double cpuSeconds = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
         long peak = PeakMemory.Bytes();
 
         double macs = snn.WeightedLayers.Sum(l => l.MacsPerSample);
@@ -73,7 +78,7 @@ public static class SimulationBenchmark
         double neurons = snn.Neurons.Sum(n => (double)n.NeuronsPerSample);
         double plain = PlainImagesPerSecond(ann, result.Options!.BatchSize * Math.Min(result.Options.ChunkSteps, options.Steps), seconds, device);
         var used = result.Options!;
-        return new BenchmarkRow(arch, used.BatchSize, options.Steps, Math.Min(used.ChunkSteps, options.Steps), seconds,
+        return new BenchmarkRow(arch, used.BatchSize, options.Steps, Math.Min(used.ChunkSteps, options.Steps), seconds, cpuSeconds,
             imageSteps / seconds, 2 * macs * imageSteps / seconds / 1e9, sops / seconds, spikes / (neurons * imageSteps),
             peak, plain, 2 * macs * plain / 1e9);
     }
