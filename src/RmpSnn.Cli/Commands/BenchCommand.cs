@@ -108,8 +108,8 @@ public static class BenchCommand
             table.AddColumn(new TableColumn(column).RightAligned());
         foreach (var (r, reference, _) in rows)
             table.AddRow(r.Arch, $"{r.Batch}", $"{r.Steps}", $"{r.ChunkSteps}", $"{r.ImageStepsPerSecond:0}", $"{r.GflopsPerSecond:0.0}",
-                $"{r.PlainGflopsPerSecond:0.0}", $"{100 * r.GflopsPerSecond / r.PlainGflopsPerSecond:0}%", $"{r.SopsPerSecond / 1e9:0.00}",
-                double.IsNaN(r.SpikeRate) ? "–" : $"{100 * r.SpikeRate:0.0}%", $"{r.PeakMemoryBytes / (1 << 20)}",
+                $"{r.PlainGflopsPerSecond:0.0}", $"{100 * r.GflopsPerSecond / r.PlainGflopsPerSecond:0}%", r.SopsPerSecond is double sops ? $"{sops / 1e9:0.00}" : "–",
+                r.SpikeRate is double rate ? $"{100 * rate:0.0}%" : "–", $"{r.PeakMemoryBytes / (1 << 20)}",
                 reference is (double p, _) ? $"{p:0}" : "–", reference is (double q, _) ? $"{r.ImageStepsPerSecond / q:0.00}×" : "–",
                 reference is (_, double c) ? $"{CpuRate(r) / c:0.00}×" : "–");
         AnsiConsole.Write(table);

@@ -17,13 +17,13 @@ namespace RmpSnn.Evaluation;
 /// <param name="CpuSeconds">Processor time the process used meanwhile (user + system, all threads): robust to other jobs on a shared CPU.</param>
 /// <param name="ImageStepsPerSecond">Images × steps / s.</param>
 /// <param name="GflopsPerSecond">Dense-equivalent GFLOP/s: 2 × MACs × images × steps / s.</param>
-/// <param name="SopsPerSecond">Synaptic operations (input events × fan-out) per second.</param>
-/// <param name="SpikeRate">Spikes per neuron per step, over all neuron layers.</param>
+/// <param name="SopsPerSecond">Synaptic operations (input events × fan-out) per second; null without statistics.</param>
+/// <param name="SpikeRate">Spikes per neuron per step, over all neuron layers; null without statistics.</param>
 /// <param name="PeakMemoryBytes">Peak resident memory during the run.</param>
 /// <param name="PlainImagesPerSecond">The ANN forward alone on <c>K·B</c> images (the ceiling), images / s.</param>
 /// <param name="PlainGflopsPerSecond">The ANN forward's GFLOP/s.</param>
 public sealed record BenchmarkRow(string Arch, int Batch, int Steps, int ChunkSteps, double Seconds, double CpuSeconds, double ImageStepsPerSecond,
-    double GflopsPerSecond, double SopsPerSecond, double SpikeRate, long PeakMemoryBytes, double PlainImagesPerSecond, double PlainGflopsPerSecond);
+    double GflopsPerSecond, double? SopsPerSecond, double? SpikeRate, long PeakMemoryBytes, double PlainImagesPerSecond, double PlainGflopsPerSecond);
 
 /// <summary>
 /// Throughput benchmark of the simulation engine on CIFAR-shaped (3×32×32, 10 classes) networks with seeded random
@@ -73,8 +73,8 @@ public static class SimulationBenchmark
 
         double macs = snn.WeightedLayers.Sum(l => l.MacsPerSample);
         double imageSteps = (double)options.BatchSize * options.Steps;
-        double sops = result.SynapticOpsPerSample(options.Steps).Sum() * options.BatchSize;
-        double spikes = result.Recorder?.Spikes.Sum(s => s.Sum()) ?? double.NaN;
+        double? sops = result.Recorder is null ? null : result.SynapticOpsPerSample(options.Steps).Sum() * options.BatchSize;
+        double? spikes = result.Recorder?.Spikes.Sum(s => s.Sum());
         double neurons = snn.Neurons.Sum(n => (double)n.NeuronsPerSample);
         double plain = PlainImagesPerSecond(ann, result.Options!.BatchSize * Math.Min(result.Options.ChunkSteps, options.Steps), seconds, device);
         var used = result.Options!;

@@ -46,7 +46,7 @@ public sealed class BenchCommandTests : IDisposable
     {
         var (code, errors) = Run("bench", "--arch", "resnet20", "--batch", "1", "--steps", "2", "--max-memory", "0.01", "--out", _dir);
         Assert.Equal(CliRunner.Failure, code);
-        Assert.Contains("--max-memory 0", errors);
+        Assert.Contains("--max-memory 0.01: even batch 1 with chunk 1", errors);
     }
 
     [Theory]
