@@ -32,8 +32,8 @@ public static class BenchCommand
             {
                 foreach (int v in r.GetValueOrDefault<int[]>() ?? []) if (v <= 0) r.AddError($"{grid.Name} {v}: expected positive numbers");
             });
-        var chunk = new Option<int>("--chunk") { Description = "Steps per chunk K (0 = automatic)" };
-        chunk.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError($"--chunk {r.GetValueOrDefault<int>()}: expected 0 (automatic) or a positive number"); });
+        var chunk = new Option<int>("--chunk") { Description = "Steps per chunk K (1 = per-step loop, the fastest on CPU)", DefaultValueFactory = _ => 1 };
+        chunk.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--chunk"));
         var maxMemory = new Option<double?>("--max-memory") { Description = "Memory budget in MB: batch and chunk are reduced to fit" };
         maxMemory.Validators.Add(ConversionOptionsBinder.PositiveMegabytes);
         var noCache = new Option<bool>("--no-constant-cache") { Description = "Recompute the first layer every step even for direct input (to measure the cache)" };
@@ -62,7 +62,7 @@ public static class BenchCommand
                     {
                         cancel.ThrowIfCancellationRequested();
                         var options = new SimulationOptions(t, parse.GetValue(poisson) ? Encoding.Poisson : Encoding.Direct, b,
-                            parse.GetValue(chunk) is > 0 and int k ? k : SimulationOptions.AutomaticChunk(b), parse.GetValue(seed),
+                            parse.GetValue(chunk), parse.GetValue(seed),
                             RecordStatistics: !parse.GetValue(noStats), MaxMemoryMegabytes: parse.GetValue(maxMemory),
                             CacheConstantInput: !parse.GetValue(noCache));
                         string load = LoadAverage();

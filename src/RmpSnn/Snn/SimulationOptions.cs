@@ -4,7 +4,7 @@ namespace RmpSnn.Snn;
 /// <param name="Steps">Time-steps T simulated for every sample (the accuracy curve covers t = 1…T).</param>
 /// <param name="Encoding">Input coding.</param>
 /// <param name="BatchSize">Samples simulated together.</param>
-/// <param name="ChunkSteps">Steps processed layer by layer in one pass (K); 1 is the plain per-step loop. Memory grows with K × batch.</param>
+/// <param name="ChunkSteps">Steps processed layer by layer in one pass (K); 1 is the plain per-step loop, the fastest on CPU (docs/PERFORMANCE.md). Memory grows with K × batch.</param>
 /// <param name="Seed">Seed of the Poisson spike generator (the same seed gives the same spikes for every network).</param>
 /// <param name="RecordStatistics">Record per-layer spike counts and synaptic operations.</param>
 /// <param name="MaxMemoryMegabytes">Memory budget: batch and chunk are reduced until the estimated working set fits (<see cref="MemoryBudget"/>); null for none.</param>
@@ -19,9 +19,6 @@ public sealed record SimulationOptions(
     double? MaxMemoryMegabytes = null,
     bool CacheConstantInput = true)
 {
-    /// <summary>Chunk length K used when none is given: 1 (the per-step loop) — on a 2-core CPU larger chunks were not faster (docs/PERFORMANCE.md).</summary>
-    public static int AutomaticChunk(int batchSize) => 1;
-
     /// <summary>Checks ranges; throws <see cref="RmpSnnException"/> naming the option.</summary>
     public SimulationOptions Validate()
     {
