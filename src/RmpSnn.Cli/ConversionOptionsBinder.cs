@@ -30,6 +30,11 @@ public sealed class ConversionOptionsBinder
         _calibSteps.Validators.Add(r => Positive(r, "--calib-steps"));
     }
 
+    internal static void PositiveMegabytes(System.CommandLine.Parsing.OptionResult r)
+    {
+        if (r.GetValueOrDefault<double?>() is double v && !(v > 0)) r.AddError($"--max-memory {v}: expected a positive number of MB");
+    }
+
     internal static void Positive(System.CommandLine.Parsing.OptionResult r, string name)
     {
         int v = r.GetValueOrDefault<int>();

@@ -36,6 +36,8 @@ public static class SimulateCommand
         batch.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--batch"));
         var chunk = new Option<int>("--chunk") { Description = "Steps run layer by layer in one pass (memory ∝ chunk × batch; 1 = per-step loop)", DefaultValueFactory = _ => 1 };
         chunk.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--chunk"));
+        var maxMemory = new Option<double?>("--max-memory") { Description = "Memory budget in MB: --batch and --chunk are reduced until the estimated working set fits" };
+        maxMemory.Validators.Add(ConversionOptionsBinder.PositiveMegabytes);
         var seed = new Option<int>("--seed") { Description = "Seed of the Poisson input spikes" };
         var initial = new Option<float>("--initial-potential") { Description = "Initial membrane potential as a fraction of V_th" };
         var resetPotential = new Option<float>("--reset-potential") { Description = "Hard-reset potential as a fraction of V_th" };
@@ -44,7 +46,7 @@ public static class SimulateCommand
         var data = new DataOptions("test");
         var device = new DeviceOptions();
         command.Arguments.Add(model);
-        foreach (var o in new Option[] { converted, steps, alpha, batch, chunk, seed, initial, resetPotential, output }) command.Options.Add(o);
+        foreach (var o in new Option[] { converted, steps, alpha, batch, chunk, maxMemory, seed, initial, resetPotential, output }) command.Options.Add(o);
         conversion.AddTo(command);
         data.AddTo(command);
         device.AddTo(command);
@@ -68,7 +70,8 @@ public static class SimulateCommand
 
             var images = selection.Load();
             var configurations = resets.SelectMany(r => parse.GetValue(alpha)!.Select(a => new SnnConfiguration(r, a))).ToArray();
-            var simulation = new SimulationOptions(parse.GetValue(steps), conversion.Encoding(parse), parse.GetValue(batch), parse.GetValue(chunk), parse.GetValue(seed));
+            var simulation = new SimulationOptions(parse.GetValue(steps), conversion.Encoding(parse), parse.GetValue(batch), parse.GetValue(chunk), parse.GetValue(seed),
+                MaxMemoryMegabytes: parse.GetValue(maxMemory));
             var neurons = new NeuronOptions(ResetMode.Soft, parse.GetValue(resetPotential), parse.GetValue(initial)).Validate();
             double annAccuracy = 100 * Evaluator.Accuracy(ann, images, info.Normalization, simulation.BatchSize, dev);
             var results = Run(ann, info, snnModel, convertedPath, images, configurations, neurons, simulation, dev, cancel);
@@ -81,6 +84,7 @@ public static class SimulateCommand
                     ["dataset"] = images.Name, ["images"] = images.Count, ["encoding"] = simulation.Encoding.ToString(),
                     ["norm"] = snnModel.Norm.ToString(), ["readout"] = snnModel.Readout.ToString(), ["maxpool"] = snnModel.MaxPool.ToString(), ["seed"] = simulation.Seed,
                     ["initialPotential"] = neurons.InitialPotential, ["resetPotential"] = neurons.ResetPotential,
+                    ["maxMemoryMegabytes"] = simulation.MaxMemoryMegabytes, ["peakMemoryBytes"] = PeakMemory.Bytes(),
                 });
             return CliRunner.Ok;
         });

@@ -50,6 +50,8 @@ public sealed class ConvertSimulateCommandTests : IDisposable
         var curve = File.ReadAllLines(Path.Combine(output, "accuracy.csv"));
         Assert.Equal(1 + 4 * 8, curve.Length);                                 // header + 4 configurations × 8 steps
         Assert.Equal("config,t,accuracy", curve[0]);
+        using var results = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
+        Assert.True(results.RootElement.GetProperty("peakMemoryBytes").GetInt64() > 0);
     }
 
     [Theory]
