@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the RmpSnn test suite. Prepares what the tests read first (idempotent, fast when already done):
 #   - Debian's Fashion-MNIST (apt package dataset-fashion-mnist) and DejaVu fonts for the PNG figures;
+#   - Debian's python3-torch, which writes the PyTorch checkpoints and logits the import tests compare against;
 #   - CIFAR-10/100 binaries unpacked from ../shared/data into $RMPSNN_DATA (default ./data).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -10,6 +11,7 @@ need=()
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
 [ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
 command -v xz >/dev/null || need+=(xz-utils)
+/usr/bin/python3 -c 'import torch' 2>/dev/null || need+=(python3-torch)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

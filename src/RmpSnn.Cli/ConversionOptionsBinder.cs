@@ -4,7 +4,7 @@ using RmpSnn.Snn;
 
 namespace RmpSnn.Cli;
 
-/// <summary>Options shared by <c>convert</c> and <c>simulate</c>: balancing, reset modes, readout, encoding.</summary>
+/// <summary>Options shared by <c>convert</c> and <c>simulate</c>: balancing, reset modes, readout, max-pooling, encoding.</summary>
 public sealed class ConversionOptionsBinder
 {
     static readonly BalancingOptions Defaults = new();
@@ -15,17 +15,24 @@ public sealed class ConversionOptionsBinder
     readonly Option<int> _calibSteps = new("--calib-steps") { Description = "T_cal: steps simulated per layer during spike balancing", DefaultValueFactory = _ => Defaults.CalibrationSteps };
     readonly Option<string[]> _reset = new("--reset") { Description = "Reset modes: soft (RMP), hard, or both (default: both; soft for --norm qcfs)", DefaultValueFactory = _ => ["soft", "hard"], AllowMultipleArgumentsPerToken = true };
     readonly Option<string> _readout = new("--readout") { Description = "Output layer: potential (integrate, argmax) or spikes (count)", DefaultValueFactory = _ => "potential" };
+    readonly Option<string> _maxPool = new("--maxpool") { Description = "Max-pooling layers become: gate (pass the spikes of each window's most active input so far) or avg (average pooling)", DefaultValueFactory = _ => "gate" };
     readonly Option<string> _encoding = new("--encoding") { Description = "Input coding: poisson (rate-coded spikes) or direct (constant current); simulate defaults to the converted model's (direct for --norm qcfs)", DefaultValueFactory = _ => "poisson" };
 
     public ConversionOptionsBinder()
     {
         _norm.AcceptOnlyFromAmong("spike", "act-max", "act-pct", "qcfs");
         _readout.AcceptOnlyFromAmong("potential", "spikes");
+        _maxPool.AcceptOnlyFromAmong("gate", "avg");
         _encoding.AcceptOnlyFromAmong("poisson", "direct");
         _reset.AcceptOnlyFromAmong("soft", "hard", "both");
         _percentile.Validators.Add(r => { double p = r.GetValueOrDefault<double>(); if (p is <= 0 or > 100) r.AddError($"--percentile {p}: expected a value in (0, 100]"); });
         _calibImages.Validators.Add(r => Positive(r, "--calib-images"));
         _calibSteps.Validators.Add(r => Positive(r, "--calib-steps"));
+    }
+
+    internal static void PositiveMegabytes(System.CommandLine.Parsing.OptionResult r)
+    {
+        if (r.GetValueOrDefault<double?>() is double v && !(v > 0)) r.AddError($"--max-memory {v}: expected a positive number of MB");
     }
 
     internal static void Positive(System.CommandLine.Parsing.OptionResult r, string name)
@@ -40,7 +47,7 @@ public sealed class ConversionOptionsBinder
     /// <summary>Adds the options; <paramref name="withBalancing"/> includes the balancing ones.</summary>
     public void AddTo(Command command, bool withBalancing = true)
     {
-        if (withBalancing) foreach (var o in new Option[] { _norm, _percentile, _calibImages, _calibSteps, _readout }) command.Options.Add(o);
+        if (withBalancing) foreach (var o in new Option[] { _norm, _percentile, _calibImages, _calibSteps, _readout, _maxPool }) command.Options.Add(o);
         command.Options.Add(_reset);
         command.Options.Add(_encoding);
     }
@@ -60,6 +67,9 @@ public sealed class ConversionOptionsBinder
 
     /// <summary>Readout mode.</summary>
     public ReadoutMode Readout(ParseResult parse) => parse.GetValue(_readout) == "spikes" ? ReadoutMode.Spikes : ReadoutMode.Potential;
+
+    /// <summary>What max-pooling layers become.</summary>
+    public MaxPoolMode MaxPool(ParseResult parse) => parse.GetValue(_maxPool) == "avg" ? MaxPoolMode.Average : MaxPoolMode.Gate;
 
     /// <summary>Balancing options for a model with <paramref name="spec"/>; without --norm, QCFS models use <see cref="NormMode.Qcfs"/>.</summary>
     public BalancingOptions Balancing(ParseResult parse, int seed, Models.ModelSpec spec) => new(

@@ -16,4 +16,5 @@ root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(ImportCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
 root.Subcommands.Add(SimulateCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 return CliRunner.Invoke(root, args);

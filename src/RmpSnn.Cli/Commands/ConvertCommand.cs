@@ -20,6 +20,7 @@ public static class ConvertCommand
             Examples:
               rmpsnn convert out/fmnist.model
               rmpsnn convert out/resnet20.model --norm act-pct --percentile 99.9 --calib-images 256
+              rmpsnn convert out/fmnist-maxpool.model --maxpool avg
               rmpsnn convert out/resnet20-qcfs.model      (QCFS model: V_th = trained clips, soft reset)
             """);
         var model = ModelArgument.Create();
@@ -41,7 +42,7 @@ public static class ConvertCommand
             string outPath = parse.GetValue(output) ?? modelPath + ".snn.json";
             var balancing = conversion.Balancing(parse, parse.GetValue(seed), info.Spec);
             var converted = Run(modelPath, ann, info, ModelArgument.Selection(data, parse, info),
-                balancing, conversion.Resets(parse, balancing.Mode), conversion.Readout(parse), dev);
+                balancing, conversion.Resets(parse, balancing.Mode), conversion.Readout(parse), conversion.MaxPool(parse), dev);
             converted.Save(outPath);
             ShowThresholds(converted);
             AnsiConsole.MarkupLine($"Saved [green]{Markup.Escape(outPath)}[/]");
@@ -52,12 +53,12 @@ public static class ConvertCommand
 
     /// <summary>Balances thresholds under a spinner; shared with <c>simulate</c> and <c>demo</c>.</summary>
     public static ConvertedModel Run(string modelPath, Models.Network ann, ModelInfo info, DatasetSelection calibration,
-        BalancingOptions balancing, IReadOnlyList<ResetMode> resets, ReadoutMode readout, Device device)
+        BalancingOptions balancing, IReadOnlyList<ResetMode> resets, ReadoutMode readout, MaxPoolMode maxPool, Device device)
     {
         var images = (calibration with { Limit = balancing.CalibrationImages }).Load();
         return AnsiConsole.Status().Start(balancing.Mode == NormMode.Qcfs ? "Taking thresholds from the QCFS clips…" :
             $"Balancing thresholds ({balancing.Mode}, {images.Count} images{(balancing.Mode == NormMode.Spike ? $" × {balancing.CalibrationSteps} steps" : "")}, {string.Join("+", resets)})…",
-            _ => ConversionPipeline.Convert(modelPath, ann, info.Normalization, images, balancing, resets, readout, device));
+            _ => ConversionPipeline.Convert(modelPath, ann, info.Normalization, images, balancing, resets, readout, maxPool, device));
     }
 
     static void ShowThresholds(ConvertedModel converted)

@@ -51,7 +51,7 @@ public static class DemoCommand
 
             var (ann, info) = ModelFile.Load(modelPath, dev);
             var resets = new[] { ResetMode.Soft, ResetMode.Hard };
-            var converted = ConvertCommand.Run(modelPath, ann, info, train, new BalancingOptions(NormMode.Spike), resets, ReadoutMode.Potential, dev);
+            var converted = ConvertCommand.Run(modelPath, ann, info, train, new BalancingOptions(NormMode.Spike), resets, ReadoutMode.Potential, MaxPoolMode.Gate, dev);
             string convertedPath = modelPath + ".snn.json";
             converted.Save(convertedPath);
 

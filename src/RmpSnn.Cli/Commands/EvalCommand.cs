@@ -2,6 +2,7 @@ using System.CommandLine;
 using RmpSnn.Models;
 using RmpSnn.Training;
 using Spectre.Console;
+using TorchSharp;
 
 namespace RmpSnn.Cli.Commands;
 
@@ -16,13 +17,17 @@ public static class EvalCommand
             Examples:
               rmpsnn eval out/fmnist.model
               rmpsnn eval out/resnet20.model --split val
+              rmpsnn eval out/fmnist-maxpool.model --maxpool avg
             """);
         var model = ModelArgument.Create();
         var batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => 256 };
+        var maxPool = new Option<string>("--maxpool") { Description = "max (as trained) or avg: max-pooling replaced by average pooling, as 'convert --maxpool avg' does", DefaultValueFactory = _ => "max" };
+        maxPool.AcceptOnlyFromAmong("max", "avg");
         var data = new DataOptions("test");
         var device = new DeviceOptions();
         command.Arguments.Add(model);
         command.Options.Add(batch);
+        command.Options.Add(maxPool);
         data.AddTo(command);
         device.AddTo(command);
         CliRunner.SetAction(command, (parse, _) =>
@@ -30,6 +35,15 @@ public static class EvalCommand
             var dev = device.Resolve(parse);
             var (_, network, info) = ModelArgument.Load(parse, model, dev);
             var images = ModelArgument.Selection(data, parse, info).Load();
+            if (parse.GetValue(maxPool) == "avg" && info.Spec.MaxPool)
+            {
+                // Pooling layers hold no state, so the average-pool twin takes the same state dict.
+                var twin = ModelZoo.Create(info.Spec with { MaxPool = false });
+                twin.load_state_dict(network.state_dict());
+                twin.to(dev);
+                network.Dispose();
+                network = twin;
+            }
             double accuracy = Evaluator.Accuracy(network, images, info.Normalization, parse.GetValue(batch), dev);
             AnsiConsole.MarkupLine($"{info.Spec.Arch} on {images.Name} ({images.Count} images): top-1 [bold]{100 * accuracy:F2}%[/]");
             return CliRunner.Ok;

@@ -33,11 +33,12 @@ public static class ImportCommand
         dataset.AcceptOnlyFromAmong([.. DatasetCatalog.Names]);
         shortcut.AcceptOnlyFromAmong("A", "B");
         var classes = new Option<int?>("--classes") { Description = "Output classes (default: rows of the last linear weight)" };
+        var maxPool = new Option<bool>("--maxpool") { Description = "The network pools with max-pooling (e.g. torchvision's VGGs), not average pooling" };
         var imageSize = new Option<int>("--image-size") { Description = "Input height = width", DefaultValueFactory = _ => 32 };
         var mean = new Option<float[]>("--mean") { Description = "Per-channel input mean the weights were trained with (default: the dataset's)", AllowMultipleArgumentsPerToken = true };
         var std = new Option<float[]>("--std") { Description = "Per-channel input std (default: the dataset's)", AllowMultipleArgumentsPerToken = true };
         command.Arguments.Add(checkpoint);
-        foreach (var o in new Option[] { arch, dataset, output, batchNorm, bias, shortcut, classes, imageSize, mean, std })
+        foreach (var o in new Option[] { arch, dataset, output, batchNorm, bias, shortcut, classes, maxPool, imageSize, mean, std })
             command.Options.Add(o);
 
         CliRunner.SetAction(command, (parse, _) =>
@@ -51,13 +52,14 @@ public static class ImportCommand
                 Bias = parse.GetValue(bias) ?? inferred.Bias,
                 Shortcut = parse.GetValue(shortcut) ?? inferred.Shortcut,
                 Classes = parse.GetValue(classes) ?? inferred.Classes,
+                MaxPool = parse.GetValue(maxPool),
             };
             float[] meanValues = parse.GetValue(mean) ?? [], stdValues = parse.GetValue(std) ?? [];
             var normalization = Normalize(meanValues, stdValues, datasetName, spec.InChannels);
             using var network = CheckpointImporter.Import(source, spec);
             ModelFile.Save(outPath, network, new ModelInfo(spec, normalization, datasetName, Metadata: CheckpointImporter.Provenance(source)));
             AnsiConsole.MarkupLine(Markup.Escape($"Imported {source.Tensors.Count} tensors ({source.Format}) into {spec.Arch}: " +
-                $"{spec.InChannels}x{spec.ImageSize}x{spec.ImageSize} -> {spec.Classes}, batchnorm={spec.BatchNorm} bias={spec.Bias} shortcut={spec.Shortcut ?? "-"}"));
+                $"{spec.InChannels}x{spec.ImageSize}x{spec.ImageSize} -> {spec.Classes}, batchnorm={spec.BatchNorm} bias={spec.Bias} maxpool={spec.MaxPool} shortcut={spec.Shortcut ?? "-"}"));
             AnsiConsole.MarkupLine(Markup.Escape($"Normalisation: mean [{string.Join(", ", normalization.Mean)}] std [{string.Join(", ", normalization.Std)}]") +
                 (meanValues.Length == 0 ? " [yellow](the dataset's default; pass --mean/--std if the weights were trained with another)[/]" : ""));
             AnsiConsole.MarkupLine($"Saved [green]{Markup.Escape(outPath)}[/]");

@@ -36,6 +36,8 @@ public static class SimulateCommand
         batch.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--batch"));
         var chunk = new Option<int>("--chunk") { Description = "Steps run layer by layer in one pass (memory ∝ chunk × batch; 1 = per-step loop)", DefaultValueFactory = _ => 1 };
         chunk.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--chunk"));
+        var maxMemory = new Option<double?>("--max-memory") { Description = "Memory budget in MB: --batch and --chunk are reduced until the estimated working set fits" };
+        maxMemory.Validators.Add(ConversionOptionsBinder.PositiveMegabytes);
         var seed = new Option<int>("--seed") { Description = "Seed of the Poisson input spikes" };
         var initial = new Option<float>("--initial-potential") { Description = "Initial membrane potential as a fraction of V_th (default: the converted model's, 0.5 for --norm qcfs, else 0)" };
         var resetPotential = new Option<float>("--reset-potential") { Description = "Hard-reset potential as a fraction of V_th" };
@@ -44,7 +46,7 @@ public static class SimulateCommand
         var data = new DataOptions("test");
         var device = new DeviceOptions();
         command.Arguments.Add(model);
-        foreach (var o in new Option[] { converted, steps, alpha, batch, chunk, seed, initial, resetPotential, output }) command.Options.Add(o);
+        foreach (var o in new Option[] { converted, steps, alpha, batch, chunk, maxMemory, seed, initial, resetPotential, output }) command.Options.Add(o);
         conversion.AddTo(command);
         data.AddTo(command);
         device.AddTo(command);
@@ -61,7 +63,7 @@ public static class SimulateCommand
             {
                 var balancing = conversion.Balancing(parse, parse.GetValue(seed), info.Spec);
                 snnModel = ConvertCommand.Run(modelPath, ann, info, selection with { Split = "train" },
-                    balancing, conversion.Resets(parse, balancing.Mode), conversion.Readout(parse), dev);
+                    balancing, conversion.Resets(parse, balancing.Mode), conversion.Readout(parse), conversion.MaxPool(parse), dev);
                 snnModel.Save(convertedPath);
                 AnsiConsole.MarkupLine($"Converted and saved [green]{Markup.Escape(convertedPath)}[/]");
             }
@@ -69,7 +71,8 @@ public static class SimulateCommand
             var resets = conversion.Resets(parse, snnModel.Norm);
             var images = selection.Load();
             var configurations = resets.SelectMany(r => parse.GetValue(alpha)!.Select(a => new SnnConfiguration(r, a))).ToArray();
-            var simulation = new SimulationOptions(parse.GetValue(steps), conversion.Encoding(parse, snnModel.SimulationEncoding), parse.GetValue(batch), parse.GetValue(chunk), parse.GetValue(seed));
+            var simulation = new SimulationOptions(parse.GetValue(steps), conversion.Encoding(parse, snnModel.SimulationEncoding), parse.GetValue(batch), parse.GetValue(chunk), parse.GetValue(seed),
+                MaxMemoryMegabytes: parse.GetValue(maxMemory));
             var neurons = new NeuronOptions(ResetMode.Soft, parse.GetValue(resetPotential),
                 ConversionOptionsBinder.Given(parse, initial) ? parse.GetValue(initial) : snnModel.InitialPotential).Validate();
             double annAccuracy = 100 * Evaluator.Accuracy(ann, images, info.Normalization, simulation.BatchSize, dev);
@@ -81,8 +84,9 @@ public static class SimulateCommand
                 {
                     ["model"] = Path.GetFullPath(modelPath), ["converted"] = Path.GetFullPath(convertedPath), ["arch"] = info.Spec.Arch,
                     ["dataset"] = images.Name, ["images"] = images.Count, ["encoding"] = simulation.Encoding.ToString(),
-                    ["norm"] = snnModel.Norm.ToString(), ["readout"] = snnModel.Readout.ToString(), ["seed"] = simulation.Seed,
+                    ["norm"] = snnModel.Norm.ToString(), ["readout"] = snnModel.Readout.ToString(), ["maxpool"] = snnModel.MaxPool.ToString(), ["seed"] = simulation.Seed,
                     ["initialPotential"] = neurons.InitialPotential, ["resetPotential"] = neurons.ResetPotential,
+                    ["maxMemoryMegabytes"] = simulation.MaxMemoryMegabytes, ["peakMemoryBytes"] = PeakMemory.Bytes(),
                 });
             return CliRunner.Ok;
         });

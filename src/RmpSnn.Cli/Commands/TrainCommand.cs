@@ -36,7 +36,7 @@ public static class TrainCommand
         var dropout = new Option<double>("--dropout") { Description = "Dropout probability", DefaultValueFactory = _ => 0.2 };
         var batchNorm = new Option<bool>("--batchnorm") { Description = "Unconstrained: BatchNorm after each conv (folded at conversion)" };
         var bias = new Option<bool>("--bias") { Description = "Unconstrained: biases in conv/linear layers" };
-        var maxPool = new Option<bool>("--maxpool") { Description = "Unconstrained: max-pooling instead of average pooling (not convertible)" };
+        var maxPool = new Option<bool>("--maxpool") { Description = "Unconstrained: max-pooling instead of average pooling (converted with --maxpool gate or avg)" };
         var activation = new Option<string>("--activation") { Description = "Hidden activation: relu, or qcfs (quantised clip, for low-latency conversion)", DefaultValueFactory = _ => "relu" };
         activation.AcceptOnlyFromAmong("relu", "qcfs");
         var levels = new Option<int>("--levels") { Description = "Quantisation levels L of --activation qcfs", DefaultValueFactory = _ => 8 };

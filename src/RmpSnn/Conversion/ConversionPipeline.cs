@@ -10,20 +10,20 @@ public static class ConversionPipeline
 {
     /// <summary>Converts <paramref name="ann"/> and balances it once per reset mode in <paramref name="resets"/>.</summary>
     public static ConvertedModel Convert(string modelPath, Network ann, Normalization normalization, ImageDataset calibration,
-        BalancingOptions balancing, IEnumerable<ResetMode> resets, ReadoutMode readout, Device device)
+        BalancingOptions balancing, IEnumerable<ResetMode> resets, ReadoutMode readout, MaxPoolMode maxPool, Device device)
     {
         var thresholds = new Dictionary<ResetMode, float[]>();
         SpikingNetwork? snn = null;
         foreach (var reset in resets.Distinct())
         {
-            snn = Converter.Convert(ann, normalization, new ConversionOptions(new NeuronOptions(reset), readout));
-            thresholds[reset] = ThresholdBalancer.Balance(snn, ann, calibration, normalization, balancing, device);
+            snn = Converter.Convert(ann, normalization, new ConversionOptions(new NeuronOptions(reset), readout, maxPool));
+            thresholds[reset] = ThresholdBalancer.Balance(snn, ann, calibration, normalization, balancing, device, maxPool);
         }
         if (snn is null) throw new RmpSnnException("--reset: expected at least one reset mode (soft, hard)");
         bool qcfs = balancing.Mode == NormMode.Qcfs;
         return new ConvertedModel(Path.GetFullPath(modelPath), ConvertedModel.Sha256(modelPath), ann.Spec.Arch, balancing.Mode,
             balancing.Percentile, qcfs ? 0 : Math.Min(balancing.CalibrationImages, calibration.Count), balancing.CalibrationSteps,
-            balancing.Encoding, readout, snn.Neurons.Select(n => n.Name).ToArray(), thresholds,
+            balancing.Encoding, readout, maxPool, snn.Neurons.Select(n => n.Name).ToArray(), thresholds,
             qcfs ? Encoding.Direct : Encoding.Poisson, qcfs ? 0.5f : 0f);
     }
 
@@ -31,7 +31,7 @@ public static class ConversionPipeline
     public static SpikingNetwork Build(Network ann, Normalization normalization, ConvertedModel converted, string convertedPath,
         NeuronOptions neurons, double alpha)
     {
-        var snn = Converter.Convert(ann, normalization, new ConversionOptions(neurons, converted.Readout));
+        var snn = Converter.Convert(ann, normalization, new ConversionOptions(neurons, converted.Readout, converted.MaxPool));
         snn.SetThresholds(ThresholdBalancer.Scale(converted.ThresholdsFor(neurons.Reset, snn, convertedPath), alpha));
         return snn;
     }

@@ -7,7 +7,7 @@ namespace RmpSnn.Conversion;
 
 /// <summary>
 /// The result of <c>rmpsnn convert</c>, stored as JSON next to the model: which model was converted (path + SHA-256),
-/// how it was balanced, and the balanced thresholds (α = 1) of every IF layer for each reset mode, so later runs reuse them.
+/// how it was converted and balanced, and the balanced thresholds (α = 1) of every IF layer for each reset mode, so later runs reuse them.
 /// <see cref="SimulationEncoding"/> and <see cref="InitialPotential"/> (a fraction of V_th) are what <c>simulate</c> uses
 /// unless told otherwise: direct input and 0.5 for <see cref="NormMode.Qcfs"/> (the shift that makes the SNN match the
 /// QCFS ANN), Poisson and 0 otherwise and in files written before these fields existed.
@@ -22,6 +22,7 @@ public sealed record ConvertedModel(
     int CalibrationSteps,
     Encoding CalibrationEncoding,
     ReadoutMode Readout,
+    MaxPoolMode MaxPool,
     IReadOnlyList<string> NeuronLayers,
     IReadOnlyDictionary<ResetMode, float[]> Thresholds,
     Encoding SimulationEncoding = Encoding.Poisson,

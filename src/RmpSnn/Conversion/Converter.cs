@@ -11,8 +11,9 @@ namespace RmpSnn.Conversion;
 /// <summary>
 /// Builds a <see cref="SpikingNetwork"/> from a trained <see cref="Network"/> by walking its layer list:
 /// conv/linear weights are copied (a following BatchNorm is folded in, biases become constant currents),
-/// ReLU or QCFS → IF neuron layer, average pooling and flatten are kept, dropout is removed, residual blocks become a main
-/// path and a shortcut that both feed a junction IF layer. The input normalisation is folded into the first conv so
+/// ReLU or QCFS → IF neuron layer, average pooling and flatten are kept, max-pooling becomes a <see cref="SpikingMaxPool"/> gate or
+/// average pooling (<see cref="ConversionOptions.MaxPool"/>), dropout is removed, residual blocks become a main path and a
+/// shortcut that both feed a junction IF layer. The input normalisation is folded into the first conv so
 /// the network takes raw intensities or spikes in [0, 1]. Thresholds are left unset: see <see cref="ThresholdBalancer"/>.
 /// </summary>
 public sealed class Converter
@@ -75,8 +76,12 @@ public sealed class Converter
                     var shortcut = ConvertLayers(block.Shortcut, $"{path}{name}.shortcut.");
                     stages.Add(new SpikingResidualBlock(name, main, shortcut, new IfNeuron(name + ".junction", _options.Neurons)));
                     break;
-                case MaxPool2d:
-                    throw new RmpSnnException($"layer {path}{i} (MaxPool2d): max-pooling has no rate-preserving IF equivalent in RMP conversion; train with average pooling (ModelSpec.MaxPool = false)");
+                case MaxPool2d pool:
+                    RequireInputFolded(layer, path, i);
+                    stages.Add(_options.MaxPool == MaxPoolMode.Gate
+                        ? new SpikingMaxPool(NextName("maxpool"), pool.kernel_size, pool.stride ?? pool.kernel_size, pool.padding ?? [0, 0], pool.dilation ?? [1, 1], pool.ceil_mode)
+                        : new SynapticLayer(NextName("pool"), MaxPoolReplacement.Average(pool, $"layer {path}{i}")));
+                    break;
                 case BatchNorm:
                     throw new RmpSnnException($"layer {path}{i} ({layer.GetType().Name}): BatchNorm must directly follow a Conv2d or Linear layer to be folded");
                 default:

@@ -15,16 +15,17 @@ namespace RmpSnn.Conversion;
 /// V_th), so both paths are balanced in the same units. Cost: about (layers / 2) network passes × images × T_cal;
 /// memory: one batch × chunk of steps.</item>
 /// <item><see cref="NormMode.ActMax"/> / <see cref="NormMode.ActPct"/>: V_th = max, or p-th percentile of the non-zero
-/// values, of the matching ANN ReLU's activations (for a spiking output layer: of the positive outputs).</item>
+/// values, of the matching ANN ReLU's activations (for a spiking output layer: of the positive outputs), with max-pooling
+/// run as the SNN converts it (<see cref="ActivationProbe"/>).</item>
 /// <item><see cref="NormMode.Qcfs"/>: V_th = the clip λ of the matching <see cref="Qcfs"/> activation (a residual block's
 /// junction takes the λ of the QCFS after the addition); simulate with soft reset, initial potential V_th/2 and direct input.</item>
 /// </list>
 /// </summary>
 public static class ThresholdBalancer
 {
-    /// <summary>Balances <paramref name="snn"/> (converted from <paramref name="ann"/>) and returns its thresholds, in neuron order.</summary>
+    /// <summary>Balances <paramref name="snn"/> (converted from <paramref name="ann"/> with max-pooling as <paramref name="maxPool"/>) and returns its thresholds, in neuron order.</summary>
     public static float[] Balance(SpikingNetwork snn, Network ann, ImageDataset calibration, Normalization normalization,
-        BalancingOptions options, Device device)
+        BalancingOptions options, Device device, MaxPoolMode maxPool = MaxPoolMode.Gate)
     {
         options.Validate();
         var images = calibration.Take(options.CalibrationImages);
@@ -33,7 +34,7 @@ public static class ThresholdBalancer
         {
             NormMode.Spike => BalanceBySpikes(snn, images, options, device),
             NormMode.Qcfs => Clips(snn, ann),
-            _ => BalanceByActivations(snn, ann, images, normalization, options, device),
+            _ => BalanceByActivations(snn, ann, images, normalization, options, device, maxPool),
         };
     }
 
@@ -103,7 +104,7 @@ public static class ThresholdBalancer
     }
 
     static float[] BalanceByActivations(SpikingNetwork snn, Network ann, ImageDataset images, Normalization normalization,
-        BalancingOptions options, Device device)
+        BalancingOptions options, Device device, MaxPoolMode maxPool)
     {
         ann.eval();
         var perLayer = new List<List<Tensor>>();
@@ -113,7 +114,7 @@ public static class ThresholdBalancer
             {
                 using var _ = batch;
                 using var scope = NewDisposeScope();
-                var (activations, output) = ActivationProbe.Collect(ann, batch.Images);
+                var (activations, output) = ActivationProbe.Collect(ann, batch.Images, maxPool);
                 if (snn.Readout == ReadoutMode.Spikes) activations.Add(output.clamp_min(0));
                 if (activations.Count != snn.Neurons.Count)
                     throw new RmpSnnException($"{ann.Spec.Arch}: the ANN has {activations.Count} ReLU layers but the SNN {snn.Neurons.Count} neuron layers");

@@ -46,6 +46,8 @@ public static class SimulationReport
         ["label"] = r.Label,
         ["samples"] = r.Samples,
         ["steps"] = r.Steps,
+        ["batchSize"] = r.Options?.BatchSize,
+        ["chunkSteps"] = r.Options?.ChunkSteps,
         ["finalAccuracy"] = r.AccuracyAt(r.Steps),
         ["stepsToAnnMinus1"] = ann is null ? null : r.StepsToReach(ann.Value - 1),
         ["accuracyPerStep"] = Enumerable.Range(1, r.Steps).Select(r.AccuracyAt).ToArray(),

@@ -4,25 +4,71 @@ namespace RmpSnn.Evaluation;
 
 /// <summary>
 /// Accumulates, for every time-step, the spikes of each neuron layer and the synaptic operations of each weighted
-/// layer, summed over all simulated samples.
+/// layer, summed over all simulated samples. Counts are summed on the simulation's device and copied to the CPU only
+/// when read (or on <see cref="Flush"/>), so recording costs no per-step device-to-host copies.
 /// </summary>
 public sealed class SpikeRecorder(int neuronLayers, int weightedLayers, int steps)
 {
+    readonly double[][] _spikes = Enumerable.Range(0, neuronLayers).Select(_ => new double[steps]).ToArray();
+    readonly double[][] _synapticOps = Enumerable.Range(0, weightedLayers).Select(_ => new double[steps]).ToArray();
+    readonly int _steps = steps;
+    readonly Tensor?[] _pendingSpikes = new Tensor?[neuronLayers];
+    readonly Tensor?[] _pendingSynapticOps = new Tensor?[weightedLayers];
+
     /// <summary>Spikes[layer][t]: spikes emitted by neuron layer <c>layer</c> at step t, summed over samples.</summary>
-    public double[][] Spikes { get; } = Enumerable.Range(0, neuronLayers).Select(_ => new double[steps]).ToArray();
+    public double[][] Spikes
+    {
+        get { Flush(); return _spikes; }
+    }
+
     /// <summary>SynapticOps[layer][t]: input events × fan-out of weighted layer <c>layer</c> at step t, summed over samples.</summary>
-    public double[][] SynapticOps { get; } = Enumerable.Range(0, weightedLayers).Select(_ => new double[steps]).ToArray();
+    public double[][] SynapticOps
+    {
+        get { Flush(); return _synapticOps; }
+    }
 
     /// <summary>Adds per-step spike counts <c>[K]</c> of a neuron layer, starting at global step <paramref name="firstStep"/>.</summary>
-    public void AddSpikes(int layer, int firstStep, Tensor counts) => Add(Spikes[layer], firstStep, counts);
+    public void AddSpikes(int layer, int firstStep, Tensor counts) => Add(ref _pendingSpikes[layer], firstStep, counts);
 
     /// <summary>Adds per-step synaptic-operation counts <c>[K]</c> of a weighted layer.</summary>
-    public void AddSynapticOps(int layer, int firstStep, Tensor counts) => Add(SynapticOps[layer], firstStep, counts);
+    public void AddSynapticOps(int layer, int firstStep, Tensor counts) => Add(ref _pendingSynapticOps[layer], firstStep, counts);
 
-    static void Add(double[] into, int firstStep, Tensor counts)
+    /// <summary>Adds the same synaptic-operation count to <paramref name="count"/> consecutive steps (a layer with constant input).</summary>
+    public void AddSynapticOps(int layer, int firstStep, int count, double perStep)
     {
-        using var cpu = counts.to(ScalarType.Float64, CPU);
-        var values = cpu.data<double>();
-        for (int i = 0; i < values.Count; i++) into[firstStep + i] += values[i];
+        for (int t = 0; t < count; t++) _synapticOps[layer][firstStep + t] += perStep;
+    }
+
+    /// <summary>Copies the counts summed on the device into <see cref="Spikes"/> and <see cref="SynapticOps"/> and frees them.</summary>
+    public void Flush()
+    {
+        CopyToHost(_pendingSpikes, _spikes);
+        CopyToHost(_pendingSynapticOps, _synapticOps);
+    }
+
+    void Add(ref Tensor? pending, int firstStep, Tensor counts)
+    {
+        if (pending is null)
+        {
+            pending = zeros(_steps, ScalarType.Float64, counts.device);
+            pending.DetachFromDisposeScope();
+        }
+        using var slice = pending.narrow(0, firstStep, counts.shape[0]);
+        slice.add_(counts);
+    }
+
+    static void CopyToHost(Tensor?[] pending, double[][] into)
+    {
+        for (int layer = 0; layer < pending.Length; layer++)
+        {
+            if (pending[layer] is not { } counts) continue;
+            using (counts)
+            using (var cpu = counts.cpu())
+            {
+                var values = cpu.data<double>();
+                for (int t = 0; t < values.Count; t++) into[layer][t] += values[t];
+            }
+            pending[layer] = null;
+        }
     }
 }

@@ -13,10 +13,11 @@ namespace RmpSnn.Import;
 internal static class PyTorchNames
 {
     private static readonly string[] CifarResNets = ["resnet20", "resnet32", "resnet44", "resnet56"];
+    private static readonly string[] TorchvisionResNets = ["resnet18", "resnet34"];
     private static readonly string[] Vggs = ["vgg9", "vgg11", "vgg16"];
 
     /// <summary>The architectures a checkpoint can be imported into.</summary>
-    public static IReadOnlyList<string> Architectures { get; } = [.. CifarResNets, .. Vggs];
+    public static IReadOnlyList<string> Architectures { get; } = [.. CifarResNets, .. TorchvisionResNets, .. Vggs];
 
     /// <summary>Whether <paramref name="arch"/> is one of the CIFAR ResNets (which take a shortcut option).</summary>
     public static bool IsCifarResNet(string arch) => CifarResNets.Contains(arch, StringComparer.OrdinalIgnoreCase);
@@ -26,19 +27,21 @@ internal static class PyTorchNames
     public static IEnumerable<(nn.Module Module, string Source)> For(Network network, IEnumerable<string> checkpointKeys)
     {
         string arch = network.Spec.Arch;
-        if (IsCifarResNet(arch)) return CifarResNet(network);
+        if (IsCifarResNet(arch)) return ResNet(network, "shortcut", "linear");
+        if (TorchvisionResNets.Contains(arch, StringComparer.OrdinalIgnoreCase)) return ResNet(network, "downsample", "fc");
         if (Vggs.Contains(arch, StringComparer.OrdinalIgnoreCase)) return Vgg(network, checkpointKeys);
         throw new RmpSnnException($"--arch {arch}: cannot import PyTorch weights into it; supported: {string.Join(", ", Architectures)}");
     }
 
     /// <summary>
-    /// The CIFAR ResNets of akamaster/pytorch_resnet_cifar10: stem <c>conv1</c>, <c>bn1</c>; block b of stage s (1-based,
-    /// a stage starting at every block with a non-identity shortcut) <c>layer{s}.{b}.conv1/bn1/conv2/bn2</c> and, for
-    /// option B, <c>layer{s}.{b}.shortcut.0/1</c>; classifier <c>linear</c>.
+    /// ResNets of BasicBlocks: stem <c>conv1</c>, <c>bn1</c>; block b of stage s (1-based, a stage starting at every block
+    /// with a non-identity shortcut) <c>layer{s}.{b}.conv1/bn1/conv2/bn2</c> and, for a projection shortcut,
+    /// <c>layer{s}.{b}.{shortcut}.0/1</c>; classifier <c>{classifier}</c>. akamaster/pytorch_resnet_cifar10's CIFAR ResNets
+    /// name these <c>shortcut</c> and <c>linear</c>, torchvision's resnet18/34 <c>downsample</c> and <c>fc</c>.
     /// </summary>
-    public static IEnumerable<(nn.Module Module, string Source)> CifarResNet(Network network)
+    public static IEnumerable<(nn.Module Module, string Source)> ResNet(Network network, string shortcut, string classifier)
     {
-        var top = new Numbering("");
+        var top = new Numbering("", classifier);
         int stage = 0, block = 0;
         foreach (var layer in network.Layers)
         {
@@ -49,11 +52,11 @@ internal static class PyTorchNames
             }
             if (stage == 0 || residual.Shortcut.Count > 0) (stage, block) = (stage + 1, 0);
             string prefix = $"layer{stage}.{block++}";
-            var main = new Numbering(prefix + ".");
+            var main = new Numbering(prefix + ".", classifier);
             foreach (var inner in residual.Main)
                 if (main.Name(inner) is { } name) yield return (inner, name);
             for (int j = 0; j < residual.Shortcut.Count; j++)
-                if (Numbering.HasState(residual.Shortcut[j])) yield return (residual.Shortcut[j], $"{prefix}.shortcut.{j}");
+                if (Numbering.HasState(residual.Shortcut[j])) yield return (residual.Shortcut[j], $"{prefix}.{shortcut}.{j}");
         }
     }
 
@@ -77,8 +80,8 @@ internal static class PyTorchNames
         }
     }
 
-    /// <summary>Names convs <c>conv1, conv2, …</c>, BatchNorms <c>bn1, bn2, …</c> and a linear <c>linear</c> under a prefix.</summary>
-    private sealed class Numbering(string prefix)
+    /// <summary>Names convs <c>conv1, conv2, …</c>, BatchNorms <c>bn1, bn2, …</c> and the linear layer (named by the architecture) under a prefix.</summary>
+    private sealed class Numbering(string prefix, string linear)
     {
         private int convs, norms;
 
@@ -88,7 +91,7 @@ internal static class PyTorchNames
         {
             Conv2d => $"{prefix}conv{++convs}",
             BatchNorm2d => $"{prefix}bn{++norms}",
-            Linear => $"{prefix}linear",
+            Linear => $"{prefix}{linear}",
             _ => null,
         };
     }

@@ -4,16 +4,20 @@ namespace RmpSnn.Snn;
 /// <param name="Steps">Time-steps T simulated for every sample (the accuracy curve covers t = 1…T).</param>
 /// <param name="Encoding">Input coding.</param>
 /// <param name="BatchSize">Samples simulated together.</param>
-/// <param name="ChunkSteps">Steps processed layer by layer in one pass (K); 1 is the plain per-step loop. Memory grows with K × batch.</param>
+/// <param name="ChunkSteps">Steps processed layer by layer in one pass (K); 1 is the plain per-step loop, the fastest on CPU (docs/PERFORMANCE.md). Memory grows with K × batch.</param>
 /// <param name="Seed">Seed of the Poisson spike generator (the same seed gives the same spikes for every network).</param>
 /// <param name="RecordStatistics">Record per-layer spike counts and synaptic operations.</param>
+/// <param name="MaxMemoryMegabytes">Memory budget: batch and chunk are reduced until the estimated working set fits (<see cref="MemoryBudget"/>); null for none.</param>
+/// <param name="CacheConstantInput">With direct input, run the stages before the first neuron layer once per batch instead of every step (same result).</param>
 public sealed record SimulationOptions(
     int Steps,
     Encoding Encoding = Encoding.Poisson,
     int BatchSize = 100,
     int ChunkSteps = 1,
     int Seed = 0,
-    bool RecordStatistics = true)
+    bool RecordStatistics = true,
+    double? MaxMemoryMegabytes = null,
+    bool CacheConstantInput = true)
 {
     /// <summary>Checks ranges; throws <see cref="RmpSnnException"/> naming the option.</summary>
     public SimulationOptions Validate()

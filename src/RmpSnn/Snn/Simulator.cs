@@ -10,7 +10,8 @@ public readonly record struct SimulationProgress(int SamplesDone, int SamplesTot
 /// <summary>
 /// Runs spiking networks over a dataset for T steps and records the accuracy after every step plus per-layer spike
 /// and synaptic-operation counts. Several networks (e.g. hard and soft reset) run side by side on identical input
-/// spikes. Steps are processed in chunks of K (layer by layer within a chunk), so memory is bounded by K × batch.
+/// spikes. Steps are processed in chunks of K (layer by layer within a chunk), so memory is bounded by K × batch;
+/// with a memory budget both are first reduced to fit.
 /// </summary>
 public static class Simulator
 {
@@ -20,6 +21,7 @@ public static class Simulator
         IProgress<SimulationProgress>? progress = null, CancellationToken cancel = default)
     {
         options.Validate();
+        if (options.MaxMemoryMegabytes is double budget) options = MemoryBudget.Fit(networks.Select(n => n.Network).ToArray(), options, budget);
         int steps = options.Steps;
         var correct = networks.Select(_ => new long[steps]).ToArray();
         var recorders = networks.Select(n => options.RecordStatistics
@@ -38,10 +40,11 @@ public static class Simulator
             }
             progress?.Report(new SimulationProgress(done, data.Count));
         }
+        foreach (var recorder in recorders) recorder?.Flush();
         return networks.Select((n, i) => new SimulationResult(n.Label, data.Count, correct[i],
             n.Network.Neurons.Select(l => new LayerInfo(l.Name, l.NeuronsPerSample)).ToArray(),
             n.Network.WeightedLayers.Select(l => new LayerInfo(l.Name, l.MacsPerSample)).ToArray(),
-            recorders[i])).ToArray();
+            recorders[i]) { Options = options }).ToArray();
     }
 
     static void RunBatch(IReadOnlyList<(string Label, SpikingNetwork Network)> networks, Batch batch,
@@ -56,10 +59,11 @@ public static class Simulator
             {
                 using var scope = NewDisposeScope();
                 int k = Math.Min(options.ChunkSteps, options.Steps - first);
-                var frames = InputEncoder.Encode(options.Encoding, batch.Images, k, generator);
+                bool constant = options.Encoding == Encoding.Direct && options.CacheConstantInput;
+                var frames = constant ? batch.Images : InputEncoder.Encode(options.Encoding, batch.Images, k, generator);
                 for (int i = 0; i < networks.Count; i++)
                 {
-                    var context = new StepContext(k, b, first, recorders[i]);
+                    var context = new StepContext(k, b, first, recorders[i], constant);
                     var readout = networks[i].Network.Forward(frames, context).view(k, b, -1).cumsum(0);
                     if (integrated[i] is { } previous) readout.add_(previous.unsqueeze(0));
                     var hits = readout.argmax(-1).eq(batch.Labels.unsqueeze(0)).sum(1, type: ScalarType.Int64).cpu();

@@ -10,6 +10,10 @@ namespace RmpSnn.Snn;
 /// </summary>
 public sealed class SpikingNetwork
 {
+    readonly int _constantPrefix;
+    Tensor? _constantCurrent;
+    double[] _constantSops = [];
+
     /// <summary>Assembles a network and resolves neuron counts and fan-outs for inputs of <paramref name="spec"/>'s shape.</summary>
     public SpikingNetwork(ModelSpec spec, IReadOnlyList<ISpikingStage> stages, ReadoutMode readout, Device device)
     {
@@ -20,6 +24,7 @@ public sealed class SpikingNetwork
         WeightedLayers = Walk(stages).OfType<SynapticLayer>().Where(l => l.IsWeighted).ToArray();
         for (int i = 0; i < Neurons.Count; i++) Neurons[i].Index = i;
         for (int i = 0; i < WeightedLayers.Count; i++) WeightedLayers[i].Index = i;
+        _constantPrefix = stages.TakeWhile(s => s is SynapticLayer).Count();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         ResolveShapes(stages, zeros(1, spec.InChannels, spec.ImageSize, spec.ImageSize, device: device));
@@ -59,12 +64,46 @@ public sealed class SpikingNetwork
         foreach (var n in Neurons) n.Options = options;
     }
 
-    /// <summary>Runs one chunk of input frames <c>[K·B, C, H, W]</c>; returns the readout <c>[K·B, classes]</c>.</summary>
-    public Tensor Forward(Tensor frames, StepContext context) => Run(Stages, frames, context);
+    /// <summary>
+    /// Runs one chunk of input frames <c>[K·B, C, H, W]</c> (or, when <see cref="StepContext.ConstantInput"/>, the
+    /// frame <c>[B, C, H, W]</c> repeated every step); returns the readout <c>[K·B, classes]</c>.
+    /// </summary>
+    public Tensor Forward(Tensor frames, StepContext context)
+    {
+        if (!context.ConstantInput) return Run(Stages, frames, context);
+        var current = ConstantCurrent(frames, context);
+        if (context.Recorder is { } recorder)
+            for (int i = 0; i < _constantPrefix; i++)
+                if (Stages[i] is SynapticLayer { IsWeighted: true } layer)
+                    recorder.AddSynapticOps(layer.Index, context.FirstStep, context.Steps, _constantSops[i]);
+        using var repeated = current.unsqueeze(0).expand([context.Steps, .. current.shape]).reshape([context.Steps * context.Batch, .. current.shape[1..]]);
+        var steps = new StepContext(context.Steps, context.Batch, context.FirstStep, context.Recorder);
+        return Run(Stages.Skip(_constantPrefix).ToArray(), repeated, steps);
+    }
 
-    /// <summary>Clears all membrane potentials.</summary>
+    /// <summary>Output of the stateless stages before the first neuron layer, computed on the first chunk and kept until <see cref="ResetState"/>.</summary>
+    Tensor ConstantCurrent(Tensor frame, StepContext context)
+    {
+        if (_constantCurrent is not null) return _constantCurrent;
+        using var scope = NewDisposeScope();
+        var single = new StepContext(1, context.Batch, context.FirstStep);
+        _constantSops = new double[_constantPrefix];
+        var x = frame.alias();
+        for (int i = 0; i < _constantPrefix; i++)
+        {
+            var layer = (SynapticLayer)Stages[i];
+            if (context.Recorder is not null) _constantSops[i] = layer.SynapticOpsPerStep(x, context.Batch);
+            x = layer.Forward(x, single);
+        }
+        _constantCurrent = x.DetachFromDisposeScope();
+        return _constantCurrent;
+    }
+
+    /// <summary>Clears all membrane potentials (and the cached constant input current).</summary>
     public void ResetState()
     {
+        _constantCurrent?.Dispose();
+        _constantCurrent = null;
         foreach (var stage in Stages) stage.ResetState();
     }
 
@@ -100,6 +139,10 @@ public sealed class SpikingNetwork
                     break;
                 case IfNeuron neuron:
                     neuron.NeuronsPerSample = x.numel();
+                    break;
+                case SpikingMaxPool pool:
+                    x = pool.Forward(x, new StepContext(1, 1, 0));
+                    pool.ResetState();
                     break;
                 case SpikingResidualBlock block:
                     ResolveShapes(block.Shortcut, x);

@@ -52,12 +52,26 @@ public sealed class SynapticLayer : ISpikingStage
     {
         if (_fanOut is not null && context.Recorder is not null)
         {
-            using var scope = NewDisposeScope();
-            var eventsPerInput = input.reshape(context.Steps, context.Batch, -1).ne(0).sum(1, type: ScalarType.Float64);
-            var sops = eventsPerInput.matmul(_fanOut);
+            using var sops = SynapticOps(input, context.Steps, context.Batch);
             context.Recorder.AddSynapticOps(Index, context.FirstStep, sops);
         }
         return _forward(input);
+    }
+
+    /// <summary>Synaptic operations of one step whose input <c>[B, …]</c> repeats every step (0 for unweighted layers).</summary>
+    internal double SynapticOpsPerStep(Tensor input, int batch)
+    {
+        if (_fanOut is null) return 0;
+        using var sops = SynapticOps(input, 1, batch);
+        return sops.item<double>();
+    }
+
+    /// <summary>Per-step input events × fan-out <c>[steps]</c>, summed over the batch.</summary>
+    Tensor SynapticOps(Tensor input, int steps, int batch)
+    {
+        using var scope = NewDisposeScope();
+        var eventsPerInput = input.reshape(steps, batch, -1).ne(0).sum(1, type: ScalarType.Float64);
+        return eventsPerInput.matmul(_fanOut!).MoveToOuterDisposeScope();
     }
 
     public void ResetState() { }

@@ -51,6 +51,8 @@ public sealed class ConvertSimulateCommandTests : IDisposable
         var curve = File.ReadAllLines(Path.Combine(output, "accuracy.csv"));
         Assert.Equal(1 + 4 * 8, curve.Length);                                 // header + 4 configurations × 8 steps
         Assert.Equal("config,t,accuracy", curve[0]);
+        using var results = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
+        Assert.True(results.RootElement.GetProperty("peakMemoryBytes").GetInt64() > 0);
     }
 
     [Theory]
@@ -85,9 +87,11 @@ public sealed class ConvertSimulateCommandTests : IDisposable
         string converted = Path.Combine(_dir, "tiny.snn.json");
         Assert.Equal(CliRunner.Ok, Run("convert", _model, "--norm", "act-max", "--calib-images", "10", "--reset", "soft", "--out", converted).Code);
         var good = ConvertedModel.Load(converted);
-        new ConvertedModel(good.ModelPath, good.ModelSha256, good.Arch, good.Norm, good.Percentile, good.CalibrationImages,
-            good.CalibrationSteps, good.CalibrationEncoding, good.Readout, good.NeuronLayers.Skip(1).ToArray(),
-            good.Thresholds.ToDictionary(p => p.Key, p => p.Value.Skip(1).ToArray())).Save(converted);
+        (good with
+        {
+            NeuronLayers = good.NeuronLayers.Skip(1).ToArray(),
+            Thresholds = good.Thresholds.ToDictionary(p => p.Key, p => p.Value.Skip(1).ToArray()),
+        }).Save(converted);
         var (code, errors) = Run("simulate", _model, "--converted", converted, "--reset", "soft", "--limit", "5", "--steps", "4", "--out", Path.Combine(_dir, "x"));
         Assert.Equal(CliRunner.Failure, code);
         Assert.Contains("re-run 'rmpsnn convert'", errors);

@@ -115,14 +115,6 @@ public class ConversionTests
     }
 
     [Fact]
-    public void MaxPoolingIsRejectedNamingTheLayer()
-    {
-        var ann = new Network(new ModelSpec("mp", 1, 4, 2), [nn.Conv2d(1, 2, 3, padding: 1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8, 2)]);
-        var e = Assert.Throws<RmpSnnException>(() => Converter.Convert(ann, Normalization.Identity(1), new ConversionOptions(new NeuronOptions(ResetMode.Soft))));
-        Assert.Contains("layer 2 (MaxPool2d)", e.Message);
-    }
-
-    [Fact]
     public void AlphaOutsideUnitIntervalIsRejected()
     {
         Assert.Contains("--alpha", Assert.Throws<RmpSnnException>(() => ThresholdBalancer.Scale([1f], 1.5)).Message);

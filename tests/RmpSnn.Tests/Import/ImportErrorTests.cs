@@ -79,8 +79,8 @@ public sealed class ImportErrorTests : IDisposable
     public void UnsupportedArchitectureIsRefused()
     {
         string path = Saved(20);
-        var e = Assert.Throws<RmpSnnException>(() => Import(path, ResNet20 with { Arch = "resnet18", Shortcut = null }));
-        Assert.Equal("--arch resnet18: cannot import PyTorch weights into it; supported: resnet20, resnet32, resnet44, resnet56, vgg9, vgg11, vgg16", e.Message);
+        var e = Assert.Throws<RmpSnnException>(() => Import(path, ResNet20 with { Arch = "smallcnn", Shortcut = null }));
+        Assert.Equal("--arch smallcnn: cannot import PyTorch weights into it; supported: resnet20, resnet32, resnet44, resnet56, resnet18, resnet34, vgg9, vgg11, vgg16", e.Message);
     }
 
     [Fact]

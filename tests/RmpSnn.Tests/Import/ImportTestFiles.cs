@@ -6,16 +6,19 @@ internal static class ImportTestFiles
     public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Import", "fixtures", name);
 
     /// <summary>The real pretrained ResNet-20: shared/ lies beside the repository (or one of its worktrees).</summary>
-    public static string ResNet20 { get; } = FindShared(Path.Combine("models", "resnet20-12fca82f.th"));
+    public static string ResNet20 { get; } = FindAbove(Path.Combine("shared", "models", "resnet20-12fca82f.th"));
 
-    private static string FindShared(string relative)
+    /// <summary>A script of the repository's experiments/ folder, e.g. <c>make_cifar_resnets.py</c>.</summary>
+    public static string Experiment(string name) => FindAbove(Path.Combine("experiments", name));
+
+    private static string FindAbove(string relative)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            string candidate = Path.Combine(dir.FullName, "shared", relative);
+            string candidate = Path.Combine(dir.FullName, relative);
             if (File.Exists(candidate)) return candidate;
         }
-        throw new FileNotFoundException($"shared/{relative} not found above {AppContext.BaseDirectory}");
+        throw new FileNotFoundException($"{relative} not found above {AppContext.BaseDirectory}");
     }
 
     /// <summary>A temporary file deleted on dispose.</summary>

@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Text.Json;
+using RmpSnn.Evaluation;
+using RmpSnn.Snn;
+using Spectre.Console;
+using static TorchSharp.torch;
+
+namespace RmpSnn.Cli.Commands;
+
+/// <summary><c>rmpsnn bench</c>: simulation throughput on random-weight CIFAR-shaped networks, optionally against the PyTorch reference.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("bench", """
+            Measure simulation throughput: for each architecture × batch × T, a random-weight CIFAR-shaped (3×32×32)
+            network with act-max thresholds is simulated with soft reset. Reports images·steps/s, dense-equivalent
+            GFLOP/s (2 × MACs × images × steps / s), synaptic operations/s, spike rate and peak memory, next to the
+            plain ANN forward at the same effective batch (the ceiling). --reference runs the PyTorch per-step
+            reference (bench/reference/snn_reference.py) after each row and reports the ratio, by wall time and by process
+            CPU time (the fairer one on a shared machine). Writes bench.json into --out.
+
+            Examples:
+              rmpsnn bench
+              rmpsnn bench --arch resnet20 vgg16 --batch 32 128 --steps 256 --reference --threads 2
+            """);
+        var arch = new Option<string[]>("--arch") { Description = "Architectures (ModelZoo names)", DefaultValueFactory = _ => ["resnet20", "vgg16"], AllowMultipleArgumentsPerToken = true };
+        var batch = new Option<int[]>("--batch") { Description = "Batch sizes", DefaultValueFactory = _ => [1, 32], AllowMultipleArgumentsPerToken = true };
+        var steps = new Option<int[]>("--steps", "-T") { Description = "Time-steps T", DefaultValueFactory = _ => [64], AllowMultipleArgumentsPerToken = true };
+        foreach (var grid in new[] { batch, steps })
+            grid.Validators.Add(r =>
+            {
+                foreach (int v in r.GetValueOrDefault<int[]>() ?? []) if (v <= 0) r.AddError($"{grid.Name} {v}: expected positive numbers");
+            });
+        var chunk = new Option<int>("--chunk") { Description = "Steps per chunk K (1 = per-step loop, the fastest on CPU)", DefaultValueFactory = _ => 1 };
+        chunk.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--chunk"));
+        var maxMemory = new Option<double?>("--max-memory") { Description = "Memory budget in MB: batch and chunk are reduced to fit" };
+        maxMemory.Validators.Add(ConversionOptionsBinder.PositiveMegabytes);
+        var noCache = new Option<bool>("--no-constant-cache") { Description = "Recompute the first layer every step even for direct input (to measure the cache)" };
+        var noStats = new Option<bool>("--no-stats") { Description = "Skip spike and synaptic-operation recording" };
+        var poisson = new Option<bool>("--poisson") { Description = "Poisson input instead of direct (constant-current) input" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the random weights and images" };
+        var reference = new Option<bool>("--reference") { Description = "Also run the PyTorch reference for every row (needs python3 with torch)" };
+        var python = new Option<string>("--python") { Description = "Python interpreter for --reference", DefaultValueFactory = _ => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3" };
+        var script = new Option<string>("--reference-script") { Description = "The PyTorch reference script", DefaultValueFactory = _ => Path.Combine("bench", "reference", "snn_reference.py") };
+        var output = new Option<string>("--out", "-o") { Description = "Output folder", DefaultValueFactory = _ => Path.Combine("out", "bench") };
+        var device = new DeviceOptions();
+        foreach (var o in new Option[] { arch, batch, steps, chunk, maxMemory, noCache, noStats, poisson, seed, reference, python, script, output }) command.Options.Add(o);
+        device.AddTo(command);
+
+        CliRunner.SetAction(command, (parse, cancel) =>
+        {
+            var dev = device.Resolve(parse);
+            var pytorch = parse.GetValue(reference) ? new PyTorchReference(parse.GetValue(python)!, parse.GetValue(script)!) : null;
+            int threads = get_num_threads();
+            var rows = new List<(BenchmarkRow Row, (double Wall, double Cpu)? Reference, string Load)>();
+            foreach (string name in parse.GetValue(arch)!)
+            {
+                var (ann, snn) = SimulationBenchmark.Build(name, new NeuronOptions(ResetMode.Soft), parse.GetValue(seed), dev);
+                foreach (int t in parse.GetValue(steps)!)
+                    foreach (int b in parse.GetValue(batch)!)
+                    {
+                        cancel.ThrowIfCancellationRequested();
+                        var options = new SimulationOptions(t, parse.GetValue(poisson) ? Encoding.Poisson : Encoding.Direct, b,
+                            parse.GetValue(chunk), parse.GetValue(seed),
+                            RecordStatistics: !parse.GetValue(noStats), MaxMemoryMegabytes: parse.GetValue(maxMemory),
+                            CacheConstantInput: !parse.GetValue(noCache));
+                        string load = LoadAverage();
+                        var row = SimulationBenchmark.Measure(name, ann, snn, options, dev);
+                        (double Wall, double Cpu)? torchRate = pytorch?.ImageStepsPerSecond(name, row.Batch, t, threads, parse.GetValue(seed));
+                        AnsiConsole.MarkupLine(Markup.Escape($"{name} B={row.Batch} T={t} K={row.ChunkSteps}: {row.ImageStepsPerSecond:0} image·steps/s"
+                            + (torchRate is (double w, double c) ? $", PyTorch {w:0} (per CPU-s: RmpSnn {row.ImageStepsPerSecond * row.Seconds / row.CpuSeconds:0}, PyTorch {c:0})" : "") + $" (load {load})"));
+                        rows.Add((row, torchRate, load));
+                    }
+                snn.ResetState();
+                ann.Dispose();
+            }
+            Show(rows, threads);
+            string folder = parse.GetValue(output)!;
+            var json = new Dictionary<string, object?>
+            {
+                ["threads"] = threads, ["device"] = dev.ToString(), ["encoding"] = parse.GetValue(poisson) ? "Poisson" : "Direct",
+                ["reset"] = "Soft", ["recordStatistics"] = !parse.GetValue(noStats), ["cacheConstantInput"] = !parse.GetValue(noCache), ["seed"] = parse.GetValue(seed),
+                ["rows"] = rows.Select(r => new
+                {
+                    r.Row.Arch, r.Row.Batch, r.Row.Steps, r.Row.ChunkSteps, r.Row.Seconds, r.Row.CpuSeconds, r.Row.ImageStepsPerSecond,
+                    ImageStepsPerCpuSecond = CpuRate(r.Row), r.Row.GflopsPerSecond,
+                    r.Row.SopsPerSecond, r.Row.SpikeRate, r.Row.PeakMemoryBytes, r.Row.PlainImagesPerSecond, r.Row.PlainGflopsPerSecond,
+                    PyTorchImageStepsPerSecond = r.Reference?.Wall, PyTorchImageStepsPerCpuSecond = r.Reference?.Cpu,
+                    RatioToPyTorch = r.Row.ImageStepsPerSecond / r.Reference?.Wall, CpuRatioToPyTorch = CpuRate(r.Row) / r.Reference?.Cpu,
+                    LoadAverage = r.Load,
+                }).ToArray(),
+            };
+            AtomicFile.WriteAllText(Path.Combine(folder, "bench.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+            AnsiConsole.MarkupLine($"Wrote [green]{Markup.Escape(Path.Combine(folder, "bench.json"))}[/]");
+            return CliRunner.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Images·steps per second of process CPU time.</summary>
+    static double CpuRate(BenchmarkRow row) => row.ImageStepsPerSecond * row.Seconds / row.CpuSeconds;
+
+    static void Show(IReadOnlyList<(BenchmarkRow Row, (double Wall, double Cpu)? Reference, string Load)> rows, int threads)
+    {
+        var table = new Table().Title($"Simulation throughput ({threads} thread(s))");
+        foreach (string column in new[] { "arch", "B", "T", "K", "img·steps/s", "GFLOP/s", "plain", "% plain", "GSOP/s", "spikes", "peak MB", "PyTorch", "ratio", "CPU ratio" })
+            table.AddColumn(new TableColumn(column).RightAligned());
+        foreach (var (r, reference, _) in rows)
+            table.AddRow(r.Arch, $"{r.Batch}", $"{r.Steps}", $"{r.ChunkSteps}", $"{r.ImageStepsPerSecond:0}", $"{r.GflopsPerSecond:0.0}",
+                $"{r.PlainGflopsPerSecond:0.0}", $"{100 * r.GflopsPerSecond / r.PlainGflopsPerSecond:0}%", r.SopsPerSecond is double sops ? $"{sops / 1e9:0.00}" : "–",
+                r.SpikeRate is double rate ? $"{100 * rate:0.0}%" : "–", $"{r.PeakMemoryBytes / (1 << 20)}",
+                reference is (double p, _) ? $"{p:0}" : "–", reference is (double q, _) ? $"{r.ImageStepsPerSecond / q:0.00}×" : "–",
+                reference is (_, double c) ? $"{CpuRate(r) / c:0.00}×" : "–");
+        AnsiConsole.Write(table);
+    }
+
+    static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+}

@@ -1,0 +1,91 @@
+using RmpSnn.Conversion;
+using RmpSnn.Data;
+using RmpSnn.Evaluation;
+using RmpSnn.Models;
+using RmpSnn.Snn;
+using RmpSnn.Tests.Data;
+using RmpSnn.Training;
+using static TorchSharp.torch;
+
+namespace RmpSnn.Tests.Snn;
+
+/// <summary>A smallcnn trained for one epoch on 600 images of the shipped Fashion-MNIST sample, converted with act-max thresholds.</summary>
+public sealed class TrainedSmallCnn : IDisposable
+{
+    public TrainedSmallCnn()
+    {
+        var train = DatasetCatalog.Load("fashion-mnist-sample", null, "train").Take(600);
+        Test = DatasetCatalog.Load("fashion-mnist-sample", null, "test").Take(20);
+        Normalization = DatasetCatalog.DefaultNormalization("fashion-mnist-sample");
+        Ann = ModelZoo.Create(new ModelSpec("smallcnn", 1, 28, 10), seed: 3);
+        Trainer.Train(Ann, train, null, Normalization, new TrainerOptions { Epochs = 1, BatchSize = 50, LearningRate = 0.05, Seed = 3 });
+        Ann.eval();
+        Thresholds = ThresholdBalancer.Balance(Snn(ResetMode.Soft), Ann, train, Normalization,
+            new BalancingOptions(NormMode.ActMax, CalibrationImages: 100), CPU);
+    }
+
+    public Network Ann { get; }
+    public Normalization Normalization { get; }
+    public ImageDataset Test { get; }
+    public float[] Thresholds { get; }
+
+    /// <summary>A fresh spiking network with the trained weights (and the balanced thresholds once known).</summary>
+    public SpikingNetwork Snn(ResetMode reset)
+    {
+        var snn = Converter.Convert(Ann, Normalization, new ConversionOptions(new NeuronOptions(reset)));
+        if (Thresholds is not null) snn.SetThresholds(Thresholds);
+        return snn;
+    }
+
+    public void Dispose() => Ann.Dispose();
+}
+
+/// <summary>The fast paths (chunks, constant-input cache, memory budget) against the plain per-step loop.</summary>
+[Collection(SerialTorchRng.Name)]   // trains with torch's global generator
+public sealed class FastEngineTests(TrainedSmallCnn model) : IClassFixture<TrainedSmallCnn>
+{
+    const int Steps = 16;
+
+    static readonly SimulationOptions Reference = new(Steps, BatchSize: 10, ChunkSteps: 1, Seed: 5, CacheConstantInput: false);
+
+    SimulationResult Simulate(ResetMode reset, SimulationOptions options) =>
+        Simulator.Run([(reset.ToString(), model.Snn(reset))], model.Test, options, CPU)[0];
+
+    [Theory]
+    [InlineData(ResetMode.Soft, Encoding.Direct)]
+    [InlineData(ResetMode.Hard, Encoding.Direct)]
+    [InlineData(ResetMode.Soft, Encoding.Poisson)]
+    [InlineData(ResetMode.Hard, Encoding.Poisson)]
+    public void FastEngineReproducesThePerStepLoop(ResetMode reset, Encoding encoding)
+    {
+        var reference = Simulate(reset, Reference with { Encoding = encoding });
+        Assert.True(reference.AccuracyAt(Steps) >= 50, $"the trained model should classify: {reference.AccuracyAt(Steps)}%");
+        foreach (int chunk in new[] { 1, 8 })
+        {
+            var fast = Simulate(reset, Reference with { Encoding = encoding, ChunkSteps = chunk, CacheConstantInput = true });
+            Assert.Equal(reference.CorrectPerStep, fast.CorrectPerStep);
+            Assert.Equal(reference.Recorder!.Spikes.SelectMany(s => s), fast.Recorder!.Spikes.SelectMany(s => s));
+            Assert.Equal(reference.Recorder.SynapticOps.SelectMany(s => s), fast.Recorder.SynapticOps.SelectMany(s => s));
+        }
+    }
+
+    [Fact]
+    public void SmallMemoryBudgetPicksASmallerBatchWithTheSameCurve()
+    {
+        var snn = model.Snn(ResetMode.Soft);
+        var options = Reference with { Encoding = Encoding.Direct, ChunkSteps = 8 };
+        double budget = MemoryBudget.EstimateMegabytes([snn], 5, 1) * 1.01;
+        var full = Simulate(ResetMode.Soft, options);
+        var bounded = Simulate(ResetMode.Soft, options with { MaxMemoryMegabytes = budget });
+        Assert.Equal((5, 1), (bounded.Options!.BatchSize, bounded.Options.ChunkSteps));
+        Assert.Equal(full.CorrectPerStep, bounded.CorrectPerStep);
+    }
+
+    [Fact]
+    public void BudgetBelowOneSampleIsAClearError()
+    {
+        var snn = model.Snn(ResetMode.Soft);
+        double tiny = MemoryBudget.EstimateMegabytes([snn], 1, 1) / 2;
+        UserError.Expect(() => Simulate(ResetMode.Soft, Reference with { MaxMemoryMegabytes = tiny }), "--max-memory", "even batch 1 with chunk 1");
+    }
+}
