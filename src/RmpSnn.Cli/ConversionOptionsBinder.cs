@@ -34,6 +34,12 @@ public sealed class ConversionOptionsBinder
         if (v <= 0) r.AddError($"{name} {v}: expected a positive number");
     }
 
+    /// <summary>Adds the calibration options, --readout and --reset, for commands that choose norm and encoding themselves (sweep).</summary>
+    public void AddCalibrationTo(Command command)
+    {
+        foreach (var o in new Option[] { _percentile, _calibImages, _calibSteps, _readout, _reset }) command.Options.Add(o);
+    }
+
     /// <summary>Adds the options; <paramref name="withBalancing"/> includes the balancing ones.</summary>
     public void AddTo(Command command, bool withBalancing = true)
     {
@@ -52,13 +58,22 @@ public sealed class ConversionOptionsBinder
     }
 
     /// <summary>Input coding.</summary>
-    public Encoding Encoding(ParseResult parse) => parse.GetValue(_encoding) == "direct" ? Snn.Encoding.Direct : Snn.Encoding.Poisson;
+    public Encoding Encoding(ParseResult parse) => EncodingOf(parse.GetValue(_encoding)!);
 
     /// <summary>Readout mode.</summary>
     public ReadoutMode Readout(ParseResult parse) => parse.GetValue(_readout) == "spikes" ? ReadoutMode.Spikes : ReadoutMode.Potential;
 
     /// <summary>Balancing options.</summary>
-    public BalancingOptions Balancing(ParseResult parse, int seed) => new(
-        parse.GetValue(_norm) switch { "act-max" => NormMode.ActMax, "act-pct" => NormMode.ActPct, _ => NormMode.Spike },
-        parse.GetValue(_calibImages), parse.GetValue(_calibSteps), parse.GetValue(_percentile), Encoding(parse), seed);
+    public BalancingOptions Balancing(ParseResult parse, int seed) =>
+        Calibration(parse, seed) with { Mode = Norm(parse.GetValue(_norm)!), Encoding = Encoding(parse) };
+
+    /// <summary>Calibration images, steps and percentile (mode and encoding left at their defaults, for commands that pick them).</summary>
+    public BalancingOptions Calibration(ParseResult parse, int seed) =>
+        new(NormMode.Spike, parse.GetValue(_calibImages), parse.GetValue(_calibSteps), parse.GetValue(_percentile), Snn.Encoding.Poisson, seed);
+
+    /// <summary>The balancing mode named by a <c>--norm</c> word.</summary>
+    public static NormMode Norm(string word) => word switch { "act-max" => NormMode.ActMax, "act-pct" => NormMode.ActPct, _ => NormMode.Spike };
+
+    /// <summary>The input coding named by an <c>--encoding</c> word.</summary>
+    public static Encoding EncodingOf(string word) => word == "direct" ? Snn.Encoding.Direct : Snn.Encoding.Poisson;
 }

@@ -25,26 +25,15 @@ public static class SimulateCommand
             """);
         var model = ModelArgument.Create();
         var converted = new Option<string?>("--converted") { Description = "Converted-model JSON (default: MODEL.snn.json, created if missing)" };
-        var steps = new Option<int>("--steps", "-T") { Description = "Time-steps to simulate", DefaultValueFactory = _ => 256 };
-        steps.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--steps"));
-        var alpha = new Option<double[]>("--alpha") { Description = "Threshold scales α in (0, 1]; several allowed", DefaultValueFactory = _ => [1.0], AllowMultipleArgumentsPerToken = true };
-        alpha.Validators.Add(r =>
-        {
-            foreach (double a in r.GetValueOrDefault<double[]>() ?? []) if (a is <= 0 or > 1 || double.IsNaN(a)) r.AddError($"--alpha {a}: expected a threshold scale in (0, 1]");
-        });
-        var batch = new Option<int>("--batch") { Description = "Images simulated together", DefaultValueFactory = _ => 100 };
-        batch.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--batch"));
-        var chunk = new Option<int>("--chunk") { Description = "Steps run layer by layer in one pass (memory ∝ chunk × batch; 1 = per-step loop)", DefaultValueFactory = _ => 1 };
-        chunk.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--chunk"));
-        var seed = new Option<int>("--seed") { Description = "Seed of the Poisson input spikes" };
-        var initial = new Option<float>("--initial-potential") { Description = "Initial membrane potential as a fraction of V_th" };
-        var resetPotential = new Option<float>("--reset-potential") { Description = "Hard-reset potential as a fraction of V_th" };
+        var simulationOptions = new SimulationOptionsBinder([1.0]);
         var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: out/simulate/<model name>)" };
         var conversion = new ConversionOptionsBinder();
         var data = new DataOptions("test");
         var device = new DeviceOptions();
         command.Arguments.Add(model);
-        foreach (var o in new Option[] { converted, steps, alpha, batch, chunk, seed, initial, resetPotential, output }) command.Options.Add(o);
+        command.Options.Add(converted);
+        simulationOptions.AddTo(command);
+        command.Options.Add(output);
         conversion.AddTo(command);
         data.AddTo(command);
         device.AddTo(command);
@@ -61,15 +50,15 @@ public static class SimulateCommand
             else
             {
                 snnModel = ConvertCommand.Run(modelPath, ann, info, selection with { Split = "train" },
-                    conversion.Balancing(parse, parse.GetValue(seed)), resets, conversion.Readout(parse), dev);
+                    conversion.Balancing(parse, simulationOptions.Seed(parse)), resets, conversion.Readout(parse), dev);
                 snnModel.Save(convertedPath);
                 AnsiConsole.MarkupLine($"Converted and saved [green]{Markup.Escape(convertedPath)}[/]");
             }
 
             var images = selection.Load();
-            var configurations = resets.SelectMany(r => parse.GetValue(alpha)!.Select(a => new SnnConfiguration(r, a))).ToArray();
-            var simulation = new SimulationOptions(parse.GetValue(steps), conversion.Encoding(parse), parse.GetValue(batch), parse.GetValue(chunk), parse.GetValue(seed));
-            var neurons = new NeuronOptions(ResetMode.Soft, parse.GetValue(resetPotential), parse.GetValue(initial)).Validate();
+            var configurations = resets.SelectMany(r => simulationOptions.Alphas(parse).Select(a => new SnnConfiguration(r, a))).ToArray();
+            var simulation = simulationOptions.Simulation(parse, conversion.Encoding(parse));
+            var neurons = simulationOptions.Neurons(parse);
             double annAccuracy = 100 * Evaluator.Accuracy(ann, images, info.Normalization, simulation.BatchSize, dev);
             var results = Run(ann, info, snnModel, convertedPath, images, configurations, neurons, simulation, dev, cancel);
 
