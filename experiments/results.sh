@@ -17,6 +17,8 @@ step $O/fmnist.spike.json convert $O/fmnist.model --out $O/fmnist.spike.json
 step $O/fmnist-spike/results.json simulate $O/fmnist.model --converted $O/fmnist.spike.json --steps 1024 --alpha 1 0.5 --limit 1000 --out $O/fmnist-spike
 step $O/fmnist.pct.json convert $O/fmnist.model --norm act-pct --out $O/fmnist.pct.json
 step $O/fmnist-pct/results.json simulate $O/fmnist.model --converted $O/fmnist.pct.json --steps 256 --limit 1000 --out $O/fmnist-pct
+# the norm × encoding × reset × α grid (resumable by itself: a re-run continues with the next unfinished cell)
+/usr/bin/time -f "[sweep: %e s wall, peak %M KB]" dotnet src/RmpSnn.Cli/bin/Release/net10.0/RmpSnn.Cli.dll sweep $O/fmnist.model --limit 100 --steps 128 --chunk 8 --threads 1 --out $O/fmnist-sweep
 
 # CIFAR-10, the pretrained ResNet-20 (BatchNorm folded at conversion), the 1000 available test images
 step $O/resnet20-pretrained.model import ../shared/models/resnet20-12fca82f.th --arch resnet20 --dataset cifar10 \

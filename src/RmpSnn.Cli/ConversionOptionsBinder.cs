@@ -44,6 +44,12 @@ public sealed class ConversionOptionsBinder
     /// <summary>True when the user typed <paramref name="option"/> (rather than relying on its default).</summary>
     internal static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
 
+    /// <summary>Adds the calibration options, --readout, --reset and --maxpool, for commands that choose norm and encoding themselves (sweep).</summary>
+    public void AddCalibrationTo(Command command)
+    {
+        foreach (var o in new Option[] { _percentile, _calibImages, _calibSteps, _readout, _reset, _maxPool }) command.Options.Add(o);
+    }
+
     /// <summary>Adds the options; <paramref name="withBalancing"/> includes the balancing ones.</summary>
     public void AddTo(Command command, bool withBalancing = true)
     {
@@ -63,7 +69,7 @@ public sealed class ConversionOptionsBinder
 
     /// <summary>Input coding; <paramref name="fallback"/> when --encoding is not given.</summary>
     public Encoding Encoding(ParseResult parse, Encoding fallback = Snn.Encoding.Poisson) =>
-        !Given(parse, _encoding) ? fallback : parse.GetValue(_encoding) == "direct" ? Snn.Encoding.Direct : Snn.Encoding.Poisson;
+        Given(parse, _encoding) ? EncodingOf(parse.GetValue(_encoding)!) : fallback;
 
     /// <summary>Readout mode.</summary>
     public ReadoutMode Readout(ParseResult parse) => parse.GetValue(_readout) == "spikes" ? ReadoutMode.Spikes : ReadoutMode.Potential;
@@ -72,8 +78,21 @@ public sealed class ConversionOptionsBinder
     public MaxPoolMode MaxPool(ParseResult parse) => parse.GetValue(_maxPool) == "avg" ? MaxPoolMode.Average : MaxPoolMode.Gate;
 
     /// <summary>Balancing options for a model with <paramref name="spec"/>; without --norm, QCFS models use <see cref="NormMode.Qcfs"/>.</summary>
-    public BalancingOptions Balancing(ParseResult parse, int seed, Models.ModelSpec spec) => new(
-        !Given(parse, _norm) && spec.IsQcfs ? NormMode.Qcfs
-            : parse.GetValue(_norm) switch { "act-max" => NormMode.ActMax, "act-pct" => NormMode.ActPct, "qcfs" => NormMode.Qcfs, _ => NormMode.Spike },
-        parse.GetValue(_calibImages), parse.GetValue(_calibSteps), parse.GetValue(_percentile), Encoding(parse), seed);
+    public BalancingOptions Balancing(ParseResult parse, int seed, Models.ModelSpec spec) =>
+        Calibration(parse, seed) with
+        {
+            Mode = !Given(parse, _norm) && spec.IsQcfs ? NormMode.Qcfs : Norm(parse.GetValue(_norm)!),
+            Encoding = Encoding(parse),
+        };
+
+    /// <summary>Calibration images, steps and percentile (mode and encoding left at their defaults, for commands that pick them).</summary>
+    public BalancingOptions Calibration(ParseResult parse, int seed) =>
+        new(NormMode.Spike, parse.GetValue(_calibImages), parse.GetValue(_calibSteps), parse.GetValue(_percentile), Snn.Encoding.Poisson, seed);
+
+    /// <summary>The balancing mode named by a <c>--norm</c> word.</summary>
+    public static NormMode Norm(string word) =>
+        word switch { "act-max" => NormMode.ActMax, "act-pct" => NormMode.ActPct, "qcfs" => NormMode.Qcfs, _ => NormMode.Spike };
+
+    /// <summary>The input coding named by an <c>--encoding</c> word.</summary>
+    public static Encoding EncodingOf(string word) => word == "direct" ? Snn.Encoding.Direct : Snn.Encoding.Poisson;
 }

@@ -8,6 +8,7 @@ var root = new RootCommand("""
     and measure accuracy at every time-step, spike activity and synaptic operations.
 
     Typical flow:  rmpsnn train → rmpsnn convert → rmpsnn simulate     (or: rmpsnn demo)
+    Experiment grid: rmpsnn sweep MODEL → rmpsnn plot FOLDER
     """);
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
@@ -17,4 +18,6 @@ root.Subcommands.Add(ImportCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
 root.Subcommands.Add(SimulateCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(SweepCommand.Create());
+root.Subcommands.Add(PlotCommand.Create());
 return CliRunner.Invoke(root, args);

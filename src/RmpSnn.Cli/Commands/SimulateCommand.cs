@@ -25,28 +25,15 @@ public static class SimulateCommand
             """);
         var model = ModelArgument.Create();
         var converted = new Option<string?>("--converted") { Description = "Converted-model JSON (default: MODEL.snn.json, created if missing)" };
-        var steps = new Option<int>("--steps", "-T") { Description = "Time-steps to simulate", DefaultValueFactory = _ => 256 };
-        steps.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--steps"));
-        var alpha = new Option<double[]>("--alpha") { Description = "Threshold scales α in (0, 1]; several allowed", DefaultValueFactory = _ => [1.0], AllowMultipleArgumentsPerToken = true };
-        alpha.Validators.Add(r =>
-        {
-            foreach (double a in r.GetValueOrDefault<double[]>() ?? []) if (a is <= 0 or > 1 || double.IsNaN(a)) r.AddError($"--alpha {a}: expected a threshold scale in (0, 1]");
-        });
-        var batch = new Option<int>("--batch") { Description = "Images simulated together", DefaultValueFactory = _ => 100 };
-        batch.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--batch"));
-        var chunk = new Option<int>("--chunk") { Description = "Steps run layer by layer in one pass (memory ∝ chunk × batch; 1 = per-step loop)", DefaultValueFactory = _ => 1 };
-        chunk.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--chunk"));
-        var maxMemory = new Option<double?>("--max-memory") { Description = "Memory budget in MB: --batch and --chunk are reduced until the estimated working set fits" };
-        maxMemory.Validators.Add(ConversionOptionsBinder.PositiveMegabytes);
-        var seed = new Option<int>("--seed") { Description = "Seed of the Poisson input spikes" };
-        var initial = new Option<float>("--initial-potential") { Description = "Initial membrane potential as a fraction of V_th (default: the converted model's, 0.5 for --norm qcfs, else 0)" };
-        var resetPotential = new Option<float>("--reset-potential") { Description = "Hard-reset potential as a fraction of V_th" };
+        var simulationOptions = new SimulationOptionsBinder([1.0]);
         var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: out/simulate/<model name>)" };
         var conversion = new ConversionOptionsBinder();
         var data = new DataOptions("test");
         var device = new DeviceOptions();
         command.Arguments.Add(model);
-        foreach (var o in new Option[] { converted, steps, alpha, batch, chunk, maxMemory, seed, initial, resetPotential, output }) command.Options.Add(o);
+        command.Options.Add(converted);
+        simulationOptions.AddTo(command);
+        command.Options.Add(output);
         conversion.AddTo(command);
         data.AddTo(command);
         device.AddTo(command);
@@ -61,7 +48,7 @@ public static class SimulateCommand
             if (File.Exists(convertedPath)) snnModel = ConvertedModel.Load(convertedPath);
             else
             {
-                var balancing = conversion.Balancing(parse, parse.GetValue(seed), info.Spec);
+                var balancing = conversion.Balancing(parse, simulationOptions.Seed(parse), info.Spec);
                 snnModel = ConvertCommand.Run(modelPath, ann, info, selection with { Split = "train" },
                     balancing, conversion.Resets(parse, balancing.Mode), conversion.Readout(parse), conversion.MaxPool(parse), dev);
                 snnModel.Save(convertedPath);
@@ -70,11 +57,9 @@ public static class SimulateCommand
 
             var resets = conversion.Resets(parse, snnModel.Norm);
             var images = selection.Load();
-            var configurations = resets.SelectMany(r => parse.GetValue(alpha)!.Select(a => new SnnConfiguration(r, a))).ToArray();
-            var simulation = new SimulationOptions(parse.GetValue(steps), conversion.Encoding(parse, snnModel.SimulationEncoding), parse.GetValue(batch), parse.GetValue(chunk), parse.GetValue(seed),
-                MaxMemoryMegabytes: parse.GetValue(maxMemory));
-            var neurons = new NeuronOptions(ResetMode.Soft, parse.GetValue(resetPotential),
-                ConversionOptionsBinder.Given(parse, initial) ? parse.GetValue(initial) : snnModel.InitialPotential).Validate();
+            var configurations = resets.SelectMany(r => simulationOptions.Alphas(parse).Select(a => new SnnConfiguration(r, a))).ToArray();
+            var simulation = simulationOptions.Simulation(parse, conversion.Encoding(parse, snnModel.SimulationEncoding));
+            var neurons = simulationOptions.Neurons(parse, snnModel.InitialPotential);
             double annAccuracy = 100 * Evaluator.Accuracy(ann, images, info.Normalization, simulation.BatchSize, dev);
             var results = Run(ann, info, snnModel, convertedPath, images, configurations, neurons, simulation, dev, cancel);
 

@@ -35,7 +35,6 @@ public static class AccuracyPlot
         plot.YLabel("top-1 accuracy (%)");
         plot.Axes.SetLimitsY(0, 100);
         plot.ShowLegend(Alignment.LowerRight);
-        byte[] png = plot.GetImage(900, 560).GetImageBytes(ImageFormat.Png);
-        AtomicFile.Write(path, stream => stream.Write(png));
+        PlotFile.Save(plot, path);
     }
 }

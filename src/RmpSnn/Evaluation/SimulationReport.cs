@@ -59,7 +59,8 @@ public static class SimulationReport
             : Enumerable.Range(0, r.Steps).Select(t => r.Recorder.SynapticOps.Sum(layer => layer[t]) / r.Samples).ToArray(),
     };
 
-    static string Csv(params object[] values) =>
+    /// <summary>One CSV line: invariant culture, round-trip doubles, quoted when a text holds a comma.</summary>
+    internal static string Csv(params object?[] values) =>
         string.Join(",", values.Select(v => v switch
         {
             double d => d.ToString("R", CultureInfo.InvariantCulture),

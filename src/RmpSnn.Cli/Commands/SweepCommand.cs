@@ -1,0 +1,80 @@
+using System.CommandLine;
+using RmpSnn.Conversion;
+using RmpSnn.Experiments;
+using Spectre.Console;
+
+namespace RmpSnn.Cli.Commands;
+
+/// <summary><c>rmpsnn sweep MODEL</c>: the resumable grid norm × encoding × reset × α, with tables, tidy files and figures.</summary>
+public static class SweepCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("sweep", """
+            Run the experiment grid norm × encoding × reset × α on one model. Each (norm, encoding) cell is balanced once
+            (cached as converted-*.json in --out) and all its reset × α configurations are simulated together on the same
+            input spikes. After every cell, sweep.json (everything, incl. per-layer spike rates and SOPs), sweep.csv (one
+            row per configuration × T) and sweep-summary.csv (latency, soft-over-hard speed-up, energy) are rewritten
+            atomically: a killed sweep resumes with the next cell, and re-running a finished one only prints its tables.
+            At the end it draws the figures (see 'rmpsnn plot').
+
+            Examples:
+              rmpsnn sweep out/fmnist.model --limit 1000
+              rmpsnn sweep out/fmnist.model --norm spike act-pct --encoding poisson --alpha 1 0.5 --steps 128 --out out/sw
+            """);
+        var model = ModelArgument.Create();
+        var norms = new Option<string[]>("--norm") { Description = "Threshold balancings to sweep: spike, act-max, act-pct", DefaultValueFactory = _ => ["spike", "act-max", "act-pct"], AllowMultipleArgumentsPerToken = true };
+        norms.AcceptOnlyFromAmong("spike", "act-max", "act-pct");
+        var encodings = new Option<string[]>("--encoding") { Description = "Input codings to sweep: poisson, direct", DefaultValueFactory = _ => ["poisson", "direct"], AllowMultipleArgumentsPerToken = true };
+        encodings.AcceptOnlyFromAmong("poisson", "direct");
+        var output = new Option<string?>("--out", "-o") { Description = "Sweep folder (default: out/sweep/<model name>)" };
+        var conversion = new ConversionOptionsBinder();
+        var simulation = new SimulationOptionsBinder([1.0, 0.9, 0.8, 0.7, 0.6, 0.5]);
+        var data = new DataOptions("test");
+        var device = new DeviceOptions();
+        command.Arguments.Add(model);
+        command.Options.Add(norms);
+        command.Options.Add(encodings);
+        conversion.AddCalibrationTo(command);
+        simulation.AddTo(command);
+        command.Options.Add(output);
+        data.AddTo(command);
+        device.AddTo(command);
+
+        CliRunner.SetAction(command, (parse, cancel) =>
+        {
+            var dev = device.Resolve(parse);
+            var (modelPath, ann, info) = ModelArgument.Load(parse, model, dev);
+            var selection = ModelArgument.Selection(data, parse, info);
+            string folder = parse.GetValue(output) ?? Path.Combine("out", "sweep", Path.GetFileNameWithoutExtension(modelPath));
+            var images = selection.Load();
+            var calibration = conversion.Calibration(parse, simulation.Seed(parse));
+            var run = simulation.Simulation(parse, Snn.Encoding.Poisson);
+            var neurons = simulation.Neurons(parse);
+            var settings = new SweepSettings(ConvertedModel.Sha256(modelPath), selection.Dataset, selection.Split, selection.Validation, images.Count, run.Steps,
+                [.. parse.GetValue(norms)!.Distinct().Select(ConversionOptionsBinder.Norm)],
+                [.. parse.GetValue(encodings)!.Distinct().Select(ConversionOptionsBinder.EncodingOf)],
+                conversion.Resets(parse, NormMode.Spike), simulation.Alphas(parse), calibration.Percentile, calibration.CalibrationImages, calibration.CalibrationSteps,
+                conversion.Readout(parse), run.BatchSize, run.Seed, neurons.InitialPotential, neurons.ResetPotential, conversion.MaxPool(parse));
+            if (settings.Resets.Length == 0) throw new RmpSnnException("--reset: expected at least one reset mode (soft, hard)");
+
+            var existing = SweepFile.Load(folder);
+            existing?.Check(settings, folder);
+            int cells = settings.Norms.Length * settings.Encodings.Length;
+            var (file, cellsRun) = existing is { Finished: true } ? (existing, 0) : ConsoleProgress.Run(
+                $"sweep: {cells} cells × {settings.Resets.Length * settings.Alphas.Length} SNNs × {settings.Steps} steps", update =>
+                    Sweep.Run(folder, modelPath, ann, info, images, selection with { Split = "train" }, settings, run.ChunkSteps, dev,
+                        new ConsoleProgress.Callback<SweepProgress>(p => update(p.CellsDone * p.SamplesTotal + p.SamplesDone, p.Cells * p.SamplesTotal,
+                            $"cell {Math.Min(p.CellsDone + 1, p.Cells)}/{p.Cells} {p.Stage} ({p.SamplesDone}/{p.SamplesTotal} images)")), cancel));
+            if (cellsRun == 0) AnsiConsole.MarkupLine($"[green]{Markup.Escape(folder)}[/] holds the finished sweep; nothing to simulate");
+            SweepTable.Show(file);
+            if (cellsRun > 0 || !File.Exists(Path.Combine(folder, "transfer.png")))
+            {
+                var figures = SweepFigures.Save(folder, file);
+                AnsiConsole.MarkupLine($"Wrote [green]{Markup.Escape(folder)}[/]: {SweepFile.FileName}, {Sweep.CsvFile}, {Sweep.SummaryFile} and {figures.Count} figures");
+            }
+            return CliRunner.Ok;
+        });
+        return command;
+    }
+}
