@@ -27,6 +27,10 @@ step $O/resnet20.spike.json convert $O/resnet20-pretrained.model --out $O/resnet
 step $O/resnet20-spike/results.json simulate $O/resnet20-pretrained.model --converted $O/resnet20.spike.json --steps 256 --out $O/resnet20-spike
 step $O/resnet20.pct.json convert $O/resnet20-pretrained.model --norm act-pct --out $O/resnet20.pct.json
 step $O/resnet20-pct/results.json simulate $O/resnet20-pretrained.model --converted $O/resnet20.pct.json --steps 128 --out $O/resnet20-pct
+# ANN-activation thresholds, constant-current input, soft reset: reaches the ANN on all 1000 test images
+step $O/resnet20.actmax.json convert $O/resnet20-pretrained.model --norm act-max --encoding direct --reset soft --out $O/resnet20.actmax.json
+step $O/resnet20-actmax-direct-1000/results.json simulate $O/resnet20-pretrained.model --converted $O/resnet20.actmax.json --reset soft \
+  --encoding direct --steps 256 --out $O/resnet20-actmax-direct-1000
 # threshold scaling of the spike-balanced thresholds (the first 500 test images)
 step $O/resnet20-spike-alpha/results.json simulate $O/resnet20-pretrained.model --converted $O/resnet20.spike.json --steps 512 --alpha 0.5 0.25 --limit 500 --out $O/resnet20-spike-alpha
 
@@ -36,9 +40,9 @@ step $M train --dataset cifar10 --arch resnet20 --epochs 10 --val 5000 --eval-sp
 step $M.pct.json convert $M --norm act-pct --out $M.pct.json
 step $O/resnet20-c10-val/results.json simulate $M --converted $M.pct.json --split val --limit 1000 --steps 256 --out $O/resnet20-c10-val
 
-# CIFAR-10, low-latency mode: the pretrained ResNet-20 fine-tuned with QCFS activations (L = 8) on the first 5120 training
-# images for one epoch (all this shared 2-core CPU allowed), converted with V_th = λ; simulated with direct input, soft reset, V(0) = V_th/2
-Q=$O/resnet20-qcfs8.model
-step $Q train --dataset cifar10 --init $O/resnet20-pretrained.model --activation qcfs --levels 8 --limit 5120 --epochs 1 --lr 0.005 --batch 128 --out $Q
+# CIFAR-10, low-latency mode: the pretrained ResNet-20 fine-tuned with QCFS activations (L = 8) for 3 epochs,
+# converted with V_th = λ; simulated with direct input, soft reset, V(0) = V_th/2 (recorded in the converted JSON)
+Q=$O/resnet20-qcfs8-e3.model
+step $Q train --dataset cifar10 --init $O/resnet20-pretrained.model --activation qcfs --levels 8 --epochs 3 --lr 0.01 --batch 128 --threads 1 --out $Q
 step $Q.snn.json convert $Q --out $Q.snn.json
-step $O/resnet20-qcfs8-test/results.json simulate $Q --converted $Q.snn.json --steps 64 --chunk 8 --out $O/resnet20-qcfs8-test
+step $O/resnet20-qcfs8-e3-test/results.json simulate $Q --converted $Q.snn.json --steps 64 --threads 1 --out $O/resnet20-qcfs8-e3-test
