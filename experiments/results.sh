@@ -46,3 +46,10 @@ Q=$O/resnet20-qcfs8-e3.model
 step $Q train --dataset cifar10 --init $O/resnet20-pretrained.model --activation qcfs --levels 8 --epochs 3 --lr 0.01 --batch 128 --threads 1 --out $Q
 step $Q.snn.json convert $Q --out $Q.snn.json
 step $O/resnet20-qcfs8-e3-test/results.json simulate $Q --converted $Q.snn.json --steps 64 --threads 1 --out $O/resnet20-qcfs8-e3-test
+
+# CIFAR-10, RmpSnn-trained narrow VGG-9 (VGG-16 does not fit 2 cores), 5000 training images held out, spike balancing
+V=$O/vgg9-c10.model
+step $V train --dataset cifar10 --arch vgg9 --epochs 15 --val 5000 --eval-split val --batch 128 --lr 0.05 --out $V
+step $V.spike.json convert $V --out $V.spike.json
+step $O/vgg9-spike-test/results.json simulate $V --converted $V.spike.json --steps 256 --out $O/vgg9-spike-test
+step $O/vgg9-spike-val/results.json simulate $V --converted $V.spike.json --split val --limit 1000 --steps 256 --alpha 1 0.5 --out $O/vgg9-spike-val
