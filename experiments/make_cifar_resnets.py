@@ -15,7 +15,6 @@ logits.json holds the input (seeded N(0, 1), shape [8, 3, 32, 32], already norma
 
 Usage, with Debian's python3-torch:  /usr/bin/python3 experiments/make_cifar_resnets.py OUT_DIR [DEPTH ...]   (default 32 44 56)
 """
-import json
 import os
 import sys
 from collections import OrderedDict
@@ -23,6 +22,8 @@ from collections import OrderedDict
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from pytorch_fixtures import fixed_input, randomise, save_checkpoint, save_logits
 
 
 class ZeroPadShortcut(nn.Module):
@@ -74,21 +75,9 @@ class CifarResNet(nn.Module):
 
 
 def build(depth, seed):
-    """A seeded random network whose BN statistics are calibrated on a random batch (then in eval mode)."""
+    """A seeded random network whose BN statistics are calibrated on random batches (then in eval mode)."""
     torch.manual_seed(seed)
-    model = CifarResNet(depth)
-    with torch.no_grad():
-        for m in model.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight)
-            elif isinstance(m, nn.BatchNorm2d):
-                m.weight.uniform_(0.5, 1.5)
-                m.bias.normal_(0, 0.2)
-                m.momentum = None  # cumulative average over the calibration passes
-        model.train()
-        for _ in range(4):
-            model(torch.randn(64, 3, 32, 32))
-    return model.eval()
+    return randomise(CifarResNet(depth), 32, batches=4)
 
 
 def checkpoint(model):
@@ -102,18 +91,14 @@ def main():
     out = sys.argv[1]
     depths = [int(d) for d in sys.argv[2:]] or [32, 44, 56]
     os.makedirs(out, exist_ok=True)
-    x = torch.randn(8, 3, 32, 32, generator=torch.Generator().manual_seed(2020))
-    result = {"input_shape": list(x.shape), "input": x.flatten().tolist(), "logits": {}}
+    x = fixed_input(8, 32)
+    logits = {}
     for depth in depths:
         model = build(depth, seed=depth)
-        ckpt = checkpoint(model)
-        torch.save(ckpt, os.path.join(out, f"resnet{depth}.th"), _use_new_zipfile_serialization=False)
-        torch.save(ckpt, os.path.join(out, f"resnet{depth}.pt"))
+        save_checkpoint(out, f"resnet{depth}", checkpoint(model))
         with torch.no_grad():
-            result["logits"][f"resnet{depth}"] = model(x).flatten().tolist()
-        print(f"resnet{depth}: {len(ckpt['state_dict'])} tensors, max |logit| {max(abs(v) for v in result['logits'][f'resnet{depth}']):.3g}")
-    with open(os.path.join(out, "logits.json"), "w") as f:
-        json.dump(result, f)
+            logits[f"resnet{depth}"] = model(x)
+    save_logits(out, x, logits)
 
 
 if __name__ == "__main__":

@@ -10,13 +10,14 @@ publishes them) in the legacy (resnetD.th) and zip (resnetD.pt) formats; logits.
 
 Usage, with Debian's python3-torch:  /usr/bin/python3 experiments/make_torchvision_resnets.py OUT_DIR [DEPTH ...]  (default 18; SIZE 80)
 """
-import json
 import os
 import sys
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from pytorch_fixtures import fixed_input, randomise, save_checkpoint, save_logits
 
 BLOCKS = {18: [2, 2, 2, 2], 34: [3, 4, 6, 3]}
 SIZE = 80
@@ -62,19 +63,7 @@ class ResNet(nn.Module):
 
 def build(depth):
     torch.manual_seed(depth)
-    model = ResNet(BLOCKS[depth])
-    with torch.no_grad():
-        for m in model.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight)
-            elif isinstance(m, nn.BatchNorm2d):
-                m.weight.uniform_(0.5, 1.5)
-                m.bias.normal_(0, 0.2)
-                m.momentum = None
-        model.train()
-        for _ in range(2):
-            model(torch.randn(16, 3, SIZE, SIZE))
-    return model.eval()
+    return randomise(ResNet(BLOCKS[depth]), SIZE, batches=2)
 
 
 def main():
@@ -83,18 +72,14 @@ def main():
     out = sys.argv[1]
     depths = [int(d) for d in sys.argv[2:]] or [18]
     os.makedirs(out, exist_ok=True)
-    x = torch.randn(4, 3, SIZE, SIZE, generator=torch.Generator().manual_seed(2020))
-    result = {"input_shape": list(x.shape), "input": x.flatten().tolist(), "logits": {}}
+    x = fixed_input(4, SIZE)
+    logits = {}
     for depth in depths:
         model = build(depth)
-        state = model.state_dict()
-        torch.save(state, os.path.join(out, f"resnet{depth}.th"), _use_new_zipfile_serialization=False)
-        torch.save(state, os.path.join(out, f"resnet{depth}.pt"))
+        save_checkpoint(out, f"resnet{depth}", model.state_dict())
         with torch.no_grad():
-            result["logits"][f"resnet{depth}"] = model(x).flatten().tolist()
-        print(f"resnet{depth}: {len(state)} tensors, max |logit| {max(abs(v) for v in result['logits'][f'resnet{depth}']):.3g}")
-    with open(os.path.join(out, "logits.json"), "w") as f:
-        json.dump(result, f)
+            logits[f"resnet{depth}"] = model(x)
+    save_logits(out, x, logits)
 
 
 if __name__ == "__main__":

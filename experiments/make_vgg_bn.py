@@ -10,13 +10,14 @@ the legacy (vgg9_bn.th) and zip (vgg9_bn.pt) formats; logits.json holds the inpu
 
 Usage, with Debian's python3-torch:  /usr/bin/python3 experiments/make_vgg_bn.py OUT_DIR
 """
-import json
 import os
 import sys
 from collections import OrderedDict
 
 import torch
 import torch.nn as nn
+
+from pytorch_fixtures import fixed_input, randomise, save_checkpoint, save_logits
 
 PLAN = [32, 32, "M", 64, 64, "M", 128, 128, "M", 256, "M", 256, "M"]
 
@@ -45,29 +46,13 @@ def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     torch.manual_seed(9)
-    model = Vgg9Bn()
+    model = randomise(Vgg9Bn(), 32, batches=4, bias_std=0.5)
+    x = fixed_input(8, 32)
     with torch.no_grad():
-        for m in model.modules():
-            if isinstance(m, (nn.Conv2d, nn.Linear)):
-                nn.init.kaiming_normal_(m.weight)
-                m.bias.normal_(0, 0.5)
-            elif isinstance(m, nn.BatchNorm2d):
-                m.weight.uniform_(0.5, 1.5)
-                m.bias.normal_(0, 0.2)
-                m.momentum = None
-        model.train()
-        for _ in range(4):
-            model(torch.randn(64, 3, 32, 32))
-        model.eval()
-        x = torch.randn(8, 3, 32, 32, generator=torch.Generator().manual_seed(2020))
         logits = model(x)
     state = OrderedDict((f"module.{k}", v.clone()) for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked"))
-    ckpt = {"state_dict": state}
-    torch.save(ckpt, os.path.join(out, "vgg9_bn.th"), _use_new_zipfile_serialization=False)
-    torch.save(ckpt, os.path.join(out, "vgg9_bn.pt"))
-    with open(os.path.join(out, "logits.json"), "w") as f:
-        json.dump({"input_shape": list(x.shape), "input": x.flatten().tolist(), "logits": {"vgg9": logits.flatten().tolist()}}, f)
-    print(f"vgg9_bn: {len(state)} tensors, max |logit| {logits.abs().max().item():.3g}")
+    save_checkpoint(out, "vgg9_bn", {"state_dict": state})
+    save_logits(out, x, {"vgg9": logits})
 
 
 if __name__ == "__main__":
