@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.Json;
 using RmpSnn.Cli;
 using RmpSnn.Cli.Commands;
@@ -13,17 +12,7 @@ public sealed class BenchCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    static (int Code, string Errors) Run(params string[] args)
-    {
-        var errors = new StringWriter();
-        var previous = Console.Error;
-        Console.SetError(errors);
-        try
-        {
-            return (CliRunner.Invoke(new RootCommand { BenchCommand.Create() }, args), errors.ToString());
-        }
-        finally { Console.SetError(previous); }
-    }
+    static (int Code, string Errors) Run(params string[] args) => CliHarness.Run([BenchCommand.Create()], args);
 
     [Fact]
     public void TinyGridWritesOneRowPerBatchWithThroughputAndMemory()

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using RmpSnn.Cli;
 using RmpSnn.Cli.Commands;
 using RmpSnn.Conversion;
@@ -24,17 +23,7 @@ public sealed class ConvertSimulateCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    static (int Code, string Errors) Run(params string[] args)
-    {
-        var errors = new StringWriter();
-        var previous = Console.Error;
-        Console.SetError(errors);
-        try
-        {
-            return (CliRunner.Invoke(new RootCommand { ConvertCommand.Create(), SimulateCommand.Create() }, args), errors.ToString());
-        }
-        finally { Console.SetError(previous); }
-    }
+    static (int Code, string Errors) Run(params string[] args) => CliHarness.Run([ConvertCommand.Create(), SimulateCommand.Create()], args);
 
     [Fact]
     public void ConvertThenSimulateWritesTablesJsonCsvAndFigure()

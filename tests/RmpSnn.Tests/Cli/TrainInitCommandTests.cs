@@ -1,4 +1,3 @@
-using System.CommandLine;
 using RmpSnn.Cli;
 using RmpSnn.Cli.Commands;
 using RmpSnn.Conversion;
@@ -23,17 +22,7 @@ public sealed class TrainInitCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    static (int Code, string Errors) Run(params string[] args)
-    {
-        var errors = new StringWriter();
-        var previous = Console.Error;
-        Console.SetError(errors);
-        try
-        {
-            return (CliRunner.Invoke(new RootCommand { TrainCommand.Create() }, args), errors.ToString());
-        }
-        finally { Console.SetError(previous); }
-    }
+    static (int Code, string Errors) Run(params string[] args) => CliHarness.Run([TrainCommand.Create()], args);
 
     [Fact]
     public void InitTakesArchitectureAndDatasetFromTheModelAndCalibratesTheClips()

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using RmpSnn.Cli;
 using RmpSnn.Cli.Commands;
 using RmpSnn.Conversion;
@@ -6,6 +5,7 @@ using RmpSnn.Data;
 using RmpSnn.Experiments;
 using RmpSnn.Models;
 using RmpSnn.Snn;
+using RmpSnn.Tests.Cli;
 using static TorchSharp.torch;
 
 namespace RmpSnn.Tests.Experiments;
@@ -127,18 +127,10 @@ public sealed class SweepTests(SweepFixture fixture) : IClassFixture<SweepFixtur
         Assert.Contains("steps = 6, not 4", e.Message);
         Assert.Contains(Path.Combine(folder, SweepFile.FileName), e.Message);
 
-        var errors = new StringWriter();
-        var previous = Console.Error;
-        Console.SetError(errors);
-        int code;
-        try
-        {
-            code = CliRunner.Invoke(new RootCommand { SweepCommand.Create() }, ["sweep", fixture.Model, "--limit", $"{SweepFixture.Images}", "--steps", "5",
-                "--norm", "spike", "act-pct", "--alpha", "1", "0.5", "--batch", "8", "--out", folder]);
-        }
-        finally { Console.SetError(previous); }
+        var (code, errors) = CliHarness.Run([SweepCommand.Create()], "sweep", fixture.Model, "--limit", $"{SweepFixture.Images}", "--steps", "5",
+            "--norm", "spike", "act-pct", "--alpha", "1", "0.5", "--batch", "8", "--out", folder);
         Assert.Equal(CliRunner.Failure, code);
-        Assert.Single(errors.ToString().Trim().Split('\n'));
-        Assert.Contains("not 5", errors.ToString());
+        Assert.Single(errors.Trim().Split('\n'));
+        Assert.Contains("not 5", errors);
     }
 }
