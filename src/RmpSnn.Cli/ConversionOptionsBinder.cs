@@ -58,8 +58,11 @@ public sealed class ConversionOptionsBinder
         command.Options.Add(_encoding);
     }
 
-    /// <summary>The reset modes asked for, in order soft, hard; without --reset, soft only for <see cref="NormMode.Qcfs"/>.</summary>
-    public ResetMode[] Resets(ParseResult parse, NormMode norm)
+    /// <summary>
+    /// The reset modes asked for, in order soft, hard; without --reset, soft only when <paramref name="norm"/> is
+    /// <see cref="NormMode.Qcfs"/> (null: the balancing mode is not fixed yet, as in a sweep over several).
+    /// </summary>
+    public ResetMode[] Resets(ParseResult parse, NormMode? norm = null)
     {
         var words = norm == NormMode.Qcfs && !Given(parse, _reset) ? ["soft"] : parse.GetValue(_reset)!;
         bool both = words.Contains("both");

@@ -54,7 +54,7 @@ public static class SweepCommand
             var settings = new SweepSettings(ConvertedModel.Sha256(modelPath), selection.Dataset, selection.Split, selection.Validation, images.Count, run.Steps,
                 [.. parse.GetValue(norms)!.Distinct().Select(ConversionOptionsBinder.Norm)],
                 [.. parse.GetValue(encodings)!.Distinct().Select(ConversionOptionsBinder.EncodingOf)],
-                conversion.Resets(parse, NormMode.Spike), simulation.Alphas(parse), calibration.Percentile, calibration.CalibrationImages, calibration.CalibrationSteps,
+                conversion.Resets(parse), simulation.Alphas(parse), calibration.Percentile, calibration.CalibrationImages, calibration.CalibrationSteps,
                 conversion.Readout(parse), run.BatchSize, run.Seed, neurons.InitialPotential, neurons.ResetPotential, conversion.MaxPool(parse));
             if (settings.Resets.Length == 0) throw new RmpSnnException("--reset: expected at least one reset mode (soft, hard)");
 
