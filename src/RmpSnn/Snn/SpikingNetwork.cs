@@ -11,6 +11,7 @@ namespace RmpSnn.Snn;
 public sealed class SpikingNetwork
 {
     readonly int _constantPrefix;
+    readonly ISpikingStage[] _afterConstantPrefix;
     Tensor? _constantCurrent;
     double[] _constantSops = [];
 
@@ -25,6 +26,7 @@ public sealed class SpikingNetwork
         for (int i = 0; i < Neurons.Count; i++) Neurons[i].Index = i;
         for (int i = 0; i < WeightedLayers.Count; i++) WeightedLayers[i].Index = i;
         _constantPrefix = stages.TakeWhile(s => s is SynapticLayer).Count();
+        _afterConstantPrefix = stages.Skip(_constantPrefix).ToArray();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         ResolveShapes(stages, zeros(1, spec.InChannels, spec.ImageSize, spec.ImageSize, device: device));
@@ -78,7 +80,7 @@ public sealed class SpikingNetwork
                     recorder.AddSynapticOps(layer.Index, context.FirstStep, context.Steps, _constantSops[i]);
         using var repeated = current.unsqueeze(0).expand([context.Steps, .. current.shape]).reshape([context.Steps * context.Batch, .. current.shape[1..]]);
         var steps = new StepContext(context.Steps, context.Batch, context.FirstStep, context.Recorder);
-        return Run(Stages.Skip(_constantPrefix).ToArray(), repeated, steps);
+        return Run(_afterConstantPrefix, repeated, steps);
     }
 
     /// <summary>Output of the stateless stages before the first neuron layer, computed on the first chunk and kept until <see cref="ResetState"/>.</summary>
