@@ -3,7 +3,7 @@ using RmpSnn.Snn;
 
 namespace RmpSnn.Cli;
 
-/// <summary>Options shared by <c>simulate</c> and <c>sweep</c>: steps, α, batch, chunk, seed and the neurons' initial/reset potentials.</summary>
+/// <summary>Options shared by <c>simulate</c> and <c>sweep</c>: steps, α, batch, chunk, memory budget, seed, engine and the neurons' initial/reset potentials.</summary>
 public sealed class SimulationOptionsBinder
 {
     readonly Option<int> _steps = new("--steps", "-T") { Description = "Time-steps to simulate", DefaultValueFactory = _ => 256 };
@@ -14,6 +14,23 @@ public sealed class SimulationOptionsBinder
     readonly Option<int> _seed = new("--seed") { Description = "Seed of the Poisson input (and calibration) spikes" };
     readonly Option<float> _initial = new("--initial-potential") { Description = "Initial membrane potential as a fraction of V_th (default: the converted model's, 0.5 for --norm qcfs, else 0)" };
     readonly Option<float> _resetPotential = new("--reset-potential") { Description = "Hard-reset potential as a fraction of V_th" };
+    readonly Option<string> _engine = EngineOption();
+
+    /// <summary>The --engine option (dense|event), also used by <c>bench</c>.</summary>
+    public static Option<string> EngineOption()
+    {
+        var option = new Option<string>("--engine")
+        {
+            Description = "Convolutions: dense (reference, any device) or event (event-driven on the CPU, work ∝ spikes; equal to dense up to float rounding)",
+            DefaultValueFactory = _ => "dense",
+        };
+        option.AcceptOnlyFromAmong("dense", "event");
+        return option;
+    }
+
+    /// <summary>The engine chosen with <paramref name="option"/> (made by <see cref="EngineOption"/>).</summary>
+    public static SynapticEngine Engine(ParseResult parse, Option<string> option) =>
+        parse.GetValue(option) == "event" ? SynapticEngine.Event : SynapticEngine.Dense;
 
     /// <summary>Creates the options; <paramref name="alphas"/> is the default list of threshold scales.</summary>
     public SimulationOptionsBinder(double[] alphas)
@@ -32,7 +49,7 @@ public sealed class SimulationOptionsBinder
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { _steps, _alpha, _batch, _chunk, _maxMemory, _seed, _initial, _resetPotential }) command.Options.Add(o);
+        foreach (var o in new Option[] { _steps, _alpha, _batch, _chunk, _maxMemory, _seed, _initial, _resetPotential, _engine }) command.Options.Add(o);
     }
 
     /// <summary>The threshold scales, duplicates removed.</summary>
@@ -44,7 +61,7 @@ public sealed class SimulationOptionsBinder
     /// <summary>Simulation options with <paramref name="encoding"/>.</summary>
     public SimulationOptions Simulation(ParseResult parse, Encoding encoding) =>
         new(parse.GetValue(_steps), encoding, parse.GetValue(_batch), parse.GetValue(_chunk), parse.GetValue(_seed),
-            MaxMemoryMegabytes: parse.GetValue(_maxMemory));
+            MaxMemoryMegabytes: parse.GetValue(_maxMemory), Engine: Engine(parse, _engine));
 
     /// <summary>
     /// Neuron options (soft reset; each configuration sets its own reset mode), validated; the initial potential is

@@ -44,8 +44,9 @@ public static class BenchCommand
         var python = new Option<string>("--python") { Description = "Python interpreter for --reference", DefaultValueFactory = _ => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3" };
         var script = new Option<string>("--reference-script") { Description = "The PyTorch reference script", DefaultValueFactory = _ => Path.Combine("bench", "reference", "snn_reference.py") };
         var output = new Option<string>("--out", "-o") { Description = "Output folder", DefaultValueFactory = _ => Path.Combine("out", "bench") };
+        var engine = SimulationOptionsBinder.EngineOption();
         var device = new DeviceOptions();
-        foreach (var o in new Option[] { arch, batch, steps, chunk, maxMemory, noCache, noStats, poisson, seed, reference, python, script, output }) command.Options.Add(o);
+        foreach (var o in new Option[] { arch, batch, steps, chunk, maxMemory, engine, noCache, noStats, poisson, seed, reference, python, script, output }) command.Options.Add(o);
         device.AddTo(command);
 
         CliRunner.SetAction(command, (parse, cancel) =>
@@ -64,7 +65,7 @@ public static class BenchCommand
                         var options = new SimulationOptions(t, parse.GetValue(poisson) ? Encoding.Poisson : Encoding.Direct, b,
                             parse.GetValue(chunk), parse.GetValue(seed),
                             RecordStatistics: !parse.GetValue(noStats), MaxMemoryMegabytes: parse.GetValue(maxMemory),
-                            CacheConstantInput: !parse.GetValue(noCache));
+                            CacheConstantInput: !parse.GetValue(noCache), Engine: SimulationOptionsBinder.Engine(parse, engine));
                         string load = LoadAverage();
                         var row = SimulationBenchmark.Measure(name, ann, snn, options, dev);
                         (double Wall, double Cpu)? torchRate = pytorch?.ImageStepsPerSecond(name, row.Batch, t, threads, parse.GetValue(seed));
@@ -80,7 +81,8 @@ public static class BenchCommand
             var json = new Dictionary<string, object?>
             {
                 ["threads"] = threads, ["device"] = dev.ToString(), ["encoding"] = parse.GetValue(poisson) ? "Poisson" : "Direct",
-                ["reset"] = "Soft", ["recordStatistics"] = !parse.GetValue(noStats), ["cacheConstantInput"] = !parse.GetValue(noCache), ["seed"] = parse.GetValue(seed),
+                ["reset"] = "Soft", ["recordStatistics"] = !parse.GetValue(noStats), ["cacheConstantInput"] = !parse.GetValue(noCache),
+                ["engine"] = parse.GetValue(engine), ["seed"] = parse.GetValue(seed),
                 ["rows"] = rows.Select(r => new
                 {
                     r.Row.Arch, r.Row.Batch, r.Row.Steps, r.Row.ChunkSteps, r.Row.Seconds, r.Row.CpuSeconds, r.Row.ImageStepsPerSecond,

@@ -63,7 +63,7 @@ public static class SweepCommand
             int cells = settings.Norms.Length * settings.Encodings.Length;
             var (file, cellsRun) = existing is { Finished: true } ? (existing, 0) : ConsoleProgress.Run(
                 $"sweep: {cells} cells × {settings.Resets.Length * settings.Alphas.Length} SNNs × {settings.Steps} steps", update =>
-                    Sweep.Run(folder, modelPath, ann, info, images, selection with { Split = "train" }, settings, run.ChunkSteps, run.MaxMemoryMegabytes, dev,
+                    Sweep.Run(folder, modelPath, ann, info, images, selection with { Split = "train" }, settings, run, dev,
                         new ConsoleProgress.Callback<SweepProgress>(p => update(p.CellsDone * p.SamplesTotal + p.SamplesDone, p.Cells * p.SamplesTotal,
                             $"cell {Math.Min(p.CellsDone + 1, p.Cells)}/{p.Cells} {p.Stage} ({p.SamplesDone}/{p.SamplesTotal} images)")), cancel));
             if (cellsRun == 0) AnsiConsole.MarkupLine($"[green]{Markup.Escape(folder)}[/] holds the finished sweep; nothing to simulate");

@@ -102,11 +102,18 @@ public sealed class Converter
 
         var unitWeight = ones_like(weight).DetachFromDisposeScope();
         Func<Tensor, Tensor> connectivity = x => Apply(x, unitWeight);
+        Func<Tensor, Tensor>? Events(Tensor w, Tensor? currentBias)
+        {
+            if (!EventConvolution.Supports(dilation, groups)) return null;
+            var events = new Lazy<EventConvolution>(() => new EventConvolution(w, stride, padding));
+            return x => currentBias is null ? events.Value.Apply(x) : events.Value.Apply(x).add_(currentBias);
+        }
         string name = NextName("conv");
         if (_inputFolded)
         {
             var biasMap = bias?.view(1, -1, 1, 1);
-            return new SynapticLayer(name, x => biasMap is null ? Apply(x, weight) : Apply(x, weight).add_(biasMap), connectivity);
+            return new SynapticLayer(name, x => biasMap is null ? Apply(x, weight) : Apply(x, weight).add_(biasMap), connectivity,
+                Events(weight, biasMap));
         }
 
         // First layer: fold (x − mean)/std into the weights (W/std) and a constant current map conv(−mean/std) + b,
@@ -122,7 +129,7 @@ public sealed class Converter
         var inputBias = Apply(shifted, weight);
         if (bias is not null) inputBias.add_(bias.view(1, -1, 1, 1));
         inputBias.DetachFromDisposeScope();
-        return new SynapticLayer(name, x => Apply(x, foldedWeight).add_(inputBias), connectivity);
+        return new SynapticLayer(name, x => Apply(x, foldedWeight).add_(inputBias), connectivity, Events(foldedWeight, inputBias));
     }
 
     SynapticLayer ConvertLinear(Linear linear, BatchNorm? batchNorm)

@@ -48,6 +48,7 @@ public static class SimulationReport
         ["steps"] = r.Steps,
         ["batchSize"] = r.Options?.BatchSize,
         ["chunkSteps"] = r.Options?.ChunkSteps,
+        ["engine"] = r.Options?.Engine.ToString().ToLowerInvariant(),
         ["finalAccuracy"] = r.AccuracyAt(r.Steps),
         ["stepsToAnnMinus1"] = ann is null ? null : r.StepsToReach(ann.Value - 1),
         ["accuracyPerStep"] = Enumerable.Range(1, r.Steps).Select(r.AccuracyAt).ToArray(),

@@ -33,11 +33,11 @@ public static class Sweep
 
     /// <summary>
     /// Runs the cells of <paramref name="settings"/> not yet in <paramref name="folder"/> (refusing a folder that holds a
-    /// sweep of other settings). <paramref name="chunkSteps"/> and <paramref name="maxMemoryMegabytes"/> shape the engine
-    /// only (see <see cref="SimulationOptions"/>). Returns the sweep file and the number of cells simulated by this call.
+    /// sweep of other settings). Only the chunk, memory budget and engine of <paramref name="engine"/> are used: they
+    /// shape how the cells run, not their results (steps, batch and seed come from <paramref name="settings"/>). Returns the sweep file and the number of cells simulated by this call.
     /// </summary>
     public static (SweepFile File, int CellsRun) Run(string folder, string modelPath, Network ann, ModelInfo info, ImageDataset images,
-        DatasetSelection calibration, SweepSettings settings, int chunkSteps, double? maxMemoryMegabytes, Device device,
+        DatasetSelection calibration, SweepSettings settings, SimulationOptions engine, Device device,
         IProgress<SweepProgress>? progress = null, CancellationToken cancel = default)
     {
         if (images.Count != settings.Images) throw new ArgumentException($"settings say {settings.Images} images, got {images.Count}");
@@ -60,7 +60,7 @@ public static class Sweep
             string convertedName = $"converted-{Word(norm)}{(norm == NormMode.Spike ? "-" + Word(encoding) : "")}.json";
             string convertedPath = Path.Combine(folder, convertedName);
             var balancing = new BalancingOptions(norm, settings.CalibrationImages, settings.CalibrationSteps, settings.Percentile,
-                encoding, settings.Seed, settings.BatchSize, chunkSteps).Validate();
+                encoding, settings.Seed, settings.BatchSize, engine.ChunkSteps).Validate();
             var converted = LoadConverted(convertedPath, settings, norm, encoding);
             if (converted is null)
             {
@@ -68,7 +68,7 @@ public static class Sweep
                 converted = ConversionPipeline.Convert(modelPath, ann, info.Normalization, calibrationImages, balancing, settings.Resets, settings.Readout, settings.MaxPool, device);
                 converted.Save(convertedPath);
             }
-            var simulation = new SimulationOptions(settings.Steps, encoding, settings.BatchSize, chunkSteps, settings.Seed, MaxMemoryMegabytes: maxMemoryMegabytes);
+            var simulation = engine with { Steps = settings.Steps, Encoding = encoding, BatchSize = settings.BatchSize, Seed = settings.Seed };
             int cellsDone = file.Cells.Length;
             var results = ConversionExperiment.Run(ann, info, converted, convertedPath, images, configurations, neurons, simulation, device,
                 new Progress(p => progress?.Report(new SweepProgress(cellsDone, plan.Length, p.SamplesDone, p.SamplesTotal, $"{name}: simulating"))), cancel);

@@ -63,7 +63,7 @@ public static class Simulator
                 var frames = constant ? batch.Images : InputEncoder.Encode(options.Encoding, batch.Images, k, generator);
                 for (int i = 0; i < networks.Count; i++)
                 {
-                    var context = new StepContext(k, b, first, recorders[i], constant);
+                    var context = new StepContext(k, b, first, recorders[i], constant, options.Engine);
                     var readout = networks[i].Network.Forward(frames, context).view(k, b, -1).cumsum(0);
                     if (integrated[i] is { } previous) readout.add_(previous.unsqueeze(0));
                     var hits = readout.argmax(-1).eq(batch.Labels.unsqueeze(0)).sum(1, type: ScalarType.Int64).cpu();

@@ -79,7 +79,7 @@ public sealed class SpikingNetwork
                 if (Stages[i] is SynapticLayer { IsWeighted: true } layer)
                     recorder.AddSynapticOps(layer.Index, context.FirstStep, context.Steps, _constantSops[i]);
         using var repeated = current.unsqueeze(0).expand([context.Steps, .. current.shape]).reshape([context.Steps * context.Batch, .. current.shape[1..]]);
-        var steps = new StepContext(context.Steps, context.Batch, context.FirstStep, context.Recorder);
+        var steps = new StepContext(context.Steps, context.Batch, context.FirstStep, context.Recorder, engine: context.Engine);
         return Run(_afterConstantPrefix, repeated, steps);
     }
 

@@ -6,7 +6,8 @@ namespace RmpSnn.Snn;
 /// What a stage needs to know about the chunk of time-steps it is processing: tensors entering a stage are
 /// time-major <c>[Steps · Batch, …]</c>, i.e. <see cref="Steps"/> consecutive steps of the same <see cref="Batch"/> samples.
 /// </summary>
-public sealed class StepContext(int steps, int batch, int firstStep, SpikeRecorder? recorder = null, bool constantInput = false)
+public sealed class StepContext(int steps, int batch, int firstStep, SpikeRecorder? recorder = null, bool constantInput = false,
+    SynapticEngine engine = SynapticEngine.Dense)
 {
     /// <summary>Number of consecutive time-steps in this chunk (K).</summary>
     public int Steps { get; } = steps;
@@ -21,4 +22,6 @@ public sealed class StepContext(int steps, int batch, int firstStep, SpikeRecord
     /// and the stateless stages before the first neuron layer run once per batch instead of once per step.
     /// </summary>
     public bool ConstantInput { get; } = constantInput;
+    /// <summary>How weighted layers compute their input current.</summary>
+    public SynapticEngine Engine { get; } = engine;
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RmpSnn.Snn;
@@ -11,17 +12,21 @@ public sealed class SynapticLayer : ISpikingStage
 {
     readonly Func<Tensor, Tensor> _forward;
     readonly Func<Tensor, Tensor>? _connectivity;
+    readonly Func<Tensor, Tensor>? _eventForward;
     Tensor? _fanOut;
 
     /// <summary>Creates a layer.</summary>
     /// <param name="name">Report name, e.g. <c>conv1</c>.</param>
     /// <param name="forward">The operation applied to <c>[N, …]</c> inputs.</param>
     /// <param name="connectivity">For weighted layers: the same operation with all weights 1 and no bias (used once, to derive the fan-out).</param>
-    public SynapticLayer(string name, Func<Tensor, Tensor> forward, Func<Tensor, Tensor>? connectivity = null)
+    /// <param name="eventForward">The same operation computed event-driven on the CPU (<see cref="SynapticEngine.Event"/>), if the layer has one.</param>
+    public SynapticLayer(string name, Func<Tensor, Tensor> forward, Func<Tensor, Tensor>? connectivity = null,
+        Func<Tensor, Tensor>? eventForward = null)
     {
         Name = name;
         _forward = forward;
         _connectivity = connectivity;
+        _eventForward = eventForward;
     }
 
     /// <summary>Layer name.</summary>
@@ -55,7 +60,8 @@ public sealed class SynapticLayer : ISpikingStage
             using var sops = SynapticOps(input, context.Steps, context.Batch);
             context.Recorder.AddSynapticOps(Index, context.FirstStep, sops);
         }
-        return _forward(input);
+        bool eventDriven = context.Engine == SynapticEngine.Event && _eventForward is not null && input.device_type == DeviceType.CPU;
+        return eventDriven ? _eventForward!(input) : _forward(input);
     }
 
     /// <summary>Synaptic operations of one step whose input <c>[B, …]</c> repeats every step (0 for unweighted layers).</summary>

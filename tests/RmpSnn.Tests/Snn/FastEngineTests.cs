@@ -69,6 +69,20 @@ public sealed class FastEngineTests(TrainedSmallCnn model) : IClassFixture<Train
         }
     }
 
+    [Theory]
+    [InlineData(ResetMode.Soft, Encoding.Direct)]
+    [InlineData(ResetMode.Hard, Encoding.Poisson)]
+    public void EventEngineMatchesTheDenseEngineUpToRounding(ResetMode reset, Encoding encoding)
+    {
+        var dense = Simulate(reset, Reference with { Encoding = encoding, Steps = 64 });
+        var events = Simulate(reset, Reference with { Encoding = encoding, Steps = 64, Engine = SynapticEngine.Event });
+        Assert.Equal(dense.CorrectPerStep, events.CorrectPerStep);
+        var denseSpikes = dense.Recorder!.Spikes.Select(layer => layer.Sum()).ToArray();
+        var eventSpikes = events.Recorder!.Spikes.Select(layer => layer.Sum()).ToArray();
+        for (int l = 0; l < denseSpikes.Length; l++)
+            Assert.True(Math.Abs(denseSpikes[l] - eventSpikes[l]) <= 1e-3 * denseSpikes[l], $"layer {l}: {denseSpikes[l]} vs {eventSpikes[l]} spikes");
+    }
+
     [Fact]
     public void SmallMemoryBudgetPicksASmallerBatchWithTheSameCurve()
     {

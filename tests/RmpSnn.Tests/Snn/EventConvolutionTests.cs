@@ -1,0 +1,38 @@
+using RmpSnn.Snn;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace RmpSnn.Tests.Snn;
+
+public sealed class EventConvolutionTests
+{
+    [Theory]
+    [InlineData(3, 5, 3, 1, 1, 7, 0.1)]     // VGG-style 3×3, channels not a multiple of the vector width
+    [InlineData(4, 17, 3, 2, 1, 8, 0.3)]    // ResNet downsampling conv
+    [InlineData(16, 32, 1, 2, 0, 9, 0.5)]   // 1×1 projection shortcut, odd input size
+    [InlineData(2, 8, 5, 1, 2, 6, 1.0)]     // dense input, wide kernel
+    [InlineData(8, 16, 3, 1, 0, 5, 0.0)]    // no events at all
+    public void EqualsTheDenseConvolution(int inChannels, int outChannels, int kernel, int stride, int padding, int size, double density)
+    {
+        var generator = new TorchSharp.torch.Generator(7);
+        using var weight = randn([outChannels, inChannels, kernel, kernel], generator: generator);
+        using var values = rand([3, inChannels, size, size], generator: generator) * 2;   // non-binary: pooled spikes are fractions
+        using var mask = rand([3, inChannels, size, size], generator: generator).lt(density);
+        using var input = values.mul(mask);
+        long[] strides = [stride, stride], paddings = [padding, padding];
+
+        using var expected = F.conv2d(input, weight, null, strides, paddings);
+        using var actual = new EventConvolution(weight, strides, paddings).Apply(input);
+
+        Assert.Equal(expected.shape, actual.shape);
+        Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-5), $"max difference {(actual - expected).abs().max().item<float>()}");
+    }
+
+    [Fact]
+    public void GroupedAndDilatedConvolutionsStayDense()
+    {
+        Assert.True(EventConvolution.Supports([1, 1], 1));
+        Assert.False(EventConvolution.Supports([2, 2], 1));
+        Assert.False(EventConvolution.Supports([1, 1], 2));
+    }
+}
