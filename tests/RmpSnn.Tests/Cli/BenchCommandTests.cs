@@ -31,6 +31,16 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact]
+    public void EventEngineRunsAndIsRecorded()
+    {
+        var (code, errors) = Run("bench", "--arch", "resnet20", "--batch", "2", "--steps", "3", "--engine", "event", "--out", _dir);
+        Assert.True(code == CliRunner.Ok, errors);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "bench.json")));
+        Assert.Equal("event", json.RootElement.GetProperty("engine").GetString());
+        Assert.True(json.RootElement.GetProperty("rows")[0].GetProperty("sopsPerSecond").GetDouble() > 0);
+    }
+
+    [Fact]
     public void MemoryBudgetBelowOneImageIsAFailureNamingTheOption()
     {
         var (code, errors) = Run("bench", "--arch", "resnet20", "--batch", "1", "--steps", "2", "--max-memory", "0.01", "--out", _dir);
@@ -43,6 +53,7 @@ public sealed class BenchCommandTests : IDisposable
     [InlineData("--steps", "-1")]
     [InlineData("--chunk", "-2")]
     [InlineData("--max-memory", "0")]
+    [InlineData("--engine", "gpu")]
     public void BadGridIsAUsageError(string option, string value)
     {
         var (code, errors) = Run("bench", option, value, "--out", _dir);

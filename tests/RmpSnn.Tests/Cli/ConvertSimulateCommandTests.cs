@@ -51,6 +51,7 @@ public sealed class ConvertSimulateCommandTests : IDisposable
     [InlineData("--steps", "0")]
     [InlineData("--steps", "-4")]
     [InlineData("--encoding", "rank")]
+    [InlineData("--engine", "sparse")]
     public void InvalidOptionsAreUsageErrorsNamingTheOption(string option, string value)
     {
         var (code, errors) = Run("simulate", _model, option, value);
