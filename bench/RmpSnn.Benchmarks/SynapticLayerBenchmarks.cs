@@ -24,7 +24,7 @@ public class SynapticLayerBenchmarks
         manual_seed(0);
         long[] shape = Shapes.Parse(Shape);
         _weight = randn(shape[1], shape[1], 3, 3) * 0.1;
-        _unit = ones_like(_weight);
+        _unit = ones_like(_weight, ScalarType.Float64);
         _layer = new SynapticLayer("conv", x => F.conv2d(x, _weight, padding: [1, 1]), x => F.conv2d(x, _unit, padding: [1, 1]));
         using (no_grad()) new SpikingNetwork(new Models.ModelSpec("bench", (int)shape[1], (int)shape[2], 2), [_layer], ReadoutMode.Potential, CPU);
         _spikes = rand(shape).lt(0.1).to_type(ScalarType.Float32);

@@ -100,13 +100,13 @@ public sealed class Converter
         long groups = conv.groups;
         Tensor Apply(Tensor x, Tensor w) => F.conv2d(x, w, null, stride, padding, dilation, groups);
 
-        var unitWeight = ones_like(weight).DetachFromDisposeScope();
+        var unitWeight = ones_like(weight, ScalarType.Float64).DetachFromDisposeScope();   // fan-outs are counted in float64 (see SynapticLayer)
         Func<Tensor, Tensor> connectivity = x => Apply(x, unitWeight);
-        Func<Tensor, Tensor>? Events(Tensor w, Tensor? currentBias)
+        Func<Tensor, double[]?, Tensor>? Events(Tensor w, Tensor? currentBias)
         {
             if (!EventConvolution.Supports(dilation, groups)) return null;
             var events = new Lazy<EventConvolution>(() => new EventConvolution(w, stride, padding));
-            return x => currentBias is null ? events.Value.Apply(x) : events.Value.Apply(x).add_(currentBias);
+            return (x, sops) => currentBias is null ? events.Value.Apply(x, sops) : events.Value.Apply(x, sops).add_(currentBias);
         }
         string name = NextName("conv");
         if (_inputFolded)
@@ -137,7 +137,7 @@ public sealed class Converter
         if (!_inputFolded)
             throw new RmpSnnException($"{linear.GetName()}: the first weighted layer must be a Conv2d (the input normalisation is folded into it)");
         var (weight, bias) = Parameters(linear.weight!, linear.bias, batchNorm);
-        var unitWeight = ones_like(weight).DetachFromDisposeScope();
+        var unitWeight = ones_like(weight, ScalarType.Float64).DetachFromDisposeScope();   // fan-outs are counted in float64 (see SynapticLayer)
         return new SynapticLayer(NextName("fc"), x => F.linear(x, weight, bias), x => F.linear(x, unitWeight));
     }
 

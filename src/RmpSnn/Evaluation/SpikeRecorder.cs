@@ -33,6 +33,12 @@ public sealed class SpikeRecorder(int neuronLayers, int weightedLayers, int step
     /// <summary>Adds per-step synaptic-operation counts <c>[K]</c> of a weighted layer.</summary>
     public void AddSynapticOps(int layer, int firstStep, Tensor counts) => Add(ref _pendingSynapticOps[layer], firstStep, counts);
 
+    /// <summary>Adds per-step synaptic-operation counts already on the host (the event-driven engine counts them itself).</summary>
+    public void AddSynapticOps(int layer, int firstStep, ReadOnlySpan<double> counts)
+    {
+        for (int t = 0; t < counts.Length; t++) _synapticOps[layer][firstStep + t] += counts[t];
+    }
+
     /// <summary>Adds the same synaptic-operation count to <paramref name="count"/> consecutive steps (a layer with constant input).</summary>
     public void AddSynapticOps(int layer, int firstStep, int count, double perStep)
     {

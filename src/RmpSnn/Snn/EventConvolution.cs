@@ -35,8 +35,12 @@ public sealed class EventConvolution
     /// <summary>True when a convolution with these settings can run event-driven.</summary>
     public static bool Supports(long[] dilation, long groups) => groups == 1 && dilation.All(d => d == 1);
 
-    /// <summary>Convolves <c>[N, C_in, H, W]</c> (float32, CPU) into <c>[N, C_out, H_out, W_out]</c>, without bias.</summary>
-    public Tensor Apply(Tensor input)
+    /// <summary>
+    /// Convolves <c>[N, C_in, H, W]</c> (float32, CPU) into <c>[N, C_out, H_out, W_out]</c>, without bias. When
+    /// <paramref name="synapticOps"/> (length N) is given, it receives each sample's synaptic operations: input events ×
+    /// the synapses each drives, counted while scattering.
+    /// </summary>
+    public Tensor Apply(Tensor input, double[]? synapticOps = null)
     {
         if (input.device_type != DeviceType.CPU || input.dtype != ScalarType.Float32 || input.dim() != 4 || input.shape[1] != _inChannels)
             throw new ArgumentException($"expected a float32 CPU input [N, {_inChannels}, H, W], got {input.dtype} {input.device} [{string.Join(", ", input.shape)}]");
@@ -50,7 +54,8 @@ public sealed class EventConvolution
         {
             var inputs = MemoryMarshal.Cast<byte, float>(x.bytes).Slice(image * _inChannels * h * w, _inChannels * h * w);
             var outputs = MemoryMarshal.Cast<byte, float>(output.bytes).Slice(image * _outChannels * outH * outW, _outChannels * outH * outW);
-            Convolve(inputs, scratch, geometry);
+            long operations = Convolve(inputs, scratch, geometry);
+            if (synapticOps is not null) synapticOps[image] = operations;
             Transpose(scratch, outputs, outH * outW);
             return scratch;
         }, _ => { });
@@ -60,13 +65,14 @@ public sealed class EventConvolution
     /// <summary>Input and output sizes, and for every input row (column) the kernel taps that land on an output row (column).</summary>
     readonly record struct Geometry(int H, int W, int OutH, int OutW, (int Tap, int Output)[][] RowTaps, (int Tap, int Output)[][] ColumnTaps);
 
-    /// <summary>Scatters one image's events into <paramref name="accumulator"/> <c>[H_out·W_out, C_out]</c>.</summary>
-    void Convolve(ReadOnlySpan<float> inputs, Span<float> accumulator, Geometry g)
+    /// <summary>Scatters one image's events into <paramref name="accumulator"/> <c>[H_out·W_out, C_out]</c>; returns the synaptic operations.</summary>
+    long Convolve(ReadOnlySpan<float> inputs, Span<float> accumulator, Geometry g)
     {
         accumulator.Clear();
         int width = Vector<float>.Count, taps = _kernelH * _kernelW;
         ref float weights = ref MemoryMarshal.GetArrayDataReference(_weights);
         ref float target = ref MemoryMarshal.GetReference(accumulator);
+        long operations = 0;
         for (int c = 0; c < _inChannels; c++)
         {
             ref float channelWeights = ref Unsafe.Add(ref weights, c * taps * _outChannels);
@@ -81,6 +87,7 @@ public sealed class EventConvolution
                     {
                         float value = row[x];
                         if (value == 0f) continue;
+                        operations += (long)g.RowTaps[y].Length * g.ColumnTaps[x].Length * _outChannels;
                         foreach (var (ky, outY) in g.RowTaps[y])
                             foreach (var (kx, outX) in g.ColumnTaps[x])
                                 Axpy(value, ref Unsafe.Add(ref channelWeights, (ky * _kernelW + kx) * _outChannels),
@@ -89,6 +96,7 @@ public sealed class EventConvolution
                 }
             }
         }
+        return operations;
     }
 
     /// <summary>For each input coordinate: the (kernel offset, output coordinate) pairs it contributes to.</summary>

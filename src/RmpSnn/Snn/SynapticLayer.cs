@@ -12,16 +12,19 @@ public sealed class SynapticLayer : ISpikingStage
 {
     readonly Func<Tensor, Tensor> _forward;
     readonly Func<Tensor, Tensor>? _connectivity;
-    readonly Func<Tensor, Tensor>? _eventForward;
+    readonly Func<Tensor, double[]?, Tensor>? _eventForward;
     Tensor? _fanOut;
 
     /// <summary>Creates a layer.</summary>
     /// <param name="name">Report name, e.g. <c>conv1</c>.</param>
     /// <param name="forward">The operation applied to <c>[N, …]</c> inputs.</param>
     /// <param name="connectivity">For weighted layers: the same operation with all weights 1 and no bias (used once, to derive the fan-out).</param>
-    /// <param name="eventForward">The same operation computed event-driven on the CPU (<see cref="SynapticEngine.Event"/>), if the layer has one.</param>
+    /// <param name="eventForward">
+    /// The same operation computed event-driven on the CPU (<see cref="SynapticEngine.Event"/>), if the layer has one; it
+    /// fills the per-sample synaptic operations when given an array.
+    /// </param>
     public SynapticLayer(string name, Func<Tensor, Tensor> forward, Func<Tensor, Tensor>? connectivity = null,
-        Func<Tensor, Tensor>? eventForward = null)
+        Func<Tensor, double[]?, Tensor>? eventForward = null)
     {
         Name = name;
         _forward = forward;
@@ -43,25 +46,37 @@ public sealed class SynapticLayer : ISpikingStage
     {
         if (_connectivity is null) return;
         using var grad = enable_grad();
-        using var x = ones_like(sample).requires_grad_(true);
+        using var x = ones_like(sample, ScalarType.Float64).requires_grad_(true);   // float64: exact counts (float32 conv backward of 5×5/7×7 kernels is wrong on some CPUs)
         using var y = _connectivity(x);
         using var total = y.sum();
         total.backward();
         _fanOut?.Dispose();
         _fanOut = x.grad!.detach().flatten().to_type(ScalarType.Float64);
         _fanOut.DetachFromDisposeScope();
-        MacsPerSample = total.item<float>();
+        MacsPerSample = total.item<double>();
     }
 
     public Tensor Forward(Tensor input, StepContext context)
     {
-        if (_fanOut is not null && context.Recorder is not null)
+        bool record = _fanOut is not null && context.Recorder is not null;
+        if (context.Engine == SynapticEngine.Event && _eventForward is not null && input.device_type == DeviceType.CPU)
+        {
+            var perSample = record ? new double[input.shape[0]] : null;
+            var current = _eventForward(input, perSample);
+            if (perSample is not null)
+            {
+                var perStep = new double[context.Steps];
+                for (int i = 0; i < perSample.Length; i++) perStep[i / context.Batch] += perSample[i];
+                context.Recorder!.AddSynapticOps(Index, context.FirstStep, perStep);
+            }
+            return current;
+        }
+        if (record)
         {
             using var sops = SynapticOps(input, context.Steps, context.Batch);
-            context.Recorder.AddSynapticOps(Index, context.FirstStep, sops);
+            context.Recorder!.AddSynapticOps(Index, context.FirstStep, sops);
         }
-        bool eventDriven = context.Engine == SynapticEngine.Event && _eventForward is not null && input.device_type == DeviceType.CPU;
-        return eventDriven ? _eventForward!(input) : _forward(input);
+        return _forward(input);
     }
 
     /// <summary>Synaptic operations of one step whose input <c>[B, …]</c> repeats every step (0 for unweighted layers).</summary>

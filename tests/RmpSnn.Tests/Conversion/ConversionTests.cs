@@ -114,6 +114,25 @@ public class ConversionTests
         Assert.Equal(2 * (4 * 4 + 8 * 6 + 4 * 9), snn.WeightedLayers[0].MacsPerSample);   // 3×3 kernel on a zero-padded 4×4 map
     }
 
+    [Theory]
+    [InlineData(SynapticEngine.Dense)]
+    [InlineData(SynapticEngine.Event)]
+    public void FanOutOfAStridedWideKernelIsExact(SynapticEngine engine)
+    {
+        // a 7×7 stride-2 stem (torchvision ResNet): float32 conv backward gives wrong fan-outs for such kernels on some CPUs
+        var conv = nn.Conv2d(1, 3, 7, stride: 2, padding: 3, bias: false);
+        var ann = new Network(new ModelSpec("stem", 1, 8, 2), [conv, nn.ReLU(), nn.Flatten(), nn.Linear(48, 2, hasBias: false)]);
+        var snn = Converter.Convert(ann, Normalization.Identity(1), new ConversionOptions(new NeuronOptions(ResetMode.Soft)));
+        snn.SetThresholds([1e9f]);
+        var data = new ImageDataset("white", Enumerable.Repeat((byte)255, 64).ToArray(), [0], 1, 8, 8, 2);
+        var result = Simulator.Run([("x", snn)], data, new SimulationOptions(2, Encoding.Poisson, Engine: engine), CPU)[0];
+        // every input pixel drives 3 channels × the outputs whose 7×7 window covers it
+        int Covering(int i) => Enumerable.Range(0, 4).Count(o => i + 3 - 2 * o is >= 0 and < 7);
+        double fanOut = 3 * Enumerable.Range(0, 8).Sum(Covering) * (double)Enumerable.Range(0, 8).Sum(Covering);
+        Assert.Equal(2 * fanOut, result.SynapticOpsPerSample(2)[0]);
+        Assert.Equal(fanOut, snn.WeightedLayers[0].MacsPerSample);
+    }
+
     [Fact]
     public void AlphaOutsideUnitIntervalIsRejected()
     {

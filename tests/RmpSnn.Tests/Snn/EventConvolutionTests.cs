@@ -22,10 +22,17 @@ public sealed class EventConvolutionTests
         long[] strides = [stride, stride], paddings = [padding, padding];
 
         using var expected = F.conv2d(input, weight, null, strides, paddings);
-        using var actual = new EventConvolution(weight, strides, paddings).Apply(input);
+        var synapticOps = new double[3];
+        using var actual = new EventConvolution(weight, strides, paddings).Apply(input, synapticOps);
 
         Assert.Equal(expected.shape, actual.shape);
         Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-5), $"max difference {(actual - expected).abs().max().item<float>()}");
+        // synaptic operations = Σ over non-zero inputs of their fan-out: C_out × the outputs whose window covers the input
+        int outSize = (size + 2 * padding - kernel) / stride + 1;
+        int Covering(int i) => Enumerable.Range(0, outSize).Count(o => i + padding - stride * o is var k && k >= 0 && k < kernel);
+        using var fanOut = tensor(Enumerable.Range(0, size).Select(y => Enumerable.Range(0, size).Select(x => (double)outChannels * Covering(y) * Covering(x))).SelectMany(v => v).ToArray()).view(1, 1, size, size);
+        using var expectedOps = input.ne(0).to_type(ScalarType.Float64).mul(fanOut).sum([1, 2, 3]);
+        Assert.Equal(expectedOps.data<double>().ToArray(), synapticOps);
     }
 
     [Fact]

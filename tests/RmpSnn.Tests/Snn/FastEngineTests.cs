@@ -77,6 +77,7 @@ public sealed class FastEngineTests(TrainedSmallCnn model) : IClassFixture<Train
         var dense = Simulate(reset, Reference with { Encoding = encoding, Steps = 64 });
         var events = Simulate(reset, Reference with { Encoding = encoding, Steps = 64, Engine = SynapticEngine.Event });
         Assert.Equal(dense.CorrectPerStep, events.CorrectPerStep);
+        Assert.Equal(dense.Recorder!.SynapticOps[0], events.Recorder!.SynapticOps[0]);   // the same input events at the first layer
         var denseSpikes = dense.Recorder!.Spikes.Select(layer => layer.Sum()).ToArray();
         var eventSpikes = events.Recorder!.Spikes.Select(layer => layer.Sum()).ToArray();
         for (int l = 0; l < denseSpikes.Length; l++)
