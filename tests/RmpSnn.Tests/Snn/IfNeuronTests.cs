@@ -59,6 +59,31 @@ public class IfNeuronTests
         Assert.True(whole.equal(stacked).all().item<bool>());
     }
 
+    [Theory]
+    [InlineData(ResetMode.Hard, 0f)]
+    [InlineData(ResetMode.Hard, 0.25f)]
+    [InlineData(ResetMode.Soft, 0f)]
+    public void MembraneFollowsTheScalarDefinitionExactly(ResetMode reset, float resetPotential)
+    {
+        // V += I; if V ≥ V_th: spike, then V = V_reset (hard) or V −= V_th (soft), in float32, neuron by neuron
+        manual_seed(4);
+        using var currents = rand(30, 5) * 0.9 - 0.2;
+        var neuron = new IfNeuron("n", new NeuronOptions(reset, ResetPotential: resetPotential)) { Threshold = 0.7f };
+        using var output = neuron.Forward(currents.view(150, 1), new StepContext(30, 5, 0));
+        var i = currents.data<float>().ToArray();
+        var spikes = output.data<float>().ToArray();
+        var v = new float[5];
+        for (int t = 0; t < 30; t++)
+            for (int n = 0; n < 5; n++)
+            {
+                v[n] += i[t * 5 + n];
+                bool fired = v[n] >= 0.7f;
+                Assert.Equal(fired ? 0.7f : 0f, spikes[t * 5 + n]);
+                if (fired) v[n] = reset == ResetMode.Hard ? resetPotential * 0.7f : v[n] - 0.7f;
+            }
+        Assert.Equal(v, neuron.MembranePotential!.data<float>().ToArray());
+    }
+
     [Fact]
     public void HardResetGoesToConfiguredResetPotential()
     {
