@@ -102,11 +102,11 @@ public sealed class Converter
 
         var unitWeight = ones_like(weight, ScalarType.Float64).DetachFromDisposeScope();   // fan-outs are counted in float64 (see SynapticLayer)
         Func<Tensor, Tensor> connectivity = x => Apply(x, unitWeight);
-        Func<Tensor, double[]?, Tensor>? Events(Tensor w, Tensor? currentBias)
+        Func<Tensor, double[]?, Tensor?>? Events(Tensor w, Tensor? currentBias)
         {
             if (!EventConvolution.Supports(dilation, groups)) return null;
             var events = new Lazy<EventConvolution>(() => new EventConvolution(w, stride, padding));
-            return (x, sops) => currentBias is null ? events.Value.Apply(x, sops) : events.Value.Apply(x, sops).add_(currentBias);
+            return (x, sops) => currentBias is null ? events.Value.TryApply(x, sops) : events.Value.TryApply(x, sops)?.add_(currentBias);
         }
         string name = NextName("conv");
         if (_inputFolded)

@@ -12,7 +12,7 @@ public sealed class SynapticLayer : ISpikingStage
 {
     readonly Func<Tensor, Tensor> _forward;
     readonly Func<Tensor, Tensor>? _connectivity;
-    readonly Func<Tensor, double[]?, Tensor>? _eventForward;
+    readonly Func<Tensor, double[]?, Tensor?>? _eventForward;
     Tensor? _fanOut;
 
     /// <summary>Creates a layer.</summary>
@@ -21,10 +21,10 @@ public sealed class SynapticLayer : ISpikingStage
     /// <param name="connectivity">For weighted layers: the same operation with all weights 1 and no bias (used once, to derive the fan-out).</param>
     /// <param name="eventForward">
     /// The same operation computed event-driven on the CPU (<see cref="SynapticEngine.Event"/>), if the layer has one; it
-    /// fills the per-sample synaptic operations when given an array.
+    /// fills the per-sample synaptic operations when given an array, and returns null when the input is too dense to gain.
     /// </param>
     public SynapticLayer(string name, Func<Tensor, Tensor> forward, Func<Tensor, Tensor>? connectivity = null,
-        Func<Tensor, double[]?, Tensor>? eventForward = null)
+        Func<Tensor, double[]?, Tensor?>? eventForward = null)
     {
         Name = name;
         _forward = forward;
@@ -62,14 +62,16 @@ public sealed class SynapticLayer : ISpikingStage
         if (context.Engine == SynapticEngine.Event && _eventForward is not null && input.device_type == DeviceType.CPU)
         {
             var perSample = record ? new double[input.shape[0]] : null;
-            var current = _eventForward(input, perSample);
-            if (perSample is not null)
+            if (_eventForward(input, perSample) is { } current)
             {
-                var perStep = new double[context.Steps];
-                for (int i = 0; i < perSample.Length; i++) perStep[i / context.Batch] += perSample[i];
-                context.Recorder!.AddSynapticOps(Index, context.FirstStep, perStep);
+                if (perSample is not null)
+                {
+                    var perStep = new double[context.Steps];
+                    for (int i = 0; i < perSample.Length; i++) perStep[i / context.Batch] += perSample[i];
+                    context.Recorder!.AddSynapticOps(Index, context.FirstStep, perStep);
+                }
+                return current;
             }
-            return current;
         }
         if (record)
         {

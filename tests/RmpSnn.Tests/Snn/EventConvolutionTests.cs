@@ -36,6 +36,22 @@ public sealed class EventConvolutionTests
     }
 
     [Fact]
+    public void InputsDenserThanTheBreakEvenAreLeftToTheDenseKernel()
+    {
+        using var weight = ones(16, 4, 3, 3);
+        var events = new EventConvolution(weight, [1, 1], [1, 1]);
+        Assert.Equal(0.05, events.BreakEvenDensity);
+        using var sparse = zeros(2, 4, 10, 10);
+        sparse[0, 1, 2, 3] = tensor(1f);                      // density 1/800
+        using var dense = ones(2, 4, 10, 10);
+        using var current = events.TryApply(sparse);
+        Assert.NotNull(current);
+        Assert.Equal(16f * 9, current!.sum().item<float>());   // one event, weight 1, reaches 3×3 positions in each of 16 channels
+        Assert.Null(events.TryApply(dense));
+        Assert.NotNull(events.TryApply(dense, maxDensity: 1));
+    }
+
+    [Fact]
     public void GroupedAndDilatedConvolutionsStayDense()
     {
         Assert.True(EventConvolution.Supports([1, 1], 1));
