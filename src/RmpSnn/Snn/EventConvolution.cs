@@ -50,20 +50,22 @@ public sealed class EventConvolution
     /// the synapses each drives, counted while scattering.
     /// </summary>
     public Tensor Apply(Tensor input, double[]? synapticOps = null) =>
-        TryApply(input, synapticOps, 1) ?? throw new InvalidOperationException("unreachable: density is at most 1");
+        TryApply(input, synapticOps, 1) ?? throw new ArgumentException("input or output larger than 2 GB: use the dense kernel", nameof(input));
 
     /// <summary>
     /// <see cref="Apply"/> if the input's density is at most <paramref name="maxDensity"/> (default
-    /// <see cref="BreakEvenDensity"/>), else null: the caller should run the dense kernel.
+    /// <see cref="BreakEvenDensity"/>) and input and output fit a span (2 GB), else null: the caller should run the dense kernel.
     /// </summary>
     public Tensor? TryApply(Tensor input, double[]? synapticOps = null, double? maxDensity = null)
     {
         if (input.device_type != DeviceType.CPU || input.dtype != ScalarType.Float32 || input.dim() != 4 || input.shape[1] != _inChannels)
             throw new ArgumentException($"expected a float32 CPU input [N, {_inChannels}, H, W], got {input.dtype} {input.device} [{string.Join(", ", input.shape)}]");
+        int n = (int)input.shape[0], h = (int)input.shape[2], w = (int)input.shape[3];
+        int outH = (h + 2 * _padH - _kernelH) / _strideH + 1, outW = (w + 2 * _padW - _kernelW) / _strideW + 1;
+        const long MaxSpan = int.MaxValue / sizeof(float);   // tensors are read and written through spans
+        if (input.numel() > MaxSpan || (long)n * _outChannels * outH * outW > MaxSpan) return null;
         using var x = input.contiguous();
         if (Density(MemoryMarshal.Cast<byte, float>(x.bytes)) > (maxDensity ?? BreakEvenDensity)) return null;
-        int n = (int)x.shape[0], h = (int)x.shape[2], w = (int)x.shape[3];
-        int outH = (h + 2 * _padH - _kernelH) / _strideH + 1, outW = (w + 2 * _padW - _kernelW) / _strideW + 1;
         var output = empty(n, _outChannels, outH, outW, float32, CPU);
         var geometry = new Geometry(h, w, outH, outW, Rows(h, outH), Columns(w, outW));
         int scratchLength = outH * outW * _outChannels;
