@@ -92,7 +92,7 @@ public static class TrainCommand
             var last = history.Epochs[^1];
             ModelFile.Save(outPath, network, new ModelInfo(spec, normalization, selection.Dataset, last.TestAccuracy, history.Epochs.Count,
                 Metadata: new Dictionary<string, string> { ["val"] = selection.Validation.ToString(), ["valSeed"] = selection.ValidationSeed.ToString(), ["evalSplit"] = evalSplit, ["init"] = initPath ?? "none" }));
-            ShowHistory(history);
+            ShowHistory(history, evalSplit);
             AnsiConsole.MarkupLine($"Saved [green]{Markup.Escape(outPath)}[/]");
             return CliRunner.Ok;
         });
@@ -114,9 +114,9 @@ public static class TrainCommand
             return Trainer.Train(network, train, test, normalization, options, progress, cancel);
         });
 
-    static void ShowHistory(TrainingHistory history)
+    static void ShowHistory(TrainingHistory history, string evalSplit)
     {
-        var table = new Table().AddColumns("epoch", "lr", "loss", "train acc %", "test acc %", "seconds");
+        var table = new Table().AddColumns("epoch", "lr", "loss", "train acc %", $"{evalSplit} acc %", "seconds");
         foreach (var e in history.Epochs)
             table.AddRow($"{e.Epoch}", $"{e.LearningRate:G3}", $"{e.Loss:F4}", $"{100 * e.TrainAccuracy:F2}",
                 e.TestAccuracy is { } t ? $"{100 * t:F2}" : "-", $"{e.Seconds:F0}");
