@@ -68,4 +68,4 @@ step $O/vgg9-spike-test-T2048/results.json simulate $V --converted $V.spike.json
 C=$O/resnet20-c100.model
 step $C train --dataset cifar100 --arch resnet20 --epochs 15 --val 5000 --eval-split val --batch 128 --lr 0.05 --threads 1 --out $C
 dotnet src/RmpSnn.Cli/bin/Release/net10.0/RmpSnn.Cli.dll sweep $C --norm act-pct --encoding poisson --alpha 1 0.7 \
-  --limit 1000 --steps 256 --threads 1 --engine event --out $O/resnet20-c100-sweep
+  --limit 500 --steps 256 --threads 1 --engine event --out $O/resnet20-c100-sweep

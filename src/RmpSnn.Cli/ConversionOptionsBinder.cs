@@ -16,6 +16,7 @@ public sealed class ConversionOptionsBinder
     readonly Option<string[]> _reset = new("--reset") { Description = "Reset modes: soft (RMP), hard, or both (default: both; soft for --norm qcfs)", DefaultValueFactory = _ => ["soft", "hard"], AllowMultipleArgumentsPerToken = true };
     readonly Option<string> _readout = new("--readout") { Description = "Output layer: potential (integrate, argmax) or spikes (count)", DefaultValueFactory = _ => "potential" };
     readonly Option<string> _maxPool = new("--maxpool") { Description = "Max-pooling layers become: gate (pass the spikes of each window's most active input so far) or avg (average pooling)", DefaultValueFactory = _ => "gate" };
+    readonly Option<string> _balanceReset = new("--balance-reset") { Description = "Spike balancing per reset mode (each), or once in the soft/hard SNN with the thresholds shared by both modes (compare resets at equal V_th)", DefaultValueFactory = _ => "each" };
     readonly Option<string> _encoding = new("--encoding") { Description = "Input coding: poisson (rate-coded spikes) or direct (constant current); simulate defaults to the converted model's (direct for --norm qcfs)", DefaultValueFactory = _ => "poisson" };
 
     public ConversionOptionsBinder()
@@ -25,6 +26,7 @@ public sealed class ConversionOptionsBinder
         _maxPool.AcceptOnlyFromAmong("gate", "avg");
         _encoding.AcceptOnlyFromAmong("poisson", "direct");
         _reset.AcceptOnlyFromAmong("soft", "hard", "both");
+        _balanceReset.AcceptOnlyFromAmong("each", "soft", "hard");
         _percentile.Validators.Add(r => { double p = r.GetValueOrDefault<double>(); if (p is <= 0 or > 100) r.AddError($"--percentile {p}: expected a value in (0, 100]"); });
         _calibImages.Validators.Add(r => Positive(r, "--calib-images"));
         _calibSteps.Validators.Add(r => Positive(r, "--calib-steps"));
@@ -53,7 +55,7 @@ public sealed class ConversionOptionsBinder
     /// <summary>Adds the options; <paramref name="withBalancing"/> includes the balancing ones.</summary>
     public void AddTo(Command command, bool withBalancing = true)
     {
-        if (withBalancing) foreach (var o in new Option[] { _norm, _percentile, _calibImages, _calibSteps, _readout, _maxPool }) command.Options.Add(o);
+        if (withBalancing) foreach (var o in new Option[] { _norm, _percentile, _calibImages, _calibSteps, _balanceReset, _readout, _maxPool }) command.Options.Add(o);
         command.Options.Add(_reset);
         command.Options.Add(_encoding);
     }
@@ -86,6 +88,7 @@ public sealed class ConversionOptionsBinder
         {
             Mode = !Given(parse, _norm) && spec.IsQcfs ? NormMode.Qcfs : Norm(parse.GetValue(_norm)!),
             Encoding = Encoding(parse),
+            SharedFrom = parse.GetValue(_balanceReset) switch { "soft" => ResetMode.Soft, "hard" => ResetMode.Hard, _ => null },
         };
 
     /// <summary>Calibration images, steps and percentile (mode and encoding left at their defaults, for commands that pick them).</summary>

@@ -11,6 +11,10 @@ namespace RmpSnn.Conversion;
 /// <param name="Seed">Seed of the calibration spikes.</param>
 /// <param name="BatchSize">Images processed together while balancing.</param>
 /// <param name="ChunkSteps">Steps run layer by layer in one pass during spike balancing (memory ∝ chunk × batch).</param>
+/// <param name="SharedFrom">
+/// Null: every reset mode is balanced in its own SNN (spike balancing then gives hard reset lower deep-layer thresholds).
+/// A mode: balance once in that mode's SNN and give all reset modes the same thresholds, to compare resets at equal V_th.
+/// </param>
 public sealed record BalancingOptions(
     NormMode Mode = NormMode.Spike,
     int CalibrationImages = 100,
@@ -19,7 +23,8 @@ public sealed record BalancingOptions(
     Encoding Encoding = Encoding.Poisson,
     int Seed = 0,
     int BatchSize = 100,
-    int ChunkSteps = 1)
+    int ChunkSteps = 1,
+    ResetMode? SharedFrom = null)
 {
     /// <summary>Checks ranges; throws <see cref="RmpSnnException"/> naming the option.</summary>
     public BalancingOptions Validate()

@@ -10,7 +10,8 @@ namespace RmpSnn.Conversion;
 /// how it was converted and balanced, and the balanced thresholds (α = 1) of every IF layer for each reset mode, so later runs reuse them.
 /// <see cref="SimulationEncoding"/> and <see cref="InitialPotential"/> (a fraction of V_th) are what <c>simulate</c> uses
 /// unless told otherwise: direct input and 0.5 for <see cref="NormMode.Qcfs"/> (the shift that makes the SNN match the
-/// QCFS ANN), Poisson and 0 otherwise and in files written before these fields existed.
+/// QCFS ANN), Poisson and 0 otherwise and in files written before these fields existed. <see cref="ThresholdsSharedFrom"/>
+/// names the reset mode whose SNN was balanced when all modes share its thresholds (null: each mode balanced in its own).
 /// </summary>
 public sealed record ConvertedModel(
     string ModelPath,
@@ -26,7 +27,8 @@ public sealed record ConvertedModel(
     IReadOnlyList<string> NeuronLayers,
     IReadOnlyDictionary<ResetMode, float[]> Thresholds,
     Encoding SimulationEncoding = Encoding.Poisson,
-    float InitialPotential = 0f)
+    float InitialPotential = 0f,
+    ResetMode? ThresholdsSharedFrom = null)
 {
     static readonly JsonSerializerOptions Json = new()
     {

@@ -52,6 +52,7 @@ public sealed class ConvertSimulateCommandTests : IDisposable
     [InlineData("--steps", "-4")]
     [InlineData("--encoding", "rank")]
     [InlineData("--engine", "sparse")]
+    [InlineData("--balance-reset", "both")]
     public void InvalidOptionsAreUsageErrorsNamingTheOption(string option, string value)
     {
         var (code, errors) = Run("simulate", _model, option, value);
@@ -86,6 +87,22 @@ public sealed class ConvertSimulateCommandTests : IDisposable
         Assert.Equal(CliRunner.Failure, code);
         Assert.Contains("re-run 'rmpsnn convert'", errors);
         Assert.Contains(converted, errors);
+    }
+
+    [Fact]
+    public void SpikeBalancingPerResetModeOrSharedFromOne()
+    {
+        string each = Path.Combine(_dir, "each.snn.json"), shared = Path.Combine(_dir, "shared.snn.json");
+        string[] spike = ["--norm", "spike", "--calib-images", "10", "--calib-steps", "32"];
+        Assert.Equal(CliRunner.Ok, Run(["convert", _model, .. spike, "--out", each]).Code);
+        Assert.Equal(CliRunner.Ok, Run(["convert", _model, .. spike, "--balance-reset", "soft", "--out", shared]).Code);
+        var separate = ConvertedModel.Load(each);
+        var common = ConvertedModel.Load(shared);
+        Assert.Null(separate.ThresholdsSharedFrom);
+        Assert.NotEqual(separate.Thresholds[ResetMode.Soft], separate.Thresholds[ResetMode.Hard]);   // balanced in two different SNNs
+        Assert.Equal(ResetMode.Soft, common.ThresholdsSharedFrom);
+        Assert.Equal(separate.Thresholds[ResetMode.Soft], common.Thresholds[ResetMode.Soft]);        // same calibration spikes, same soft SNN
+        Assert.Equal(common.Thresholds[ResetMode.Soft], common.Thresholds[ResetMode.Hard]);
     }
 
     [Fact]
