@@ -57,7 +57,7 @@ public static class ConvertCommand
     {
         var images = (calibration with { Limit = balancing.CalibrationImages }).Load();
         return AnsiConsole.Status().Start(balancing.Mode == NormMode.Qcfs ? "Taking thresholds from the QCFS clips…" :
-            $"Balancing thresholds ({balancing.Mode}, {images.Count} images{(balancing.Mode == NormMode.Spike ? $" × {balancing.CalibrationSteps} steps" : "")}, {string.Join("+", resets)})…",
+            $"Balancing thresholds ({balancing.Mode}, {images.Count} images{(balancing.Mode == NormMode.Spike ? $" × {balancing.CalibrationSteps} steps" : "")}, {string.Join("+", resets)}{(balancing.SharedFrom is { } shared ? $", balanced in the {shared} SNN and shared" : "")})…",
             _ => ConversionPipeline.Convert(modelPath, ann, info.Normalization, images, balancing, resets, readout, maxPool, device));
     }
 
