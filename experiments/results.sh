@@ -61,6 +61,10 @@ dotnet src/RmpSnn.Cli/bin/Release/net10.0/RmpSnn.Cli.dll sweep $V --norm spike a
   --split val --limit 1000 --steps 256 --threads 1 --engine event --out $O/vgg9-sweep-val
 dotnet src/RmpSnn.Cli/bin/Release/net10.0/RmpSnn.Cli.dll sweep $M --norm spike act-pct --encoding poisson --alpha 1 0.7 \
   --split val --limit 1000 --steps 256 --threads 1 --out $O/resnet20-c10-sweep-val
+# hard vs soft at equal thresholds: balance once in the soft-reset SNN and share the thresholds
+step $V.spike-shared.json convert $V --balance-reset soft --out $V.spike-shared.json
+step $O/vgg9-spike-val-same-thresholds/results.json simulate $V --converted $V.spike-shared.json --split val --limit 1000 --steps 256 \
+  --threads 1 --engine event --out $O/vgg9-spike-val-same-thresholds
 # the paper's long runs: VGG-9, spike balancing, 200 test images, T = 2048
 step $O/vgg9-spike-test-T2048/results.json simulate $V --converted $V.spike.json --limit 200 --steps 2048 --threads 1 --engine event --out $O/vgg9-spike-test-T2048
 
