@@ -61,6 +61,9 @@ dotnet src/RmpSnn.Cli/bin/Release/net10.0/RmpSnn.Cli.dll sweep $V --norm spike a
   --split val --limit 1000 --steps 256 --threads 1 --engine event --out $O/vgg9-sweep-val
 dotnet src/RmpSnn.Cli/bin/Release/net10.0/RmpSnn.Cli.dll sweep $M --norm spike act-pct --encoding poisson --alpha 1 0.7 \
   --split val --limit 1000 --steps 256 --threads 1 --out $O/resnet20-c10-sweep-val
+mkdir -p $O/vgg9-sweep-test && cp -n $V.spike.json $O/vgg9-sweep-test/converted-spike-poisson.json
+dotnet src/RmpSnn.Cli/bin/Release/net10.0/RmpSnn.Cli.dll sweep $V --norm spike --encoding poisson --alpha 1 0.8 0.6 \
+  --limit 500 --steps 256 --threads 1 --engine event --out $O/vgg9-sweep-test
 # hard vs soft at equal thresholds: balance once in the soft-reset SNN and share the thresholds
 step $V.spike-shared.json convert $V --balance-reset soft --out $V.spike-shared.json
 step $O/vgg9-spike-val-same-thresholds/results.json simulate $V --converted $V.spike-shared.json --split val --limit 1000 --steps 256 \
