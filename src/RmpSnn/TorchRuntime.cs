@@ -9,6 +9,9 @@ public static partial class TorchRuntime
 {
     const int MallocTrimThreshold = -1, MallocMmapMax = -4;
 
+    /// <summary>The OpenMP wait policy <see cref="Configure"/> sets (unless the user set one); child LibTorch processes should get it too.</summary>
+    public const string OpenMpWaitPolicy = "PASSIVE";
+
     /// <summary>
     /// Call once at start-up. (1) Keeps glibc from serving large tensors with fresh <c>mmap</c>s that are returned on
     /// free: a simulation allocates and frees the same few large buffers every chunk of steps, and re-faulting their
@@ -24,7 +27,7 @@ public static partial class TorchRuntime
         if (!OperatingSystem.IsLinux()) return;
         MallOpt(MallocMmapMax, 0);
         MallOpt(MallocTrimThreshold, int.MaxValue);
-        SetEnv("OMP_WAIT_POLICY", "PASSIVE", 0);   // the native environment, read by libgomp when LibTorch loads
+        SetEnv("OMP_WAIT_POLICY", OpenMpWaitPolicy, 0);   // the native environment, read by libgomp when LibTorch loads
         if (Environment.GetEnvironmentVariable("TORCH_CPP_LOG_LEVEL") is not null) return;
         using (zeros(1)) { }   // loads LibTorch
         var c10 = Process.GetCurrentProcess().Modules.Cast<ProcessModule>()
