@@ -16,21 +16,22 @@ public sealed class SimulationOptionsBinder
     readonly Option<float> _resetPotential = new("--reset-potential") { Description = "Hard-reset potential as a fraction of V_th" };
     readonly Option<string> _engine = EngineOption();
 
-    /// <summary>The --engine option (dense|event), also used by <c>bench</c>.</summary>
+    /// <summary>The --engine option (reference|dense|event), also used by <c>bench</c>.</summary>
     public static Option<string> EngineOption()
     {
         var option = new Option<string>("--engine")
         {
-            Description = "Convolutions: dense (reference, any device) or event (event-driven on the CPU, work ∝ spikes; equal to dense up to float rounding)",
+            Description = "reference (LibTorch ops only, any device), dense (LibTorch convolutions + fused CPU neuron/statistics kernels, " +
+                "bit-identical to reference) or event (event-driven CPU convolutions, equal to dense up to float rounding)",
             DefaultValueFactory = _ => "dense",
         };
-        option.AcceptOnlyFromAmong("dense", "event");
+        option.AcceptOnlyFromAmong("reference", "dense", "event");
         return option;
     }
 
     /// <summary>The engine chosen with <paramref name="option"/> (made by <see cref="EngineOption"/>).</summary>
-    public static SynapticEngine Engine(ParseResult parse, Option<string> option) =>
-        parse.GetValue(option) == "event" ? SynapticEngine.Event : SynapticEngine.Dense;
+    public static SimulationEngine Engine(ParseResult parse, Option<string> option) =>
+        Enum.Parse<SimulationEngine>(parse.GetValue(option)!, ignoreCase: true);
 
     /// <summary>Creates the options; <paramref name="alphas"/> is the default list of threshold scales.</summary>
     public SimulationOptionsBinder(double[] alphas)

@@ -33,11 +33,11 @@ public sealed class SpikeRecorder(int neuronLayers, int weightedLayers, int step
     /// <summary>Adds per-step synaptic-operation counts <c>[K]</c> of a weighted layer.</summary>
     public void AddSynapticOps(int layer, int firstStep, Tensor counts) => Add(ref _pendingSynapticOps[layer], firstStep, counts);
 
-    /// <summary>Adds per-step synaptic-operation counts already on the host (the event-driven engine counts them itself).</summary>
-    public void AddSynapticOps(int layer, int firstStep, ReadOnlySpan<double> counts)
-    {
-        for (int t = 0; t < counts.Length; t++) _synapticOps[layer][firstStep + t] += counts[t];
-    }
+    /// <summary>Adds per-step spike counts already on the host (the fused CPU kernels count them themselves).</summary>
+    public void AddSpikes(int layer, int firstStep, ReadOnlySpan<double> counts) => AddHost(_spikes[layer], firstStep, counts);
+
+    /// <summary>Adds per-step synaptic-operation counts already on the host.</summary>
+    public void AddSynapticOps(int layer, int firstStep, ReadOnlySpan<double> counts) => AddHost(_synapticOps[layer], firstStep, counts);
 
     /// <summary>Adds the same synaptic-operation count to <paramref name="count"/> consecutive steps (a layer with constant input).</summary>
     public void AddSynapticOps(int layer, int firstStep, int count, double perStep)
@@ -50,6 +50,11 @@ public sealed class SpikeRecorder(int neuronLayers, int weightedLayers, int step
     {
         CopyToHost(_pendingSpikes, _spikes);
         CopyToHost(_pendingSynapticOps, _synapticOps);
+    }
+
+    static void AddHost(double[] into, int firstStep, ReadOnlySpan<double> counts)
+    {
+        for (int t = 0; t < counts.Length; t++) into[firstStep + t] += counts[t];
     }
 
     void Add(ref Tensor? pending, int firstStep, Tensor counts)

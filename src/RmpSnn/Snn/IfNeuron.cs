@@ -38,14 +38,29 @@ public sealed class IfNeuron(string name, NeuronOptions options) : ISpikingStage
             _potential.DetachFromDisposeScope();
         }
 
+        float resetTo = Options.ResetPotential * threshold;
+        Tensor output;
+        if (context.Engine != SimulationEngine.Reference && IntegrateAndFireKernel.Supports(currents))
+        {
+            using var contiguous = currents.contiguous();
+            output = empty_like(contiguous);
+            var counts = IntegrateAndFireKernel.Run(contiguous, _potential, output, context.Steps, threshold, Options.Reset, resetTo);
+            context.Recorder?.AddSpikes(Index, context.FirstStep, Array.ConvertAll(counts, c => (double)c));
+        }
+        else output = ReferenceSteps(currents, threshold, resetTo, context);
+        return output.view(shape);
+    }
+
+    /// <summary>The straightforward LibTorch loop over the chunk's steps (any device); returns spikes of amplitude V_th.</summary>
+    Tensor ReferenceSteps(Tensor currents, float threshold, float resetTo, StepContext context)
+    {
         // Binary spikes are written straight into the output, then scaled to amplitude V_th once per chunk.
         var output = empty_like(currents);
-        float resetTo = Options.ResetPotential * threshold;
         for (int t = 0; t < context.Steps; t++)
         {
             using var scope = NewDisposeScope();
             var spikes = output[t];
-            _potential.add_(currents[t]);
+            _potential!.add_(currents[t]);
             var fired = _potential.ge(threshold);
             spikes.copy_(fired);
             if (Options.Reset == ResetMode.Soft) _potential.add_(spikes, -threshold);
@@ -61,8 +76,7 @@ public sealed class IfNeuron(string name, NeuronOptions options) : ISpikingStage
             using var counts = output.view(context.Steps, -1).sum(1, type: ScalarType.Float64);
             context.Recorder.AddSpikes(Index, context.FirstStep, counts);
         }
-        output.mul_(threshold);
-        return output.view(shape);
+        return output.mul_(threshold);
     }
 
     public void ResetState()

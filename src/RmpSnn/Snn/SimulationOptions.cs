@@ -8,7 +8,7 @@ namespace RmpSnn.Snn;
 /// <param name="Seed">Seed of the Poisson spike generator (the same seed gives the same spikes for every network).</param>
 /// <param name="RecordStatistics">Record per-layer spike counts and synaptic operations.</param>
 /// <param name="MaxMemoryMegabytes">Memory budget: batch and chunk are reduced until the estimated working set fits (<see cref="MemoryBudget"/>); null for none.</param>
-/// <param name="Engine">Dense (reference) or event-driven convolutions.</param>
+/// <param name="Engine">Reference LibTorch loop, dense with fused CPU kernels (default), or event-driven convolutions.</param>
 /// <param name="CacheConstantInput">With direct input, run the stages before the first neuron layer once per batch instead of every step (same result).</param>
 public sealed record SimulationOptions(
     int Steps,
@@ -19,7 +19,7 @@ public sealed record SimulationOptions(
     bool RecordStatistics = true,
     double? MaxMemoryMegabytes = null,
     bool CacheConstantInput = true,
-    SynapticEngine Engine = SynapticEngine.Dense)
+    SimulationEngine Engine = SimulationEngine.Dense)
 {
     /// <summary>Checks ranges; throws <see cref="RmpSnnException"/> naming the option.</summary>
     public SimulationOptions Validate()

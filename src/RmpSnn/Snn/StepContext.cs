@@ -7,7 +7,7 @@ namespace RmpSnn.Snn;
 /// time-major <c>[Steps · Batch, …]</c>, i.e. <see cref="Steps"/> consecutive steps of the same <see cref="Batch"/> samples.
 /// </summary>
 public sealed class StepContext(int steps, int batch, int firstStep, SpikeRecorder? recorder = null, bool constantInput = false,
-    SynapticEngine engine = SynapticEngine.Dense)
+    SimulationEngine engine = SimulationEngine.Dense)
 {
     /// <summary>Number of consecutive time-steps in this chunk (K).</summary>
     public int Steps { get; } = steps;
@@ -23,5 +23,5 @@ public sealed class StepContext(int steps, int batch, int firstStep, SpikeRecord
     /// </summary>
     public bool ConstantInput { get; } = constantInput;
     /// <summary>How weighted layers compute their input current.</summary>
-    public SynapticEngine Engine { get; } = engine;
+    public SimulationEngine Engine { get; } = engine;
 }

@@ -13,14 +13,14 @@ public sealed class SynapticLayer : ISpikingStage
     readonly Func<Tensor, Tensor> _forward;
     readonly Func<Tensor, Tensor>? _connectivity;
     readonly Func<Tensor, double[]?, Tensor?>? _eventForward;
-    Tensor? _fanOut;
+    SynapticOpsCounter? _synapticOps;
 
     /// <summary>Creates a layer.</summary>
     /// <param name="name">Report name, e.g. <c>conv1</c>.</param>
     /// <param name="forward">The operation applied to <c>[N, …]</c> inputs.</param>
     /// <param name="connectivity">For weighted layers: the same operation with all weights 1 and no bias (used once, to derive the fan-out).</param>
     /// <param name="eventForward">
-    /// The same operation computed event-driven on the CPU (<see cref="SynapticEngine.Event"/>), if the layer has one; it
+    /// The same operation computed event-driven on the CPU (<see cref="SimulationEngine.Event"/>), if the layer has one; it
     /// fills the per-sample synaptic operations when given an array, and returns null when the input is too dense to gain.
     /// </param>
     public SynapticLayer(string name, Func<Tensor, Tensor> forward, Func<Tensor, Tensor>? connectivity = null,
@@ -50,16 +50,17 @@ public sealed class SynapticLayer : ISpikingStage
         using var y = _connectivity(x);
         using var total = y.sum();
         total.backward();
-        _fanOut?.Dispose();
-        _fanOut = x.grad!.detach().flatten().to_type(ScalarType.Float64);
-        _fanOut.DetachFromDisposeScope();
+        var fanOut = x.grad!.detach().flatten().to_type(ScalarType.Float64);
+        fanOut.DetachFromDisposeScope();
+        _synapticOps?.Dispose();
+        _synapticOps = new SynapticOpsCounter(fanOut);
         MacsPerSample = total.item<double>();
     }
 
     public Tensor Forward(Tensor input, StepContext context)
     {
-        bool record = _fanOut is not null && context.Recorder is not null;
-        if (context.Engine == SynapticEngine.Event && _eventForward is not null && input.device_type == DeviceType.CPU)
+        bool record = _synapticOps is not null && context.Recorder is not null;
+        if (context.Engine == SimulationEngine.Event && _eventForward is not null && input.device_type == DeviceType.CPU)
         {
             var perSample = record ? new double[input.shape[0]] : null;
             if (_eventForward(input, perSample) is { } current)
@@ -75,8 +76,13 @@ public sealed class SynapticLayer : ISpikingStage
         }
         if (record)
         {
-            using var sops = SynapticOps(input, context.Steps, context.Batch);
-            context.Recorder!.AddSynapticOps(Index, context.FirstStep, sops);
+            if (context.Engine != SimulationEngine.Reference && _synapticOps!.PerStepOnCpu(input, context.Steps, context.Batch) is { } counted)
+                context.Recorder!.AddSynapticOps(Index, context.FirstStep, counted);
+            else
+            {
+                using var sops = _synapticOps!.PerStep(input, context.Steps, context.Batch);
+                context.Recorder!.AddSynapticOps(Index, context.FirstStep, sops);
+            }
         }
         return _forward(input);
     }
@@ -84,17 +90,9 @@ public sealed class SynapticLayer : ISpikingStage
     /// <summary>Synaptic operations of one step whose input <c>[B, …]</c> repeats every step (0 for unweighted layers).</summary>
     internal double SynapticOpsPerStep(Tensor input, int batch)
     {
-        if (_fanOut is null) return 0;
-        using var sops = SynapticOps(input, 1, batch);
+        if (_synapticOps is null) return 0;
+        using var sops = _synapticOps.PerStep(input, 1, batch);
         return sops.item<double>();
-    }
-
-    /// <summary>Per-step input events × fan-out <c>[steps]</c>, summed over the batch.</summary>
-    Tensor SynapticOps(Tensor input, int steps, int batch)
-    {
-        using var scope = NewDisposeScope();
-        var eventsPerInput = input.reshape(steps, batch, -1).ne(0).sum(1, type: ScalarType.Float64);
-        return eventsPerInput.matmul(_fanOut!).MoveToOuterDisposeScope();
     }
 
     public void ResetState() { }

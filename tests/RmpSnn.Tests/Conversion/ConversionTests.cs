@@ -115,9 +115,10 @@ public class ConversionTests
     }
 
     [Theory]
-    [InlineData(SynapticEngine.Dense)]
-    [InlineData(SynapticEngine.Event)]
-    public void FanOutOfAStridedWideKernelIsExact(SynapticEngine engine)
+    [InlineData(SimulationEngine.Reference)]
+    [InlineData(SimulationEngine.Dense)]
+    [InlineData(SimulationEngine.Event)]
+    public void FanOutOfAStridedWideKernelIsExact(SimulationEngine engine)
     {
         // a 7×7 stride-2 stem (torchvision ResNet): float32 conv backward gives wrong fan-outs for such kernels on some CPUs
         var conv = nn.Conv2d(1, 3, 7, stride: 2, padding: 3, bias: false);

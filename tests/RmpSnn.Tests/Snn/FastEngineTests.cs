@@ -40,13 +40,13 @@ public sealed class TrainedSmallCnn : IDisposable
     public void Dispose() => Ann.Dispose();
 }
 
-/// <summary>The fast paths (chunks, constant-input cache, memory budget) against the plain per-step loop.</summary>
+/// <summary>The fast paths (fused CPU kernels, chunks, constant-input cache, memory budget) against the plain per-step loop.</summary>
 [Collection(SerialTorchRng.Name)]   // trains with torch's global generator
 public sealed class FastEngineTests(TrainedSmallCnn model) : IClassFixture<TrainedSmallCnn>
 {
     const int Steps = 16;
 
-    static readonly SimulationOptions Reference = new(Steps, BatchSize: 10, ChunkSteps: 1, Seed: 5, CacheConstantInput: false);
+    static readonly SimulationOptions Reference = new(Steps, BatchSize: 10, ChunkSteps: 1, Seed: 5, CacheConstantInput: false, Engine: SimulationEngine.Reference);
 
     SimulationResult Simulate(ResetMode reset, SimulationOptions options) =>
         Simulator.Run([(reset.ToString(), model.Snn(reset))], model.Test, options, CPU)[0];
@@ -62,7 +62,7 @@ public sealed class FastEngineTests(TrainedSmallCnn model) : IClassFixture<Train
         Assert.True(reference.AccuracyAt(Steps) >= 50, $"the trained model should classify: {reference.AccuracyAt(Steps)}%");
         foreach (int chunk in new[] { 1, 8 })
         {
-            var fast = Simulate(reset, Reference with { Encoding = encoding, ChunkSteps = chunk, CacheConstantInput = true });
+            var fast = Simulate(reset, Reference with { Encoding = encoding, ChunkSteps = chunk, CacheConstantInput = true, Engine = SimulationEngine.Dense });
             Assert.Equal(reference.CorrectPerStep, fast.CorrectPerStep);
             Assert.Equal(reference.Recorder!.Spikes.SelectMany(s => s), fast.Recorder!.Spikes.SelectMany(s => s));
             Assert.Equal(reference.Recorder.SynapticOps.SelectMany(s => s), fast.Recorder.SynapticOps.SelectMany(s => s));
@@ -74,8 +74,8 @@ public sealed class FastEngineTests(TrainedSmallCnn model) : IClassFixture<Train
     [InlineData(ResetMode.Hard, Encoding.Poisson)]
     public void EventEngineMatchesTheDenseEngineUpToRounding(ResetMode reset, Encoding encoding)
     {
-        var dense = Simulate(reset, Reference with { Encoding = encoding, Steps = 64 });
-        var events = Simulate(reset, Reference with { Encoding = encoding, Steps = 64, Engine = SynapticEngine.Event });
+        var dense = Simulate(reset, Reference with { Encoding = encoding, Steps = 64, Engine = SimulationEngine.Dense });
+        var events = Simulate(reset, Reference with { Encoding = encoding, Steps = 64, Engine = SimulationEngine.Event });
         Assert.Equal(dense.CorrectPerStep, events.CorrectPerStep);
         Assert.Equal(dense.Recorder!.SynapticOps[0], events.Recorder!.SynapticOps[0]);   // the same input events at the first layer
         var denseSpikes = dense.Recorder!.Spikes.Select(layer => layer.Sum()).ToArray();

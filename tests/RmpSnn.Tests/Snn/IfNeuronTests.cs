@@ -1,3 +1,4 @@
+using RmpSnn.Evaluation;
 using RmpSnn.Snn;
 using static TorchSharp.torch;
 
@@ -60,16 +61,19 @@ public class IfNeuronTests
     }
 
     [Theory]
-    [InlineData(ResetMode.Hard, 0f)]
-    [InlineData(ResetMode.Hard, 0.25f)]
-    [InlineData(ResetMode.Soft, 0f)]
-    public void MembraneFollowsTheScalarDefinitionExactly(ResetMode reset, float resetPotential)
+    [InlineData(ResetMode.Hard, 0f, SimulationEngine.Reference)]
+    [InlineData(ResetMode.Hard, 0.25f, SimulationEngine.Reference)]
+    [InlineData(ResetMode.Soft, 0f, SimulationEngine.Reference)]
+    [InlineData(ResetMode.Hard, 0f, SimulationEngine.Dense)]
+    [InlineData(ResetMode.Hard, 0.25f, SimulationEngine.Dense)]
+    [InlineData(ResetMode.Soft, 0f, SimulationEngine.Dense)]
+    public void MembraneFollowsTheScalarDefinitionExactly(ResetMode reset, float resetPotential, SimulationEngine engine)
     {
         // V += I; if V ≥ V_th: spike, then V = V_reset (hard) or V −= V_th (soft), in float32, neuron by neuron
         manual_seed(4);
         using var currents = rand(30, 5) * 0.9 - 0.2;
         var neuron = new IfNeuron("n", new NeuronOptions(reset, ResetPotential: resetPotential)) { Threshold = 0.7f };
-        using var output = neuron.Forward(currents.view(150, 1), new StepContext(30, 5, 0));
+        using var output = neuron.Forward(currents.view(150, 1), new StepContext(30, 5, 0, engine: engine));
         var i = currents.data<float>().ToArray();
         var spikes = output.data<float>().ToArray();
         var v = new float[5];
@@ -82,6 +86,40 @@ public class IfNeuronTests
                 if (fired) v[n] = reset == ResetMode.Hard ? resetPotential * 0.7f : v[n] - 0.7f;
             }
         Assert.Equal(v, neuron.MembranePotential!.data<float>().ToArray());
+    }
+
+    [Theory]
+    [InlineData(ResetMode.Soft, 0f)]
+    [InlineData(ResetMode.Hard, 0f)]
+    [InlineData(ResetMode.Hard, 0.3f)]
+    public void FusedKernelIsBitIdenticalToTheReferenceLoop(ResetMode reset, float resetPotential)
+    {
+        // several 4096-neuron blocks plus a ragged tail, a chunk of steps, a non-zero initial potential, spike counts recorded
+        manual_seed(9);
+        using var currents = randn(5 * 3, 2, 3011) * 0.6f + 0.2f;
+        var options = new NeuronOptions(reset, InitialPotential: 0.4f, ResetPotential: resetPotential);
+        var outputs = new List<float[]>();
+        var potentials = new List<float[]>();
+        var recorders = new List<SpikeRecorder>();
+        foreach (var engine in new[] { SimulationEngine.Reference, SimulationEngine.Dense })
+        {
+            var neuron = new IfNeuron("n", options) { Threshold = 0.9f };
+            var recorder = new SpikeRecorder(1, 0, 15);
+            var spikes = new List<float>();
+            for (int first = 0; first < 15; first += 5)
+            {
+                using var chunk = currents.narrow(0, first, 5).reshape(10, 3011);
+                using var output = neuron.Forward(chunk, new StepContext(5, 2, first, recorder, engine: engine));
+                spikes.AddRange(output.data<float>().ToArray());
+            }
+            outputs.Add([.. spikes]);
+            potentials.Add(neuron.MembranePotential!.data<float>().ToArray());
+            recorders.Add(recorder);
+        }
+        Assert.Equal(outputs[0], outputs[1]);
+        Assert.Equal(potentials[0], potentials[1]);
+        Assert.Equal(recorders[0].Spikes[0], recorders[1].Spikes[0]);
+        Assert.True(recorders[0].Spikes[0].Sum() > 1000, "the input should make neurons fire");
     }
 
     [Fact]

@@ -1,0 +1,67 @@
+using System.Numerics;
+using static TorchSharp.torch;
+
+namespace RmpSnn.Snn;
+
+/// <summary>
+/// Counts a weighted layer's synaptic operations: each non-zero input times the number of synapses it drives (its
+/// fan-out, exact at borders and strides). The reference count is three LibTorch operations on any device; on the CPU a
+/// single pass with integer fan-outs gives the same (exact) numbers without allocating.
+/// </summary>
+internal sealed class SynapticOpsCounter : IDisposable
+{
+    readonly Tensor _fanOut;
+    readonly int[]? _hostFanOut;
+
+    /// <summary>Wraps the per-input fan-out <c>[N]</c> (float64, integer-valued).</summary>
+    public SynapticOpsCounter(Tensor fanOut)
+    {
+        _fanOut = fanOut;
+        using var cpu = fanOut.cpu();
+        var values = cpu.data<double>().ToArray();
+        // integer lane sums of one sample must not overflow: Σ fan-out ≤ int.MaxValue
+        if (values.Sum() <= int.MaxValue) _hostFanOut = Array.ConvertAll(values, v => (int)v);
+    }
+
+    /// <summary>Per-step synaptic operations <c>[steps]</c> of a time-major input <c>[steps · batch, …]</c>, summed over the batch (LibTorch, any device).</summary>
+    public Tensor PerStep(Tensor input, int steps, int batch)
+    {
+        using var scope = NewDisposeScope();
+        var eventsPerInput = input.reshape(steps, batch, -1).ne(0).sum(1, type: ScalarType.Float64);
+        return eventsPerInput.matmul(_fanOut).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <see cref="PerStep"/> computed in one pass on the host, or null when the input is not a float32 CPU tensor
+    /// (or too large for a span).
+    /// </summary>
+    public double[]? PerStepOnCpu(Tensor input, int steps, int batch)
+    {
+        if (_hostFanOut is null || !IntegrateAndFireKernel.Supports(input)) return null;
+        using var x = input.contiguous();
+        int rows = steps * batch, n = _hostFanOut.Length;
+        var perRow = new long[rows];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = (long)rows * n < 1 << 16 ? 1 : Math.Max(1, get_num_threads()) };
+        Parallel.For(0, rows, parallel, row => perRow[row] = Count(IntegrateAndFireKernel.Floats(x).Slice(row * n, n), _hostFanOut));
+        var perStep = new double[steps];
+        for (int row = 0; row < rows; row++) perStep[row / batch] += perRow[row];
+        return perStep;
+    }
+
+    /// <summary>Σ fan-out over the non-zero inputs of one sample.</summary>
+    static long Count(ReadOnlySpan<float> inputs, int[] fanOut)
+    {
+        int width = Vector<float>.Count, i = 0;
+        var sum = Vector<int>.Zero;
+        for (; i <= inputs.Length - width; i += width)
+        {
+            var silent = Vector.Equals(new Vector<float>(inputs.Slice(i)), Vector<float>.Zero);
+            sum += Vector.AndNot(new Vector<int>(fanOut, i), silent);
+        }
+        long total = Vector.Sum(sum);
+        for (; i < inputs.Length; i++) if (inputs[i] != 0f) total += fanOut[i];
+        return total;
+    }
+
+    public void Dispose() => _fanOut.Dispose();
+}
