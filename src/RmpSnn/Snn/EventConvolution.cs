@@ -19,7 +19,6 @@ public sealed class EventConvolution
     // reaches land on consecutive output columns, so they are one contiguous multiply-add of length (taps × C_out).
     readonly float[] _weights;
     readonly int _inChannels, _outChannels, _kernelH, _kernelW, _strideH, _strideW, _padH, _padW;
-    [ThreadStatic] static float[]? t_scratch;
 
     /// <summary>Copies a convolution's weights <c>[C_out, C_in, k_h, k_w]</c> into the event-major layout.</summary>
     public EventConvolution(Tensor weight, long[] stride, long[] padding)
@@ -64,23 +63,30 @@ public sealed class EventConvolution
         int outH = (h + 2 * _padH - _kernelH) / _strideH + 1, outW = (w + 2 * _padW - _kernelW) / _strideW + 1;
         const long MaxSpan = int.MaxValue / sizeof(float);   // tensors are read and written through spans
         if (input.numel() > MaxSpan || (long)n * _outChannels * outH * outW > MaxSpan) return null;
-        using var x = input.contiguous();
-        if (Density(MemoryMarshal.Cast<byte, float>(x.bytes)) > (maxDensity ?? BreakEvenDensity)) return null;
-        var output = empty(n, _outChannels, outH, outW, float32, CPU);
+        bool channelsLast = IsChannelsLast(input);
+        using var x = channelsLast ? input.permute(0, 2, 3, 1) : input.contiguous();   // contiguous NHWC or NCHW memory
+        if (Density(Floats(x)) > (maxDensity ?? BreakEvenDensity)) return null;
+        using var output = empty(n, outH, outW, _outChannels, float32, CPU);
         var geometry = new Geometry(h, w, outH, outW, Rows(h, outH), Columns(w, outW));
-        int scratchLength = outH * outW * _outChannels;
+        int inPerImage = _inChannels * h * w, outPerImage = outH * outW * _outChannels;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) };
         Parallel.For(0, n, parallel, image =>
         {
-            if (t_scratch is null || t_scratch.Length < scratchLength) t_scratch = new float[scratchLength];
-            var scratch = t_scratch.AsSpan(0, scratchLength);
-            var inputs = MemoryMarshal.Cast<byte, float>(x.bytes).Slice(image * _inChannels * h * w, _inChannels * h * w);
-            var outputs = MemoryMarshal.Cast<byte, float>(output.bytes).Slice(image * scratchLength, scratchLength);
-            long operations = Convolve(inputs, scratch, geometry);
+            var inputs = Floats(x).Slice(image * inPerImage, inPerImage);
+            var accumulator = Floats(output).Slice(image * outPerImage, outPerImage);
+            accumulator.Clear();
+            long operations = channelsLast ? ConvolvePixels(inputs, accumulator, geometry) : ConvolvePlanes(inputs, accumulator, geometry);
             if (synapticOps is not null) synapticOps[image] = operations;
-            Transpose(scratch, outputs, outH * outW, _outChannels);
         });
-        return output;
+        return output.permute(0, 3, 1, 2);
+    }
+
+    /// <summary>True when a 4-D tensor's memory is NHWC (channels last) and not also NCHW.</summary>
+    static bool IsChannelsLast(Tensor x)
+    {
+        if (x.is_contiguous()) return false;
+        using var nhwc = x.permute(0, 2, 3, 1);
+        return nhwc.is_contiguous();
     }
 
     /// <summary>A run of <see cref="Count"/> kernel taps (reversed-column index <see cref="Tap"/> on) landing on consecutive outputs from <see cref="Output"/>.</summary>
@@ -112,43 +118,67 @@ public sealed class EventConvolution
         return runs;
     }
 
-    /// <summary>Scatters one image's events into <paramref name="accumulator"/> <c>[H_out·W_out, C_out]</c>; returns the synaptic operations.</summary>
-    long Convolve(ReadOnlySpan<float> inputs, Span<float> accumulator, Geometry g)
+    /// <summary>Scatters one NCHW image's events into <paramref name="accumulator"/> <c>[H_out·W_out, C_out]</c>; returns the synaptic operations.</summary>
+    long ConvolvePlanes(ReadOnlySpan<float> inputs, Span<float> accumulator, Geometry g)
     {
-        accumulator.Clear();
-        int width = Vector<float>.Count, rowLength = _kernelW * _outChannels;
-        ref float weights = ref MemoryMarshal.GetArrayDataReference(_weights);
-        ref float target = ref MemoryMarshal.GetReference(accumulator);
+        int width = Vector<float>.Count;
         long operations = 0;
         for (int c = 0; c < _inChannels; c++)
-        {
-            ref float channelWeights = ref Unsafe.Add(ref weights, c * _kernelH * rowLength);
             for (int y = 0; y < g.H; y++)
             {
                 var row = inputs.Slice((c * g.H + y) * g.W, g.W);
-                var rowRuns = g.RowRuns[y];
                 for (int start = 0; start < g.W; start += width)
                 {
                     // skip a whole vector of silent inputs at once
                     if (start + width <= g.W && Vector.EqualsAll(new Vector<float>(row.Slice(start)), Vector<float>.Zero)) continue;
                     for (int x = start, end = Math.Min(start + width, g.W); x < end; x++)
-                    {
-                        float value = row[x];
-                        if (value == 0f) continue;
-                        foreach (var column in g.ColumnRuns[x])
-                        {
-                            int length = column.Count * _outChannels;
-                            operations += (long)rowRuns.Length * length;
-                            foreach (var kernelRow in rowRuns)
-                                Axpy(value, ref Unsafe.Add(ref channelWeights, kernelRow.Tap * rowLength + column.Tap * _outChannels),
-                                    ref Unsafe.Add(ref target, (kernelRow.Output * g.OutW + column.Output) * _outChannels), length);
-                        }
-                    }
+                        if (row[x] != 0f) operations += Scatter(row[x], c, y, x, accumulator, g);
                 }
             }
+        return operations;
+    }
+
+    /// <summary>Scatters one NHWC image's events into <paramref name="accumulator"/>; returns the synaptic operations.</summary>
+    long ConvolvePixels(ReadOnlySpan<float> inputs, Span<float> accumulator, Geometry g)
+    {
+        int width = Vector<float>.Count;
+        long operations = 0;
+        for (int y = 0; y < g.H; y++)
+            for (int x = 0; x < g.W; x++)
+            {
+                var pixel = inputs.Slice((y * g.W + x) * _inChannels, _inChannels);
+                for (int start = 0; start < _inChannels; start += width)
+                {
+                    if (start + width <= _inChannels && Vector.EqualsAll(new Vector<float>(pixel.Slice(start)), Vector<float>.Zero)) continue;
+                    for (int c = start, end = Math.Min(start + width, _inChannels); c < end; c++)
+                        if (pixel[c] != 0f) operations += Scatter(pixel[c], c, y, x, accumulator, g);
+                }
+            }
+        return operations;
+    }
+
+    /// <summary>Adds one input event (value at channel c, row y, column x) to every output it reaches; returns its synaptic operations.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    long Scatter(float value, int c, int y, int x, Span<float> accumulator, Geometry g)
+    {
+        int rowLength = _kernelW * _outChannels;
+        ref float channelWeights = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_weights), c * _kernelH * rowLength);
+        ref float target = ref MemoryMarshal.GetReference(accumulator);
+        var rowRuns = g.RowRuns[y];
+        long operations = 0;
+        foreach (var column in g.ColumnRuns[x])
+        {
+            int length = column.Count * _outChannels;
+            operations += (long)rowRuns.Length * length;
+            foreach (var kernelRow in rowRuns)
+                Axpy(value, ref Unsafe.Add(ref channelWeights, kernelRow.Tap * rowLength + column.Tap * _outChannels),
+                    ref Unsafe.Add(ref target, (kernelRow.Output * g.OutW + column.Output) * _outChannels), length);
         }
         return operations;
     }
+
+    /// <summary>A contiguous float32 CPU tensor's elements.</summary>
+    static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
 
     /// <summary>Fraction of non-zero values.</summary>
     static double Density(ReadOnlySpan<float> values)
@@ -173,22 +203,5 @@ public sealed class EventConvolution
         for (; i <= length - width; i += width)
             Vector.StoreUnsafe(Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref source, (nuint)i), scale, Vector.LoadUnsafe(ref target, (nuint)i)), ref target, (nuint)i);
         for (; i < length; i++) Unsafe.Add(ref target, i) += value * Unsafe.Add(ref source, i);
-    }
-
-    /// <summary>[positions, channels] → [channels, positions], in cache-sized tiles.</summary>
-    static void Transpose(ReadOnlySpan<float> accumulator, Span<float> outputs, int positions, int channels)
-    {
-        const int Tile = 16;
-        for (int p0 = 0; p0 < positions; p0 += Tile)
-        {
-            int p1 = Math.Min(p0 + Tile, positions);
-            for (int o0 = 0; o0 < channels; o0 += Tile)
-            {
-                int o1 = Math.Min(o0 + Tile, channels);
-                for (int o = o0; o < o1; o++)
-                    for (int p = p0; p < p1; p++)
-                        outputs[o * positions + p] = accumulator[p * channels + o];
-            }
-        }
     }
 }

@@ -34,17 +34,16 @@ public sealed class IfNeuron(string name, NeuronOptions options) : ISpikingStage
         using var currents = input.view([context.Steps, .. stepShape]);
         if (_potential is null)
         {
-            _potential = full(stepShape, Options.InitialPotential * threshold, dtype: input.dtype, device: input.device);
+            using var firstStep = currents[0];
+            _potential = empty_like(firstStep).fill_(Options.InitialPotential * threshold);   // in the input's memory layout
             _potential.DetachFromDisposeScope();
         }
 
         float resetTo = Options.ResetPotential * threshold;
         Tensor output;
-        if (context.Engine != SimulationEngine.Reference && IntegrateAndFireKernel.Supports(currents))
+        if (context.Engine != SimulationEngine.Reference && IntegrateAndFireKernel.Supports(currents, _potential))
         {
-            using var contiguous = currents.contiguous();
-            output = empty_like(contiguous);
-            var counts = IntegrateAndFireKernel.Run(contiguous, _potential, output, context.Steps, threshold, Options.Reset, resetTo);
+            output = IntegrateAndFireKernel.Run(currents, _potential, context.Steps, threshold, Options.Reset, resetTo, out var counts);
             context.Recorder?.AddSpikes(Index, context.FirstStep, Array.ConvertAll(counts, c => (double)c));
         }
         else output = ReferenceSteps(currents, threshold, resetTo, context);

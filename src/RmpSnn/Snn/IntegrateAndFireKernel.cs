@@ -17,35 +17,74 @@ internal static class IntegrateAndFireKernel
     const int Block = 4096;                       // neurons per work item: 16 KB of membrane, stays in L1/L2 across steps
     const long MaxSpan = int.MaxValue / sizeof(float);
 
-    /// <summary>True when <paramref name="currents"/> can be processed here: float32 on the CPU, small enough for a span.</summary>
-    public static bool Supports(Tensor currents) =>
-        currents.device_type == DeviceType.CPU && currents.dtype == ScalarType.Float32 && currents.numel() <= MaxSpan;
+    /// <summary>
+    /// True when the kernel can run: float32 on the CPU, small enough for a span, and <paramref name="potential"/> dense
+    /// (NCHW, channels last or any other order without gaps).
+    /// </summary>
+    public static bool Supports(Tensor currents, Tensor potential)
+    {
+        if (currents.device_type != DeviceType.CPU || currents.dtype != ScalarType.Float32 || potential.dtype != ScalarType.Float32
+            || currents.numel() > MaxSpan)
+            return false;
+        using var ordered = InMemoryOrder(potential);
+        return ordered.is_contiguous();
+    }
 
     /// <summary>
-    /// Runs <paramref name="steps"/> steps. <paramref name="currents"/> and <paramref name="spikes"/> are contiguous
-    /// <c>[steps, n]</c>, <paramref name="potential"/> contiguous <c>[n]</c> (updated in place). Spikes are written as
-    /// V_th or 0. Returns the number of spikes of each step.
+    /// Runs <paramref name="steps"/> steps of currents <c>[steps, …]</c> on <paramref name="potential"/> (one step,
+    /// updated in place); see <see cref="Supports"/>. Currents in another memory layout than the potential are copied
+    /// into its layout first. Returns the spikes (V_th or 0, in the potential's layout) and the spikes of each step.
     /// </summary>
-    public static long[] Run(Tensor currents, Tensor potential, Tensor spikes, int steps, float threshold, ResetMode reset, float resetTo)
+    public static Tensor Run(Tensor currents, Tensor potential, int steps, float threshold, ResetMode reset, float resetTo, out long[] counts)
     {
         int n = (int)potential.numel();
-        var counts = new long[steps];
+        using var matched = SameLayout(currents, potential) ? currents.alias() : InLayoutOf(currents, potential);
+        var spikes = empty_like(matched);
+        var perStep = new long[steps];
         int blocks = (n + Block - 1) / Block;
+        using var membrane = InMemoryOrder(potential);
+        using var inputs = InMemoryOrder(matched);
+        using var outputs = InMemoryOrder(spikes);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = (long)n * steps < 4 * Block ? 1 : Math.Max(1, get_num_threads()) };
         Parallel.For(0, blocks, parallel, () => new long[steps], (block, _, local) =>
         {
             int start = block * Block, length = Math.Min(Block, n - start);
-            var v = Floats(potential).Slice(start, length);
-            var input = Floats(currents);
-            var output = Floats(spikes);
+            var v = Floats(membrane).Slice(start, length);
+            var input = Floats(inputs);
+            var output = Floats(outputs);
             for (int t = 0; t < steps; t++)
                 local[t] += Step(v, input.Slice(t * n + start, length), output.Slice(t * n + start, length), threshold, reset, resetTo);
             return local;
         }, local =>
         {
-            lock (counts) for (int t = 0; t < steps; t++) counts[t] += local[t];
+            lock (perStep) for (int t = 0; t < steps; t++) perStep[t] += local[t];
         });
-        return counts;
+        counts = perStep;
+        return spikes;
+    }
+
+    /// <summary>True when <paramref name="currents"/> <c>[steps, …]</c> holds its steps one after another, each laid out like <paramref name="potential"/>.</summary>
+    static bool SameLayout(Tensor currents, Tensor potential)
+    {
+        if (currents.shape[0] > 1 && currents.stride(0) != potential.numel()) return false;
+        long[] shape = potential.shape, strides = potential.stride(), stepStrides = currents.stride()[1..];
+        for (int d = 0; d < shape.Length; d++)
+            if (shape[d] > 1 && strides[d] != stepStrides[d]) return false;
+        return true;
+    }
+
+    /// <summary>A copy of <paramref name="currents"/> with its steps one after another, each laid out like <paramref name="potential"/>.</summary>
+    static Tensor InLayoutOf(Tensor currents, Tensor potential)
+    {
+        var copy = empty_strided(currents.shape, [potential.numel(), .. potential.stride()], ScalarType.Float32, currents.device);
+        return copy.copy_(currents);
+    }
+
+    /// <summary>A view of <paramref name="tensor"/> with its dimensions sorted by decreasing stride: contiguous when the tensor is dense.</summary>
+    static Tensor InMemoryOrder(Tensor tensor)
+    {
+        long[] strides = tensor.stride();
+        return tensor.permute(Enumerable.Range(0, strides.Length).OrderByDescending(d => strides[d]).Select(d => (long)d).ToArray());
     }
 
     /// <summary>One step of one block; returns its spike count.</summary>

@@ -1,4 +1,5 @@
 using RmpSnn.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RmpSnn.Snn;
@@ -72,6 +73,9 @@ public sealed class SpikingNetwork
     /// </summary>
     public Tensor Forward(Tensor frames, StepContext context)
     {
+        // the event engine works in channels-last memory (EventConvolution writes it); starting there keeps every stage in one layout
+        if (context.Engine == SimulationEngine.Event && frames.dim() == 4 && frames.device_type == DeviceType.CPU)
+            frames = frames.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
         if (!context.ConstantInput) return Run(Stages, frames, context);
         var current = ConstantCurrent(frames, context);
         if (context.Recorder is { } recorder)

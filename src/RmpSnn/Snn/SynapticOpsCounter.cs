@@ -1,4 +1,5 @@
 using System.Numerics;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RmpSnn.Snn;
@@ -37,7 +38,8 @@ internal sealed class SynapticOpsCounter : IDisposable
     /// </summary>
     public double[]? PerStepOnCpu(Tensor input, int steps, int batch)
     {
-        if (_hostFanOut is null || !IntegrateAndFireKernel.Supports(input)) return null;
+        if (_hostFanOut is null || input.device_type != DeviceType.CPU || input.dtype != ScalarType.Float32 || input.numel() > int.MaxValue / sizeof(float))
+            return null;
         using var x = input.contiguous();
         int rows = steps * batch, n = _hostFanOut.Length;
         var perRow = new long[rows];

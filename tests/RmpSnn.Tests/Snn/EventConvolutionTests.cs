@@ -52,6 +52,23 @@ public sealed class EventConvolutionTests
     }
 
     [Fact]
+    public void ChannelsLastInputGivesTheSameChannelsLastOutput()
+    {
+        var generator = new TorchSharp.torch.Generator(11);
+        using var weight = randn([24, 12, 3, 3], generator: generator);
+        using var input = rand([2, 12, 9, 9], generator: generator).lt(0.1).to_type(ScalarType.Float32);
+        using var channelsLast = input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+        var events = new EventConvolution(weight, [1, 1], [1, 1]);
+        double[] fromPlanes = new double[2], fromPixels = new double[2];
+        using var expected = events.Apply(input, fromPlanes);
+        using var actual = events.Apply(channelsLast, fromPixels);
+        Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-5));
+        Assert.Equal(fromPlanes, fromPixels);
+        using var nhwc = actual.permute(0, 2, 3, 1);
+        Assert.True(nhwc.is_contiguous(), "the output should be channels-last memory");
+    }
+
+    [Fact]
     public void GroupedAndDilatedConvolutionsStayDense()
     {
         Assert.True(EventConvolution.Supports([1, 1], 1));

@@ -123,6 +123,26 @@ public class IfNeuronTests
     }
 
     [Fact]
+    public void FusedKernelTakesCurrentsInAnyMemoryLayout()
+    {
+        // the event engine hands over channels-last currents; a dense fallback may hand over NCHW ones in a later chunk
+        manual_seed(10);
+        using var currents = rand([6, 3, 16, 5, 5]) * 0.5f;
+        Tensor ChannelsLast(Tensor x) => x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+        var reference = new IfNeuron("r", new NeuronOptions(ResetMode.Soft)) { Threshold = 0.6f };
+        var fused = new IfNeuron("f", new NeuronOptions(ResetMode.Soft)) { Threshold = 0.6f };
+        for (int t = 0; t < 6; t++)
+        {
+            using var step = currents[t];
+            using var expected = reference.Forward(step, new StepContext(1, 3, t, engine: SimulationEngine.Reference));
+            using var input = t % 2 == 0 ? ChannelsLast(step) : step.alias();
+            using var actual = fused.Forward(input, new StepContext(1, 3, t, engine: SimulationEngine.Dense));
+            Assert.True(actual.equal(expected).all().item<bool>(), $"step {t}");
+        }
+        Assert.True(fused.MembranePotential!.equal(reference.MembranePotential!).all().item<bool>());
+    }
+
+    [Fact]
     public void HardResetGoesToConfiguredResetPotential()
     {
         var neuron = new IfNeuron("n", new NeuronOptions(ResetMode.Hard, ResetPotential: 0.25f)) { Threshold = 1f };
