@@ -64,18 +64,19 @@ public sealed class EventConvolution
         const long MaxSpan = int.MaxValue / sizeof(float);   // tensors are read and written through spans
         if (input.numel() > MaxSpan || (long)n * _outChannels * outH * outW > MaxSpan) return null;
         bool channelsLast = IsChannelsLast(input);
-        using var x = channelsLast ? input.permute(0, 2, 3, 1) : input.contiguous();   // contiguous NHWC or NCHW memory
-        if (Density(Floats(x)) > (maxDensity ?? BreakEvenDensity)) return null;
+        using var memory = channelsLast ? input.permute(0, 2, 3, 1) : input.contiguous();   // contiguous NHWC or NCHW
+        if (Density(Floats(memory)) > (maxDensity ?? BreakEvenDensity)) return null;
+        using var pixels = channelsLast ? memory.alias() : memory.permute(0, 2, 3, 1).contiguous();   // NHWC
         using var output = empty(n, outH, outW, _outChannels, float32, CPU);
         var geometry = new Geometry(h, w, outH, outW, Rows(h, outH), Columns(w, outW));
         int inPerImage = _inChannels * h * w, outPerImage = outH * outW * _outChannels;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) };
         Parallel.For(0, n, parallel, image =>
         {
-            var inputs = Floats(x).Slice(image * inPerImage, inPerImage);
+            var inputs = Floats(pixels).Slice(image * inPerImage, inPerImage);
             var accumulator = Floats(output).Slice(image * outPerImage, outPerImage);
             accumulator.Clear();
-            long operations = channelsLast ? ConvolvePixels(inputs, accumulator, geometry) : ConvolvePlanes(inputs, accumulator, geometry);
+            long operations = Convolve(inputs, accumulator, geometry);
             if (synapticOps is not null) synapticOps[image] = operations;
         });
         return output.permute(0, 3, 1, 2);
@@ -118,63 +119,84 @@ public sealed class EventConvolution
         return runs;
     }
 
-    /// <summary>Scatters one NCHW image's events into <paramref name="accumulator"/> <c>[H_out·W_out, C_out]</c>; returns the synaptic operations.</summary>
-    long ConvolvePlanes(ReadOnlySpan<float> inputs, Span<float> accumulator, Geometry g)
+    /// <summary>
+    /// Adds one NHWC image's events into <paramref name="accumulator"/> <c>[H_out·W_out, C_out]</c>; returns the synaptic
+    /// operations. The events of one pixel reach the same outputs, so each output segment is loaded and stored once per
+    /// pixel while all of that pixel's events are multiplied into it in registers.
+    /// </summary>
+    long Convolve(ReadOnlySpan<float> inputs, Span<float> accumulator, Geometry g)
     {
-        int width = Vector<float>.Count;
-        long operations = 0;
-        for (int c = 0; c < _inChannels; c++)
-            for (int y = 0; y < g.H; y++)
-            {
-                var row = inputs.Slice((c * g.H + y) * g.W, g.W);
-                for (int start = 0; start < g.W; start += width)
-                {
-                    // skip a whole vector of silent inputs at once
-                    if (start + width <= g.W && Vector.EqualsAll(new Vector<float>(row.Slice(start)), Vector<float>.Zero)) continue;
-                    for (int x = start, end = Math.Min(start + width, g.W); x < end; x++)
-                        if (row[x] != 0f) operations += Scatter(row[x], c, y, x, accumulator, g);
-                }
-            }
-        return operations;
-    }
-
-    /// <summary>Scatters one NHWC image's events into <paramref name="accumulator"/>; returns the synaptic operations.</summary>
-    long ConvolvePixels(ReadOnlySpan<float> inputs, Span<float> accumulator, Geometry g)
-    {
-        int width = Vector<float>.Count;
+        int width = Vector<float>.Count, rowLength = _kernelW * _outChannels;
+        Span<int> offsets = _inChannels <= 1024 ? stackalloc int[_inChannels] : new int[_inChannels];
+        Span<float> values = _inChannels <= 1024 ? stackalloc float[_inChannels] : new float[_inChannels];
+        ref float target = ref MemoryMarshal.GetReference(accumulator);
         long operations = 0;
         for (int y = 0; y < g.H; y++)
             for (int x = 0; x < g.W; x++)
             {
                 var pixel = inputs.Slice((y * g.W + x) * _inChannels, _inChannels);
+                int events = 0;
                 for (int start = 0; start < _inChannels; start += width)
                 {
+                    // skip a whole vector of silent channels at once
                     if (start + width <= _inChannels && Vector.EqualsAll(new Vector<float>(pixel.Slice(start)), Vector<float>.Zero)) continue;
                     for (int c = start, end = Math.Min(start + width, _inChannels); c < end; c++)
-                        if (pixel[c] != 0f) operations += Scatter(pixel[c], c, y, x, accumulator, g);
+                        if (pixel[c] != 0f) (offsets[events], values[events++]) = (c * _kernelH * rowLength, pixel[c]);
+                }
+                if (events == 0) continue;
+                var rowRuns = g.RowRuns[y];
+                foreach (var column in g.ColumnRuns[x])
+                {
+                    int length = column.Count * _outChannels;
+                    operations += (long)events * rowRuns.Length * length;
+                    foreach (var kernelRow in rowRuns)
+                        MultiplyAdd(ref Unsafe.Add(ref target, (kernelRow.Output * g.OutW + column.Output) * _outChannels), length,
+                            kernelRow.Tap * rowLength + column.Tap * _outChannels, offsets[..events], values[..events]);
                 }
             }
         return operations;
     }
 
-    /// <summary>Adds one input event (value at channel c, row y, column x) to every output it reaches; returns its synaptic operations.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    long Scatter(float value, int c, int y, int x, Span<float> accumulator, Geometry g)
+    /// <summary>target[0..length) += Σ_e values[e] × weights[offsets[e] + tap + (0..length)], four vectors of target at a time in registers.</summary>
+    void MultiplyAdd(ref float target, int length, int tap, ReadOnlySpan<int> offsets, ReadOnlySpan<float> values)
     {
-        int rowLength = _kernelW * _outChannels;
-        ref float channelWeights = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_weights), c * _kernelH * rowLength);
-        ref float target = ref MemoryMarshal.GetReference(accumulator);
-        var rowRuns = g.RowRuns[y];
-        long operations = 0;
-        foreach (var column in g.ColumnRuns[x])
+        ref float weights = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_weights), tap);
+        int width = Vector<float>.Count, i = 0;
+        for (; i <= length - 4 * width; i += 4 * width)
         {
-            int length = column.Count * _outChannels;
-            operations += (long)rowRuns.Length * length;
-            foreach (var kernelRow in rowRuns)
-                Axpy(value, ref Unsafe.Add(ref channelWeights, kernelRow.Tap * rowLength + column.Tap * _outChannels),
-                    ref Unsafe.Add(ref target, (kernelRow.Output * g.OutW + column.Output) * _outChannels), length);
+            ref float t = ref Unsafe.Add(ref target, i);
+            var t0 = Vector.LoadUnsafe(ref t);
+            var t1 = Vector.LoadUnsafe(ref t, (nuint)width);
+            var t2 = Vector.LoadUnsafe(ref t, (nuint)(2 * width));
+            var t3 = Vector.LoadUnsafe(ref t, (nuint)(3 * width));
+            for (int e = 0; e < offsets.Length; e++)
+            {
+                ref float w = ref Unsafe.Add(ref weights, offsets[e] + i);
+                var v = new Vector<float>(values[e]);
+                t0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref w), v, t0);
+                t1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref w, (nuint)width), v, t1);
+                t2 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref w, (nuint)(2 * width)), v, t2);
+                t3 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref w, (nuint)(3 * width)), v, t3);
+            }
+            Vector.StoreUnsafe(t0, ref t);
+            Vector.StoreUnsafe(t1, ref t, (nuint)width);
+            Vector.StoreUnsafe(t2, ref t, (nuint)(2 * width));
+            Vector.StoreUnsafe(t3, ref t, (nuint)(3 * width));
         }
-        return operations;
+        for (; i <= length - width; i += width)
+        {
+            ref float t = ref Unsafe.Add(ref target, i);
+            var sum = Vector.LoadUnsafe(ref t);
+            for (int e = 0; e < offsets.Length; e++)
+                sum = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref Unsafe.Add(ref weights, offsets[e] + i)), new Vector<float>(values[e]), sum);
+            Vector.StoreUnsafe(sum, ref t);
+        }
+        for (; i < length; i++)
+        {
+            float sum = Unsafe.Add(ref target, i);
+            for (int e = 0; e < offsets.Length; e++) sum += values[e] * Unsafe.Add(ref weights, offsets[e] + i);
+            Unsafe.Add(ref target, i) = sum;
+        }
     }
 
     /// <summary>A contiguous float32 CPU tensor's elements.</summary>
@@ -193,15 +215,5 @@ public sealed class EventConvolution
         }
         for (; i < values.Length; i++) if (values[i] == 0f) zeros++;
         return values.Length == 0 ? 0 : 1 - (double)zeros / values.Length;
-    }
-
-    /// <summary>target[0..length) += value × source[0..length).</summary>
-    static void Axpy(float value, ref float source, ref float target, int length)
-    {
-        int i = 0, width = Vector<float>.Count;
-        var scale = new Vector<float>(value);
-        for (; i <= length - width; i += width)
-            Vector.StoreUnsafe(Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref source, (nuint)i), scale, Vector.LoadUnsafe(ref target, (nuint)i)), ref target, (nuint)i);
-        for (; i < length; i++) Unsafe.Add(ref target, i) += value * Unsafe.Add(ref source, i);
     }
 }
