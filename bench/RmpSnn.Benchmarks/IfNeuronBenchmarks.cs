@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace RmpSnn.Benchmarks;
 
-/// <summary>One membrane update step of an IF layer (32 samples), hard vs soft reset.</summary>
+/// <summary>One membrane update step of an IF layer (32 samples), hard vs soft reset, LibTorch ops vs the fused kernel.</summary>
 public class IfNeuronBenchmarks
 {
     IfNeuron _neuron = null!;
@@ -17,13 +17,17 @@ public class IfNeuronBenchmarks
     [Params("16x32", "64x8")]
     public string Shape { get; set; } = "";
 
+    /// <summary>Reference LibTorch ops or the fused CPU kernels.</summary>
+    [Params(SimulationEngine.Reference, SimulationEngine.Dense)]
+    public SimulationEngine Engine { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         manual_seed(0);
         _neuron = new IfNeuron("bench", new NeuronOptions(Reset)) { Threshold = 1f };
         _current = rand(Shapes.Parse(Shape)) * 0.4;
-        _context = new StepContext(1, Shapes.Batch, 0);
+        _context = new StepContext(1, Shapes.Batch, 0, engine: Engine);
     }
 
     [Benchmark]

@@ -5,7 +5,7 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace RmpSnn.Benchmarks;
 
-/// <summary>One step of a 3×3 convolution synaptic layer (C → C channels, 32 samples) on ~10 % input spikes, with and without SOP counting.</summary>
+/// <summary>One step of a 3×3 convolution synaptic layer (C → C channels, 32 samples) on ~10 % input spikes, with and without SOP counting (LibTorch ops vs the fused counter).</summary>
 public class SynapticLayerBenchmarks
 {
     SynapticLayer _layer = null!;
@@ -14,6 +14,10 @@ public class SynapticLayerBenchmarks
 
     [Params("16x32", "64x8")]
     public string Shape { get; set; } = "";
+
+    /// <summary>Reference LibTorch ops or the fused CPU kernels.</summary>
+    [Params(SimulationEngine.Reference, SimulationEngine.Dense)]
+    public SimulationEngine Engine { get; set; }
 
     [Params(false, true)]
     public bool RecordStatistics { get; set; }
@@ -29,7 +33,7 @@ public class SynapticLayerBenchmarks
         using (no_grad()) new SpikingNetwork(new Models.ModelSpec("bench", (int)shape[1], (int)shape[2], 2), [_layer], ReadoutMode.Potential, CPU);
         _spikes = rand(shape).lt(0.1).to_type(ScalarType.Float32);
         var recorder = RecordStatistics ? new Evaluation.SpikeRecorder(0, 1, 1) : null;
-        _context = new StepContext(1, Shapes.Batch, 0, recorder);
+        _context = new StepContext(1, Shapes.Batch, 0, recorder, engine: Engine);
     }
 
     [Benchmark]

@@ -15,8 +15,8 @@ public sealed class PyTorchReference(string python, string script)
     {
         if (!File.Exists(script)) throw new RmpSnnException($"--reference-script {script}: file not found (run from the repository root)");
         var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        // the same OpenMP wait policy as this process (TorchRuntime.Configure sets it in the native environment only, which child processes do not inherit)
-        start.Environment["OMP_WAIT_POLICY"] = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? TorchRuntime.OpenMpWaitPolicy;
+        // the same allocator and OpenMP settings as this process (TorchRuntime.Configure sets them natively, which child processes do not inherit)
+        foreach (var (name, value) in TorchRuntime.ChildEnvironment()) start.Environment[name] = value;
         foreach (string arg in new[] { script, "--arch", arch, "--batch", Invariant(batch), "--steps", Invariant(steps),
                      "--threads", Invariant(threads), "--seed", Invariant(seed) })
             start.ArgumentList.Add(arg);

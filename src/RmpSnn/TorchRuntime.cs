@@ -9,8 +9,19 @@ public static partial class TorchRuntime
 {
     const int MallocTrimThreshold = -1, MallocMmapMax = -4;
 
-    /// <summary>The OpenMP wait policy <see cref="Configure"/> sets (unless the user set one); child LibTorch processes should get it too.</summary>
-    public const string OpenMpWaitPolicy = "PASSIVE";
+    const string OpenMpWaitPolicy = "PASSIVE";
+
+    /// <summary>
+    /// Environment variables that give a child LibTorch process (the PyTorch reference of <c>rmpsnn bench</c>) the same
+    /// native settings <see cref="Configure"/> gives this one: glibc's <c>MALLOC_*</c> tunables for the allocator and the
+    /// OpenMP wait policy (unless the user set one). Without them the child re-faults the pages of every large tensor.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ChildEnvironment() => new Dictionary<string, string>
+    {
+        ["MALLOC_MMAP_MAX_"] = "0",
+        ["MALLOC_TRIM_THRESHOLD_"] = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["OMP_WAIT_POLICY"] = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? OpenMpWaitPolicy,
+    };
 
     /// <summary>
     /// Call once at start-up. (1) Keeps glibc from serving large tensors with fresh <c>mmap</c>s that are returned on
