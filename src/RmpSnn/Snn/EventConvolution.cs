@@ -83,7 +83,7 @@ public sealed class EventConvolution
     }
 
     /// <summary>True when a 4-D tensor's memory is NHWC (channels last) and not also NCHW.</summary>
-    static bool IsChannelsLast(Tensor x)
+    internal static bool IsChannelsLast(Tensor x)
     {
         if (x.is_contiguous()) return false;
         using var nhwc = x.permute(0, 2, 3, 1);
@@ -202,18 +202,16 @@ public sealed class EventConvolution
     /// <summary>A contiguous float32 CPU tensor's elements.</summary>
     static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
 
-    /// <summary>Fraction of non-zero values.</summary>
+    /// <summary>Fraction of non-zero values (one compare and one subtract per vector, no branches).</summary>
     static double Density(ReadOnlySpan<float> values)
     {
-        int width = Vector<float>.Count;
-        long zeros = 0;
-        int i = 0;
+        int width = Vector<float>.Count, i = 0;
+        var zeros = Vector<int>.Zero;
         for (; i <= values.Length - width; i += width)
-        {
-            var block = new Vector<float>(values.Slice(i));
-            zeros += Vector.EqualsAll(block, Vector<float>.Zero) ? width : -Vector.Sum(Vector.Equals(block, Vector<float>.Zero));
-        }
-        for (; i < values.Length; i++) if (values[i] == 0f) zeros++;
-        return values.Length == 0 ? 0 : 1 - (double)zeros / values.Length;
+            zeros -= Vector.Equals(new Vector<float>(values.Slice(i)), Vector<float>.Zero);   // −1 in every zero lane
+        long count = 0;
+        for (int lane = 0; lane < width; lane++) count += zeros[lane];
+        for (; i < values.Length; i++) if (values[i] == 0f) count++;
+        return values.Length == 0 ? 0 : 1 - (double)count / values.Length;
     }
 }

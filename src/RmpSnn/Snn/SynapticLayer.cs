@@ -53,7 +53,7 @@ public sealed class SynapticLayer : ISpikingStage
         var fanOut = x.grad!.detach().flatten().to_type(ScalarType.Float64);
         fanOut.DetachFromDisposeScope();
         _synapticOps?.Dispose();
-        _synapticOps = new SynapticOpsCounter(fanOut);
+        _synapticOps = new SynapticOpsCounter(fanOut, sample.shape[1..]);
         MacsPerSample = total.item<double>();
     }
 

@@ -12,16 +12,22 @@ namespace RmpSnn.Snn;
 internal sealed class SynapticOpsCounter : IDisposable
 {
     readonly Tensor _fanOut;
-    readonly int[]? _hostFanOut;
+    readonly int[]? _hostFanOut, _channelsLastFanOut;
 
-    /// <summary>Wraps the per-input fan-out <c>[N]</c> (float64, integer-valued).</summary>
-    public SynapticOpsCounter(Tensor fanOut)
+    /// <summary>Wraps the per-input fan-out <c>[N]</c> (float64, integer-valued) of inputs shaped <paramref name="sampleShape"/> (without the batch).</summary>
+    public SynapticOpsCounter(Tensor fanOut, long[] sampleShape)
     {
         _fanOut = fanOut;
         using var cpu = fanOut.cpu();
         var values = cpu.data<double>().ToArray();
         // integer lane sums of one sample must not overflow: Σ fan-out ≤ int.MaxValue
-        if (values.Sum() <= int.MaxValue) _hostFanOut = Array.ConvertAll(values, v => (int)v);
+        if (values.Sum() > int.MaxValue) return;
+        _hostFanOut = Array.ConvertAll(values, v => (int)v);
+        if (sampleShape.Length == 3)   // [C, H, W]: the same fan-outs in NHWC order, for channels-last inputs
+        {
+            using var nhwc = cpu.view(sampleShape).permute(1, 2, 0).contiguous();
+            _channelsLastFanOut = Array.ConvertAll(nhwc.data<double>().ToArray(), v => (int)v);
+        }
     }
 
     /// <summary>Per-step synaptic operations <c>[steps]</c> of a time-major input <c>[steps · batch, …]</c>, summed over the batch (LibTorch, any device).</summary>
@@ -40,11 +46,13 @@ internal sealed class SynapticOpsCounter : IDisposable
     {
         if (_hostFanOut is null || input.device_type != DeviceType.CPU || input.dtype != ScalarType.Float32 || input.numel() > int.MaxValue / sizeof(float))
             return null;
-        using var x = input.contiguous();
-        int rows = steps * batch, n = _hostFanOut.Length;
+        bool channelsLast = _channelsLastFanOut is not null && EventConvolution.IsChannelsLast(input);
+        using var x = channelsLast ? input.permute(0, 2, 3, 1) : input.contiguous();
+        var fanOut = channelsLast ? _channelsLastFanOut! : _hostFanOut;
+        int rows = steps * batch, n = fanOut.Length;
         var perRow = new long[rows];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = (long)rows * n < 1 << 16 ? 1 : Math.Max(1, get_num_threads()) };
-        Parallel.For(0, rows, parallel, row => perRow[row] = Count(IntegrateAndFireKernel.Floats(x).Slice(row * n, n), _hostFanOut));
+        Parallel.For(0, rows, parallel, row => perRow[row] = Count(IntegrateAndFireKernel.Floats(x).Slice(row * n, n), fanOut));
         var perStep = new double[steps];
         for (int row = 0; row < rows; row++) perStep[row / batch] += perRow[row];
         return perStep;

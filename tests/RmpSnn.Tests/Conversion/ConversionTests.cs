@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 
 namespace RmpSnn.Tests.Conversion;
 
+[Collection(SerialTorchRng.Name)]   // TinyNetworks seeds torch's global generator
 public class ConversionTests
 {
     static SpikingNetwork Convert(Network ann, ResetMode reset, NormMode norm, ImageDataset calibration)

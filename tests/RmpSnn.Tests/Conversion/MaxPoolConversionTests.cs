@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace RmpSnn.Tests.Conversion;
 
+[Collection(SerialTorchRng.Name)]   // seeds torch's global generator
 public class MaxPoolConversionTests
 {
     /// <summary>conv–ReLU–maxpool–conv–ReLU–maxpool(3, stride 2, padding 1)–flatten–linear on 3×8×8, or its average-pool twin sharing the weights.</summary>

@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 
 namespace RmpSnn.Tests.Conversion;
 
+[Collection(SerialTorchRng.Name)]   // TinyNetworks seeds torch's global generator
 public class QcfsConversionTests
 {
     const int Levels = 4;

@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace RmpSnn.Tests.Snn;
 
+[Collection(SerialTorchRng.Name)]   // seeds torch's global generator
 public class IfNeuronTests
 {
     const float Threshold = 1.5f;

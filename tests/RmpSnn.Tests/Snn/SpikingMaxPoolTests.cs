@@ -3,6 +3,7 @@ using static TorchSharp.torch;
 
 namespace RmpSnn.Tests.Snn;
 
+[Collection(SerialTorchRng.Name)]   // seeds torch's global generator
 public class SpikingMaxPoolTests
 {
     // One sample, one channel, a 2×4 map = two 2×2 windows, 8 steps. Left window (row-major n0 n1 / n4 n5):
