@@ -17,7 +17,9 @@ step $O/fmnist.spike.json convert $O/fmnist.model --out $O/fmnist.spike.json
 step $O/fmnist-spike/results.json simulate $O/fmnist.model --converted $O/fmnist.spike.json --steps 1024 --alpha 1 0.5 --limit 1000 --out $O/fmnist-spike
 step $O/fmnist.pct.json convert $O/fmnist.model --norm act-pct --out $O/fmnist.pct.json
 step $O/fmnist-pct/results.json simulate $O/fmnist.model --converted $O/fmnist.pct.json --steps 256 --limit 1000 --out $O/fmnist-pct
-# the norm × encoding × reset × α grid (resumable by itself: a re-run continues with the next unfinished cell)
+# the norm × encoding × reset × α grid (resumable by itself: a re-run continues with the next unfinished cell); 100 images × T = 128,
+# then the planned 1,000 images × T = 256
+/usr/bin/time -f "[sweep-1000: %e s wall, peak %M KB]" dotnet src/RmpSnn.Cli/bin/Release/net10.0/RmpSnn.Cli.dll sweep $O/fmnist.model --limit 1000 --steps 256 --chunk 8 --threads 1 --out $O/fmnist-sweep-1000
 /usr/bin/time -f "[sweep: %e s wall, peak %M KB]" dotnet src/RmpSnn.Cli/bin/Release/net10.0/RmpSnn.Cli.dll sweep $O/fmnist.model --limit 100 --steps 128 --chunk 8 --threads 1 --out $O/fmnist-sweep
 
 # CIFAR-10, the pretrained ResNet-20 (BatchNorm folded at conversion), the 1000 available test images
@@ -32,6 +34,9 @@ step $O/resnet20.actmax.json convert $O/resnet20-pretrained.model --norm act-max
 step $O/resnet20-actmax-direct-1000/results.json simulate $O/resnet20-pretrained.model --converted $O/resnet20.actmax.json --reset soft \
   --encoding direct --steps 256 --out $O/resnet20-actmax-direct-1000
 # threshold scaling of the spike-balanced thresholds (the first 500 test images)
+# the paper's long runs: spike-balanced thresholds × α ∈ {1, 0.25} to T = 2048, the first 200 test images
+step $O/resnet20-spike-T2048/results.json simulate $O/resnet20-pretrained.model --converted $O/resnet20.spike.json --steps 2048 --alpha 1 0.25 \
+  --limit 200 --threads 1 --engine event --out $O/resnet20-spike-T2048
 step $O/resnet20-spike-alpha/results.json simulate $O/resnet20-pretrained.model --converted $O/resnet20.spike.json --steps 512 --alpha 0.5 0.25 --limit 500 --out $O/resnet20-spike-alpha
 
 # CIFAR-10, RmpSnn-trained constrained ResNet-20 (no BN, no bias), 10 epochs, 5000 training images held out as 'val'
@@ -60,10 +65,12 @@ mkdir -p $O/vgg9-sweep-val && cp -n $V.spike.json $O/vgg9-sweep-val/converted-sp
 dotnet src/RmpSnn.Cli/bin/Release/net10.0/RmpSnn.Cli.dll sweep $V --norm spike act-pct --encoding poisson --alpha 1 0.8 0.6 \
   --split val --limit 1000 --steps 256 --threads 1 --engine event --out $O/vgg9-sweep-val
 dotnet src/RmpSnn.Cli/bin/Release/net10.0/RmpSnn.Cli.dll sweep $M --norm spike act-pct --encoding poisson --alpha 1 0.7 \
-  --split val --limit 1000 --steps 256 --threads 1 --out $O/resnet20-c10-sweep-val
+  --split val --limit 1000 --steps 256 --threads 1 --engine event --out $O/resnet20-c10-sweep-val
 mkdir -p $O/vgg9-sweep-test && cp -n $V.spike.json $O/vgg9-sweep-test/converted-spike-poisson.json
 dotnet src/RmpSnn.Cli/bin/Release/net10.0/RmpSnn.Cli.dll sweep $V --norm spike --encoding poisson --alpha 1 0.8 0.6 \
   --limit 500 --steps 256 --threads 1 --engine event --out $O/vgg9-sweep-test
+# the same spike-balanced VGG-9 on all 5,000 held-out images
+step $O/vgg9-spike-val-5000/results.json simulate $V --converted $V.spike.json --split val --steps 256 --threads 1 --engine event --out $O/vgg9-spike-val-5000
 # hard vs soft at equal thresholds: balance once in the soft-reset SNN and share the thresholds
 step $V.spike-shared.json convert $V --balance-reset soft --out $V.spike-shared.json
 step $O/vgg9-spike-val-same-thresholds/results.json simulate $V --converted $V.spike-shared.json --split val --limit 1000 --steps 256 \
