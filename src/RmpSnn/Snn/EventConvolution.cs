@@ -61,9 +61,8 @@ public sealed class EventConvolution
             throw new ArgumentException($"expected a float32 CPU input [N, {_inChannels}, H, W], got {input.dtype} {input.device} [{string.Join(", ", input.shape)}]");
         int n = (int)input.shape[0], h = (int)input.shape[2], w = (int)input.shape[3];
         int outH = (h + 2 * _padH - _kernelH) / _strideH + 1, outW = (w + 2 * _padW - _kernelW) / _strideW + 1;
-        const long MaxSpan = int.MaxValue / sizeof(float);   // tensors are read and written through spans
-        if (input.numel() > MaxSpan || (long)n * _outChannels * outH * outW > MaxSpan) return null;
-        bool channelsLast = IsChannelsLast(input);
+        if (input.numel() > HostTensors.MaxElements || (long)n * _outChannels * outH * outW > HostTensors.MaxElements) return null;   // read and written through spans
+        bool channelsLast = HostTensors.IsChannelsLast(input);
         using var memory = channelsLast ? input.permute(0, 2, 3, 1) : input.contiguous();   // contiguous NHWC or NCHW
         if (Density(Floats(memory)) > (maxDensity ?? BreakEvenDensity)) return null;
         using var pixels = channelsLast ? memory.alias() : memory.permute(0, 2, 3, 1).contiguous();   // NHWC
@@ -80,14 +79,6 @@ public sealed class EventConvolution
             if (synapticOps is not null) synapticOps[image] = operations;
         });
         return output.permute(0, 3, 1, 2);
-    }
-
-    /// <summary>True when a 4-D tensor's memory is NHWC (channels last) and not also NCHW.</summary>
-    internal static bool IsChannelsLast(Tensor x)
-    {
-        if (x.is_contiguous()) return false;
-        using var nhwc = x.permute(0, 2, 3, 1);
-        return nhwc.is_contiguous();
     }
 
     /// <summary>A run of <see cref="Count"/> kernel taps (reversed-column index <see cref="Tap"/> on) landing on consecutive outputs from <see cref="Output"/>.</summary>
@@ -199,8 +190,7 @@ public sealed class EventConvolution
         }
     }
 
-    /// <summary>A contiguous float32 CPU tensor's elements.</summary>
-    static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
+    static Span<float> Floats(Tensor tensor) => HostTensors.Floats(tensor);
 
     /// <summary>Fraction of non-zero values (one compare and one subtract per vector, no branches).</summary>
     static double Density(ReadOnlySpan<float> values)

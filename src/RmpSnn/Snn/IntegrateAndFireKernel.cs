@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,7 +14,6 @@ namespace RmpSnn.Snn;
 internal static class IntegrateAndFireKernel
 {
     const int Block = 4096;                       // neurons per work item: 16 KB of membrane, stays in L1/L2 across steps
-    const long MaxSpan = int.MaxValue / sizeof(float);
 
     /// <summary>
     /// True when the kernel can run: float32 on the CPU, small enough for a span, and <paramref name="potential"/> dense
@@ -23,9 +21,7 @@ internal static class IntegrateAndFireKernel
     /// </summary>
     public static bool Supports(Tensor currents, Tensor potential)
     {
-        if (currents.device_type != DeviceType.CPU || currents.dtype != ScalarType.Float32 || potential.dtype != ScalarType.Float32
-            || currents.numel() > MaxSpan)
-            return false;
+        if (!HostTensors.IsFloat32OnCpu(currents) || potential.dtype != ScalarType.Float32) return false;
         using var ordered = InMemoryOrder(potential);
         return ordered.is_contiguous();
     }
@@ -116,6 +112,5 @@ internal static class IntegrateAndFireKernel
         return count;
     }
 
-    /// <summary>A contiguous float32 CPU tensor's elements.</summary>
-    internal static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
+    static Span<float> Floats(Tensor tensor) => HostTensors.Floats(tensor);
 }

@@ -44,15 +44,14 @@ internal sealed class SynapticOpsCounter : IDisposable
     /// </summary>
     public double[]? PerStepOnCpu(Tensor input, int steps, int batch)
     {
-        if (_hostFanOut is null || input.device_type != DeviceType.CPU || input.dtype != ScalarType.Float32 || input.numel() > int.MaxValue / sizeof(float))
-            return null;
-        bool channelsLast = _channelsLastFanOut is not null && EventConvolution.IsChannelsLast(input);
+        if (_hostFanOut is null || !HostTensors.IsFloat32OnCpu(input)) return null;
+        bool channelsLast = _channelsLastFanOut is not null && HostTensors.IsChannelsLast(input);
         using var x = channelsLast ? input.permute(0, 2, 3, 1) : input.contiguous();
         var fanOut = channelsLast ? _channelsLastFanOut! : _hostFanOut;
         int rows = steps * batch, n = fanOut.Length;
         var perRow = new long[rows];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = (long)rows * n < 1 << 16 ? 1 : Math.Max(1, get_num_threads()) };
-        Parallel.For(0, rows, parallel, row => perRow[row] = Count(IntegrateAndFireKernel.Floats(x).Slice(row * n, n), fanOut));
+        Parallel.For(0, rows, parallel, row => perRow[row] = Count(HostTensors.Floats(x).Slice(row * n, n), fanOut));
         var perStep = new double[steps];
         for (int row = 0; row < rows; row++) perStep[row / batch] += perRow[row];
         return perStep;
