@@ -69,6 +69,8 @@ dotnet src/RmpSnn.Cli/bin/Release/net10.0/RmpSnn.Cli.dll sweep $M --norm spike a
 # the spike-balanced thresholds of the sweep's cell on all 5,000 held-out images
 step $O/resnet20-c10-spike-val-5000/results.json simulate $M --converted $O/resnet20-c10-sweep-val/converted-spike-poisson.json --split val --steps 256 \
   --threads 1 --engine event --out $O/resnet20-c10-spike-val-5000
+step $O/resnet20-c10-spike-test/results.json simulate $M --converted $O/resnet20-c10-sweep-val/converted-spike-poisson.json --steps 256 \
+  --threads 2 --engine event --out $O/resnet20-c10-spike-test
 mkdir -p $O/vgg9-sweep-test && cp -n $V.spike.json $O/vgg9-sweep-test/converted-spike-poisson.json
 dotnet src/RmpSnn.Cli/bin/Release/net10.0/RmpSnn.Cli.dll sweep $V --norm spike --encoding poisson --alpha 1 0.8 0.6 \
   --limit 500 --steps 256 --threads 1 --engine event --out $O/vgg9-sweep-test
