@@ -7,7 +7,8 @@ namespace RmpSnn;
 /// <summary>Process-wide native settings for LibTorch on Linux: quieter logging, an allocator that reuses memory, sleeping OpenMP workers.</summary>
 public static partial class TorchRuntime
 {
-    const int MallocTrimThreshold = -1, MallocMmapMax = -4;
+    const int MallocTrimThreshold = -1, MallocMmapMax = -4;   // mallopt parameters
+    const int MmapMax = 0, TrimThreshold = int.MaxValue;        // no mmap-served blocks, never trim: freed tensors stay mapped
 
     const string OpenMpWaitPolicy = "PASSIVE";
 
@@ -18,8 +19,8 @@ public static partial class TorchRuntime
     /// </summary>
     public static IReadOnlyDictionary<string, string> ChildEnvironment() => new Dictionary<string, string>
     {
-        ["MALLOC_MMAP_MAX_"] = "0",
-        ["MALLOC_TRIM_THRESHOLD_"] = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["MALLOC_MMAP_MAX_"] = MmapMax.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["MALLOC_TRIM_THRESHOLD_"] = TrimThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["OMP_WAIT_POLICY"] = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? OpenMpWaitPolicy,
     };
 
@@ -36,8 +37,8 @@ public static partial class TorchRuntime
     public static void Configure()
     {
         if (!OperatingSystem.IsLinux()) return;
-        MallOpt(MallocMmapMax, 0);
-        MallOpt(MallocTrimThreshold, int.MaxValue);
+        MallOpt(MallocMmapMax, MmapMax);
+        MallOpt(MallocTrimThreshold, TrimThreshold);
         SetEnv("OMP_WAIT_POLICY", OpenMpWaitPolicy, 0);   // the native environment, read by libgomp when LibTorch loads
         if (Environment.GetEnvironmentVariable("TORCH_CPP_LOG_LEVEL") is not null) return;
         using (zeros(1)) { }   // loads LibTorch
