@@ -64,7 +64,7 @@ public sealed class EventConvolution
         if (input.numel() > HostTensors.MaxElements || (long)n * _outChannels * outH * outW > HostTensors.MaxElements) return null;   // read and written through spans
         bool channelsLast = HostTensors.IsChannelsLast(input);
         using var memory = channelsLast ? input.permute(0, 2, 3, 1) : input.contiguous();   // contiguous NHWC or NCHW
-        if (Density(Floats(memory)) > (maxDensity ?? BreakEvenDensity)) return null;
+        if (Density(HostTensors.Floats(memory)) > (maxDensity ?? BreakEvenDensity)) return null;
         using var pixels = channelsLast ? memory.alias() : memory.permute(0, 2, 3, 1).contiguous();   // NHWC
         using var output = empty(n, outH, outW, _outChannels, float32, CPU);
         var geometry = new Geometry(h, w, outH, outW, Rows(h, outH), Columns(w, outW));
@@ -72,8 +72,8 @@ public sealed class EventConvolution
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) };
         Parallel.For(0, n, parallel, image =>
         {
-            var inputs = Floats(pixels).Slice(image * inPerImage, inPerImage);
-            var accumulator = Floats(output).Slice(image * outPerImage, outPerImage);
+            var inputs = HostTensors.Floats(pixels).Slice(image * inPerImage, inPerImage);
+            var accumulator = HostTensors.Floats(output).Slice(image * outPerImage, outPerImage);
             accumulator.Clear();
             long operations = Convolve(inputs, accumulator, geometry);
             if (synapticOps is not null) synapticOps[image] = operations;
@@ -189,8 +189,6 @@ public sealed class EventConvolution
             Unsafe.Add(ref target, i) = sum;
         }
     }
-
-    static Span<float> Floats(Tensor tensor) => HostTensors.Floats(tensor);
 
     /// <summary>Fraction of non-zero values (one compare and one subtract per vector, no branches).</summary>
     static double Density(ReadOnlySpan<float> values)

@@ -45,9 +45,9 @@ internal static class IntegrateAndFireKernel
         Parallel.For(0, blocks, parallel, () => new long[steps], (block, _, local) =>
         {
             int start = block * Block, length = Math.Min(Block, n - start);
-            var v = Floats(membrane).Slice(start, length);
-            var input = Floats(inputs);
-            var output = Floats(outputs);
+            var v = HostTensors.Floats(membrane).Slice(start, length);
+            var input = HostTensors.Floats(inputs);
+            var output = HostTensors.Floats(outputs);
             for (int t = 0; t < steps; t++)
                 local[t] += Step(v, input.Slice(t * n + start, length), output.Slice(t * n + start, length), threshold, reset, resetTo);
             return local;
@@ -111,6 +111,4 @@ internal static class IntegrateAndFireKernel
         }
         return count;
     }
-
-    static Span<float> Floats(Tensor tensor) => HostTensors.Floats(tensor);
 }
