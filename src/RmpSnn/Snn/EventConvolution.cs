@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -38,10 +39,11 @@ public sealed class EventConvolution
     public static bool Supports(long[] dilation, long groups) => groups == 1 && dilation.All(d => d == 1);
 
     /// <summary>
-    /// The input density (non-zero fraction) up to which scattering beats the dense kernel: measured on a 2-core EPYC with
-    /// <c>ConvolutionEngineBenchmarks</c> (16 output channels: ~5 %, 64: ~20 %); wider layers amortise each event better.
+    /// The input density (non-zero fraction) up to which scattering beats the dense kernel: measured on a 2-core EPYC
+    /// (docs/PERFORMANCE.md; batch 32, one thread): ~6 % for 16 output channels, ~12 % for 32, 18–21 % from 64 on;
+    /// wider layers amortise each event better, up to the cost of the scatter's memory traffic.
     /// </summary>
-    public double BreakEvenDensity => Math.Min(0.5, _outChannels / 320.0);
+    public double BreakEvenDensity => Math.Min(0.18, _outChannels / 300.0);
 
     /// <summary>
     /// Convolves <c>[N, C_in, H, W]</c> (float32, CPU) into <c>[N, C_out, H_out, W_out]</c>, without bias. When
@@ -117,35 +119,96 @@ public sealed class EventConvolution
     /// </summary>
     long Convolve(ReadOnlySpan<float> inputs, Span<float> accumulator, Geometry g)
     {
-        int width = Vector<float>.Count, rowLength = _kernelW * _outChannels;
+        int rowLength = _kernelW * _outChannels;
         Span<int> offsets = _inChannels <= 1024 ? stackalloc int[_inChannels] : new int[_inChannels];
         Span<float> values = _inChannels <= 1024 ? stackalloc float[_inChannels] : new float[_inChannels];
         ref float target = ref MemoryMarshal.GetReference(accumulator);
+        int outRow = g.OutW * _outChannels;
         long operations = 0;
         for (int y = 0; y < g.H; y++)
             for (int x = 0; x < g.W; x++)
             {
-                var pixel = inputs.Slice((y * g.W + x) * _inChannels, _inChannels);
-                int events = 0;
-                for (int start = 0; start < _inChannels; start += width)
-                {
-                    // skip a whole vector of silent channels at once
-                    if (start + width <= _inChannels && Vector.EqualsAll(new Vector<float>(pixel.Slice(start)), Vector<float>.Zero)) continue;
-                    for (int c = start, end = Math.Min(start + width, _inChannels); c < end; c++)
-                        if (pixel[c] != 0f) (offsets[events], values[events++]) = (c * _kernelH * rowLength, pixel[c]);
-                }
+                int events = Events(inputs.Slice((y * g.W + x) * _inChannels, _inChannels), _kernelH * rowLength, offsets, values);
                 if (events == 0) continue;
                 var rowRuns = g.RowRuns[y];
                 foreach (var column in g.ColumnRuns[x])
                 {
                     int length = column.Count * _outChannels;
                     operations += (long)events * rowRuns.Length * length;
-                    foreach (var kernelRow in rowRuns)
-                        MultiplyAdd(ref Unsafe.Add(ref target, (kernelRow.Output * g.OutW + column.Output) * _outChannels), length,
-                            kernelRow.Tap * rowLength + column.Tap * _outChannels, offsets[..events], values[..events]);
+                    ref float columnTarget = ref Unsafe.Add(ref target, column.Output * _outChannels);
+                    int columnTap = column.Tap * _outChannels;
+                    if (rowRuns.Length == 3 && length <= MaxRowsLength && length % (3 * Vector<float>.Count) == 0)
+                        MultiplyAddRows(ref Unsafe.Add(ref columnTarget, rowRuns[0].Output * outRow), ref Unsafe.Add(ref columnTarget, rowRuns[1].Output * outRow),
+                            ref Unsafe.Add(ref columnTarget, rowRuns[2].Output * outRow), length, rowRuns[0].Tap * rowLength + columnTap,
+                            rowRuns[1].Tap * rowLength + columnTap, rowRuns[2].Tap * rowLength + columnTap, offsets[..events], values[..events]);
+                    else
+                        foreach (var kernelRow in rowRuns)
+                            MultiplyAdd(ref Unsafe.Add(ref columnTarget, kernelRow.Output * outRow), length, kernelRow.Tap * rowLength + columnTap,
+                                offsets[..events], values[..events]);
                 }
             }
         return operations;
+    }
+
+    /// <summary>
+    /// Collects a pixel's non-zero channels (<paramref name="offsets"/>: channel × <paramref name="stride"/>) and values;
+    /// returns how many. Eight channels are tested per compare and only the set bits of its mask are visited.
+    /// </summary>
+    static int Events(ReadOnlySpan<float> pixel, int stride, Span<int> offsets, Span<float> values)
+    {
+        int events = 0, c = 0;
+        for (; c <= pixel.Length - Vector256<float>.Count; c += Vector256<float>.Count)
+        {
+            uint nonZero = ~Vector256.ExtractMostSignificantBits(Vector256.Equals(Vector256.Create(pixel.Slice(c)), Vector256<float>.Zero)) & 0xFF;
+            for (; nonZero != 0; nonZero &= nonZero - 1)
+            {
+                int channel = c + BitOperations.TrailingZeroCount(nonZero);
+                (offsets[events], values[events++]) = (channel * stride, pixel[channel]);
+            }
+        }
+        for (; c < pixel.Length; c++)
+            if (pixel[c] != 0f) (offsets[events], values[events++]) = (c * stride, pixel[c]);
+        return events;
+    }
+
+    /// <summary>Longest kernel row (taps × C_out) for which <see cref="MultiplyAddRows"/> beats three <see cref="MultiplyAdd"/> calls (ConvolutionEngineBenchmarks: up to 128 channels).</summary>
+    const int MaxRowsLength = 3 * 128;
+
+    /// <summary>
+    /// <see cref="MultiplyAdd"/> for three kernel rows at once (targets <paramref name="t0"/>…<paramref name="t2"/>, weight
+    /// taps <paramref name="tap0"/>…<paramref name="tap2"/>): three vectors of each row in registers, so one pass over
+    /// the events covers nine vectors. Same operations in the same order as three MultiplyAdd calls.
+    /// </summary>
+    void MultiplyAddRows(ref float t0, ref float t1, ref float t2, int length, int tap0, int tap1, int tap2, ReadOnlySpan<int> offsets, ReadOnlySpan<float> values)
+    {
+        ref float weights = ref MemoryMarshal.GetArrayDataReference(_weights);
+        int width = Vector<float>.Count;
+        for (int i = 0; i < length; i += 3 * width)
+        {
+            nuint a = (nuint)i, b = (nuint)(i + width), c = (nuint)(i + 2 * width);
+            Vector<float> s00 = Vector.LoadUnsafe(ref t0, a), s01 = Vector.LoadUnsafe(ref t0, b), s02 = Vector.LoadUnsafe(ref t0, c);
+            Vector<float> s10 = Vector.LoadUnsafe(ref t1, a), s11 = Vector.LoadUnsafe(ref t1, b), s12 = Vector.LoadUnsafe(ref t1, c);
+            Vector<float> s20 = Vector.LoadUnsafe(ref t2, a), s21 = Vector.LoadUnsafe(ref t2, b), s22 = Vector.LoadUnsafe(ref t2, c);
+            for (int e = 0; e < offsets.Length; e++)
+            {
+                var v = new Vector<float>(values[e]);
+                ref float w0 = ref Unsafe.Add(ref weights, offsets[e] + tap0);
+                ref float w1 = ref Unsafe.Add(ref weights, offsets[e] + tap1);
+                ref float w2 = ref Unsafe.Add(ref weights, offsets[e] + tap2);
+                s00 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref w0, a), v, s00);
+                s01 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref w0, b), v, s01);
+                s02 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref w0, c), v, s02);
+                s10 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref w1, a), v, s10);
+                s11 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref w1, b), v, s11);
+                s12 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref w1, c), v, s12);
+                s20 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref w2, a), v, s20);
+                s21 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref w2, b), v, s21);
+                s22 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref w2, c), v, s22);
+            }
+            Vector.StoreUnsafe(s00, ref t0, a); Vector.StoreUnsafe(s01, ref t0, b); Vector.StoreUnsafe(s02, ref t0, c);
+            Vector.StoreUnsafe(s10, ref t1, a); Vector.StoreUnsafe(s11, ref t1, b); Vector.StoreUnsafe(s12, ref t1, c);
+            Vector.StoreUnsafe(s20, ref t2, a); Vector.StoreUnsafe(s21, ref t2, b); Vector.StoreUnsafe(s22, ref t2, c);
+        }
     }
 
     /// <summary>target[0..length) += Σ_e values[e] × weights[offsets[e] + tap + (0..length)], four vectors of target at a time in registers.</summary>
