@@ -7,7 +7,7 @@ namespace RmpSnn.Benchmarks;
 
 /// <summary>
 /// A 3×3 convolution (C → C, 32 samples) on binary spikes of a given density, in channels-last memory as the event
-/// engine runs it: dense GEMM against event-driven scatter. Sets <see cref="EventConvolution.BreakEvenDensity"/>.
+/// engine runs it: dense GEMM against event-driven scatter, the comparison behind <see cref="EventConvolution.BreakEvenDensity"/>.
 /// </summary>
 public class ConvolutionEngineBenchmarks
 {

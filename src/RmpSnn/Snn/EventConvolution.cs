@@ -171,7 +171,7 @@ public sealed class EventConvolution
         return events;
     }
 
-    /// <summary>Longest kernel row (taps × C_out) for which <see cref="MultiplyAddRows"/> beats three <see cref="MultiplyAdd"/> calls (ConvolutionEngineBenchmarks: up to 128 channels).</summary>
+    /// <summary>Longest kernel row (taps × C_out) for which <see cref="MultiplyAddRows"/> beats three <see cref="MultiplyAdd"/> calls: measured up to 128 channels, slower at 256 (docs/PERFORMANCE.md).</summary>
     const int MaxRowsLength = 3 * 128;
 
     /// <summary>
