@@ -40,6 +40,22 @@ public class ModelZooTests
         Assert.True(y.isfinite().all().item<bool>());
     }
 
+    [Fact]
+    public void NoArchitectureFeedsAConvolutionTheChannelCountsLibTorchGetsWrong()
+    {
+        // LibTorch 2.10's float32 NCHW conv2d returns wrong values for C_in > 16 that is not a multiple of 16 on AVX-512
+        // (> 8, not a multiple of 8, on AVX2): docs/PERFORMANCE.md "Known LibTorch bug". Every zoo network must avoid them.
+        foreach (var info in ModelZoo.Architectures)
+            foreach (var (channels, shortcut) in new[] { (1, (string?)null), (3, null), (3, "B") })
+            {
+                using var net = ModelZoo.Create(new ModelSpec(info.Name, channels, 32, 10, Shortcut: shortcut));
+                var convs = net.modules().OfType<TorchSharp.Modules.Conv2d>().ToList();
+                Assert.NotEmpty(convs);
+                Assert.All(convs, c => Assert.True(c.in_channels <= 8 || c.in_channels % 16 == 0,
+                    $"{info.Name}: a convolution with {c.in_channels} input channels"));
+            }
+    }
+
     [Theory]
     [InlineData(false, false, null)]
     [InlineData(true, true, "B")]
