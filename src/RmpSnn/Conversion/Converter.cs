@@ -106,13 +106,13 @@ public sealed class Converter
         {
             if (!EventConvolution.Supports(dilation, groups)) return null;
             var events = new Lazy<EventConvolution>(() => new EventConvolution(w, stride, padding));
-            return (x, sops) => currentBias is null ? events.Value.TryApply(x, sops) : events.Value.TryApply(x, sops)?.add_(currentBias);
+            return (x, sops) => currentBias is null ? events.Value.TryApply(x, sops) : events.Value.TryApply(x, sops)?.add_(currentBias, HeldScalars.One);
         }
         string name = NextName("conv");
         if (_inputFolded)
         {
             var biasMap = bias?.view(1, -1, 1, 1);
-            return new SynapticLayer(name, x => biasMap is null ? Apply(x, weight) : Apply(x, weight).add_(biasMap), connectivity,
+            return new SynapticLayer(name, x => biasMap is null ? Apply(x, weight) : Apply(x, weight).add_(biasMap, HeldScalars.One), connectivity,
                 Events(weight, biasMap));
         }
 
@@ -129,7 +129,7 @@ public sealed class Converter
         var inputBias = Apply(shifted, weight);
         if (bias is not null) inputBias.add_(bias.view(1, -1, 1, 1));
         inputBias.DetachFromDisposeScope();
-        return new SynapticLayer(name, x => Apply(x, foldedWeight).add_(inputBias), connectivity, Events(foldedWeight, inputBias));
+        return new SynapticLayer(name, x => Apply(x, foldedWeight).add_(inputBias, HeldScalars.One), connectivity, Events(foldedWeight, inputBias));
     }
 
     SynapticLayer ConvertLinear(Linear linear, BatchNorm? batchNorm)

@@ -1,3 +1,4 @@
+using RmpSnn.Snn;
 using static TorchSharp.torch;
 
 namespace RmpSnn.Evaluation;
@@ -65,7 +66,7 @@ public sealed class SpikeRecorder(int neuronLayers, int weightedLayers, int step
             pending.DetachFromDisposeScope();
         }
         using var slice = pending.narrow(0, firstStep, counts.shape[0]);
-        slice.add_(counts);
+        slice.add_(counts, HeldScalars.One);
     }
 
     static void CopyToHost(Tensor?[] pending, double[][] into)

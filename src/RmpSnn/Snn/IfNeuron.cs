@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RmpSnn.Snn;
@@ -35,7 +36,8 @@ public sealed class IfNeuron(string name, NeuronOptions options) : ISpikingStage
         if (_potential is null)
         {
             using var firstStep = currents[0];
-            _potential = empty_like(firstStep).fill_(Options.InitialPotential * threshold);   // in the input's memory layout
+            using Scalar initial = Options.InitialPotential * threshold;   // held: see HeldScalars
+            _potential = empty_like(firstStep).fill_(initial);   // in the input's memory layout
             _potential.DetachFromDisposeScope();
         }
 
@@ -54,20 +56,22 @@ public sealed class IfNeuron(string name, NeuronOptions options) : ISpikingStage
     Tensor ReferenceSteps(Tensor currents, float threshold, float resetTo, StepContext context)
     {
         // Binary spikes are written straight into the output, then scaled to amplitude V_th once per chunk.
+        // The scalars are held in variables, not converted implicitly per call (see HeldScalars; a VGG-9 sweep crashed that way).
+        using Scalar vth = threshold, minusVth = -threshold, minusOne = -1, reset = resetTo;
         var output = empty_like(currents);
         for (int t = 0; t < context.Steps; t++)
         {
             using var scope = NewDisposeScope();
             var spikes = output[t];
-            _potential!.add_(currents[t]);
-            var fired = _potential.ge(threshold);
+            _potential!.add_(currents[t], HeldScalars.One);
+            var fired = _potential.ge(vth);
             spikes.copy_(fired);
-            if (Options.Reset == ResetMode.Soft) _potential.add_(spikes, -threshold);
+            if (Options.Reset == ResetMode.Soft) _potential.add_(spikes, minusVth);
             else
             {
                 // V −= V·s sets fired neurons to exactly 0 (masked_fill_ with a bool mask was 3–20× slower here)
-                _potential.addcmul_(_potential, spikes, -1);
-                if (resetTo != 0) _potential.add_(spikes, resetTo);
+                _potential.addcmul_(_potential, spikes, minusOne);
+                if (resetTo != 0) _potential.add_(spikes, reset);
             }
         }
         if (context.Recorder is not null)
@@ -75,7 +79,7 @@ public sealed class IfNeuron(string name, NeuronOptions options) : ISpikingStage
             using var counts = output.view(context.Steps, -1).sum(1, type: ScalarType.Float64);
             context.Recorder.AddSpikes(Index, context.FirstStep, counts);
         }
-        return output.mul_(threshold);
+        return output.mul_(vth);
     }
 
     public void ResetState()

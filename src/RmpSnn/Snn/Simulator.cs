@@ -65,7 +65,7 @@ public static class Simulator
                 {
                     var context = new StepContext(k, b, first, recorders[i], constant, options.Engine);
                     var readout = networks[i].Network.Forward(frames, context).view(k, b, -1).cumsum(0);
-                    if (integrated[i] is { } previous) readout.add_(previous.unsqueeze(0));
+                    if (integrated[i] is { } previous) readout.add_(previous.unsqueeze(0), HeldScalars.One);
                     var hits = readout.argmax(-1).eq(batch.Labels.unsqueeze(0)).sum(1, type: ScalarType.Int64).cpu();
                     var counts = hits.data<long>();
                     for (int t = 0; t < k; t++) correct[i][first + t] += counts[t];

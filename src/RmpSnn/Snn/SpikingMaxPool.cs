@@ -31,7 +31,7 @@ public sealed class SpikingMaxPool(string name, long[] kernel, long[] stride, lo
         for (int t = 0; t < context.Steps; t++)
         {
             var x = steps[t];
-            _accumulated.add_(x);
+            _accumulated.add_(x, HeldScalars.One);
             var (_, winners) = F.max_pool2d_with_indices(_accumulated, kernel, stride, padding, dilation, ceilMode);
             outputs[t] = x.flatten(2).gather(2, winners.flatten(2)).view_as(winners);
         }

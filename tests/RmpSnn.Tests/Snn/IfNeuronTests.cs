@@ -62,6 +62,34 @@ public class IfNeuronTests
     }
 
     [Theory]
+    [InlineData(ResetMode.Soft)]
+    [InlineData(ResetMode.Hard)]
+    public void ReferenceLoopSurvivesGarbageCollectionDuringItsNativeCalls(ResetMode reset)
+    {
+        // TorchSharp reads a Scalar's handle without keeping the Scalar alive: an implicitly converted scalar argument
+        // can be finalized while LibTorch uses it ("Expected false to be true" from Scalar::toFloat). Collect continuously;
+        // with implicit scalars this failed within seconds.
+        using var currents = full(50, 1 << 16, 0.3f);
+        var neuron = new IfNeuron("n", new NeuronOptions(reset, ResetPotential: 0.1f)) { Threshold = 0.7f };
+        bool stop = false;
+        var collector = new Thread(() => { while (!Volatile.Read(ref stop)) { GC.Collect(); GC.WaitForPendingFinalizers(); } });
+        collector.Start();
+        try
+        {
+            for (int chunk = 0; chunk < 60; chunk++)
+            {
+                using var scope = NewDisposeScope();   // as in Simulator: the scope keeps the chunk's tensors reachable
+                var output = neuron.Forward(currents, new StepContext(50, 1, chunk * 50, engine: SimulationEngine.Reference));
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref stop, true);
+            collector.Join();
+        }
+    }
+
+    [Theory]
     [InlineData(ResetMode.Hard, 0f, SimulationEngine.Reference)]
     [InlineData(ResetMode.Hard, 0.25f, SimulationEngine.Reference)]
     [InlineData(ResetMode.Soft, 0f, SimulationEngine.Reference)]
