@@ -115,7 +115,7 @@ public static class ThresholdBalancer
                 using var _ = batch;
                 using var scope = NewDisposeScope();
                 var (activations, output) = ActivationProbe.Collect(ann, batch.Images, maxPool);
-                if (snn.Readout == ReadoutMode.Spikes) activations.Add(output.clamp_min(0));
+                if (snn.Readout == ReadoutMode.Spikes) activations.Add(output.clamp_min(HeldScalars.Zero));
                 if (activations.Count != snn.Neurons.Count)
                     throw new RmpSnnException($"{ann.Spec.Arch}: the ANN has {activations.Count} ReLU layers but the SNN {snn.Neurons.Count} neuron layers");
                 while (perLayer.Count < activations.Count) perLayer.Add([]);
@@ -123,7 +123,7 @@ public static class ThresholdBalancer
                 {
                     var flat = activations[i].flatten();
                     perLayer[i].Add(options.Mode == NormMode.ActMax ? flat.max().cpu().DetachFromDisposeScope()
-                        : flat.masked_select(flat.gt(0)).cpu().DetachFromDisposeScope());
+                        : flat.masked_select(flat.gt(HeldScalars.Zero)).cpu().DetachFromDisposeScope());
                 }
             }
             return perLayer.Select(values => Threshold(values, options)).ToArray();

@@ -10,6 +10,9 @@ namespace RmpSnn.Snn;
 /// </summary>
 internal static class HeldScalars
 {
+    /// <summary>0, for comparisons with zero.</summary>
+    public static readonly Scalar Zero = 0;
+
     /// <summary>1, the alpha of a plain addition.</summary>
     public static readonly Scalar One = 1;
 }

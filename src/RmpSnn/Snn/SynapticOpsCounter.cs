@@ -34,7 +34,7 @@ internal sealed class SynapticOpsCounter : IDisposable
     public Tensor PerStep(Tensor input, int steps, int batch)
     {
         using var scope = NewDisposeScope();
-        var eventsPerInput = input.reshape(steps, batch, -1).ne(0).sum(1, type: ScalarType.Float64);
+        var eventsPerInput = input.reshape(steps, batch, -1).ne(HeldScalars.Zero).sum(1, type: ScalarType.Float64);
         return eventsPerInput.matmul(_fanOut).MoveToOuterDisposeScope();
     }
 
