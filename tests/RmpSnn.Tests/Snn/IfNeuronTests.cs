@@ -72,11 +72,11 @@ public class IfNeuronTests
         using var currents = full(50, 1 << 16, 0.3f);
         var neuron = new IfNeuron("n", new NeuronOptions(reset, ResetPotential: 0.1f)) { Threshold = 0.7f };
         bool stop = false;
-        var collector = new Thread(() => { while (!Volatile.Read(ref stop)) { GC.Collect(); GC.WaitForPendingFinalizers(); } });
+        var collector = new Thread(() => { while (!Volatile.Read(ref stop)) { GC.Collect(0); GC.WaitForPendingFinalizers(); } });
         collector.Start();
         try
         {
-            for (int chunk = 0; chunk < 60; chunk++)
+            for (int chunk = 0; chunk < 120; chunk++)
             {
                 using var scope = NewDisposeScope();   // as in Simulator: the scope keeps the chunk's tensors reachable
                 var output = neuron.Forward(currents, new StepContext(50, 1, chunk * 50, engine: SimulationEngine.Reference));
