@@ -15,11 +15,18 @@ public sealed class EventConvolutionTests
     [InlineData(16, 16, 3, 1, 1, 10, 0.1)]  // ResNet's first stage: interior pixels take the three-row kernel
     [InlineData(21, 128, 3, 1, 1, 6, 0.2)]  // widest row for the three-row kernel; 21 channels: a partial channel vector
     [InlineData(8, 136, 3, 1, 1, 5, 0.3)]   // wider rows go one kernel row at a time
-    public void EqualsTheDenseConvolution(int inChannels, int outChannels, int kernel, int stride, int padding, int size, double density)
+    // binary spike maps (one amplitude) above the pattern density take the table-lookup kernel where the channels allow
+    [InlineData(16, 16, 3, 1, 1, 10, 0.1, true)]   // ResNet's first stage, borders on all sides
+    [InlineData(32, 32, 3, 1, 1, 6, 0.5, true)]    // four channel groups, two output chunks
+    [InlineData(8, 16, 3, 1, 0, 7, 0.3, true)]     // no padding
+    [InlineData(16, 32, 1, 1, 0, 5, 0.4, true)]    // 1×1 kernel: the general tap loop
+    [InlineData(8, 16, 5, 1, 2, 6, 0.9, true)]     // 5×5 kernel, nearly dense
+    [InlineData(16, 32, 3, 2, 1, 8, 0.3, true)]    // strided: scatter or nothing, the table is stride-1 only
+    public void EqualsTheDenseConvolution(int inChannels, int outChannels, int kernel, int stride, int padding, int size, double density, bool binary = false)
     {
         var generator = new TorchSharp.torch.Generator(7);
         using var weight = randn([outChannels, inChannels, kernel, kernel], generator: generator);
-        using var values = rand([3, inChannels, size, size], generator: generator) * 2;   // non-binary: pooled spikes are fractions
+        using var values = binary ? full([3, inChannels, size, size], 0.75f) : rand([3, inChannels, size, size], generator: generator) * 2;   // non-binary: pooled spikes are fractions
         using var mask = rand([3, inChannels, size, size], generator: generator).lt(density);
         using var input = values.mul(mask);
         long[] strides = [stride, stride], paddings = [padding, padding];
@@ -54,6 +61,24 @@ public sealed class EventConvolutionTests
         Assert.Equal(16f * 9, current!.sum().item<float>());   // one event, weight 1, reaches 3×3 positions in each of 16 channels
         Assert.Null(events.TryApply(dense));
         Assert.NotNull(events.TryApply(dense, maxDensity: 1));
+    }
+
+    [Fact]
+    public void DenseBinarySpikeMapsRunOnThePatternTable()
+    {
+        var generator = new TorchSharp.torch.Generator(3);
+        using var weight = randn([16, 16, 3, 3], generator: generator);
+        var events = new EventConvolution(weight, [1, 1], [1, 1]);
+        Assert.Equal(0.03, events.PatternDensity, 12);
+        using var spikes = rand([2, 16, 8, 8], generator: generator).lt(0.4).to_type(ScalarType.Float32) * 1.5f;   // far above the scatter's break-even
+        using var current = events.TryApply(spikes);
+        Assert.NotNull(current);
+        using var expected = F.conv2d(spikes.to(float64), weight.to(float64), null, [1, 1], [1, 1]).to(float32);
+        Assert.True(current!.allclose(expected, rtol: 1e-5, atol: 1e-5), $"max difference {(current - expected).abs().max().item<float>()}");
+        using var graded = spikes * (rand([2, 16, 8, 8], generator: generator) + 1);   // same density, amplitudes differ: no table
+        Assert.Null(events.TryApply(graded));
+        using var strided = new EventConvolution(weight, [2, 2], [1, 1]).TryApply(spikes);
+        Assert.Null(strided);                                                          // strided layers have no table
     }
 
     [Fact]
