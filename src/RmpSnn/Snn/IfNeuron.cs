@@ -26,13 +26,21 @@ public sealed class IfNeuron(string name, NeuronOptions options) : ISpikingStage
     /// <summary>Current membrane potential <c>[B, …]</c>, or null before the first step.</summary>
     public Tensor? MembranePotential => _potential;
 
-    public Tensor Forward(Tensor input, StepContext context)
+    public Tensor Forward(Tensor input, StepContext context) => Forward(input, null, context);
+
+    /// <summary>
+    /// One chunk of steps driven by <paramref name="input"/> + <paramref name="shortcut"/> (a residual block's two paths,
+    /// same shape). The fused CPU kernel adds them while integrating; otherwise they are summed first. Same float
+    /// operations either way: <c>V += (I + I_s)</c>.
+    /// </summary>
+    internal Tensor Forward(Tensor input, Tensor? shortcut, StepContext context)
     {
         float threshold = Threshold ?? throw new InvalidOperationException($"{Name}: threshold not balanced");
 
         long[] shape = input.shape;
         long[] stepShape = [context.Batch, .. shape[1..]];
         using var currents = input.view([context.Steps, .. stepShape]);
+        using var shortcuts = shortcut?.view([context.Steps, .. stepShape]);
         if (_potential is null)
         {
             using var firstStep = currents[0];
@@ -43,12 +51,18 @@ public sealed class IfNeuron(string name, NeuronOptions options) : ISpikingStage
 
         float resetTo = Options.ResetPotential * threshold;
         Tensor output;
-        if (context.Engine != SimulationEngine.Reference && IntegrateAndFireKernel.Supports(currents, _potential))
+        if (context.Engine != SimulationEngine.Reference && IntegrateAndFireKernel.Supports(currents, _potential)
+            && (shortcuts is null || IntegrateAndFireKernel.Supports(shortcuts, _potential)))
         {
-            output = IntegrateAndFireKernel.Run(currents, _potential, context.Steps, threshold, Options.Reset, resetTo, out var counts);
+            output = IntegrateAndFireKernel.Run(currents, shortcuts, _potential, context.Steps, threshold, Options.Reset, resetTo, out var counts);
             context.Recorder?.AddSpikes(Index, context.FirstStep, Array.ConvertAll(counts, c => (double)c));
         }
-        else output = ReferenceSteps(currents, threshold, resetTo, context);
+        else if (shortcuts is null) output = ReferenceSteps(currents, threshold, resetTo, context);
+        else
+        {
+            using var sum = currents.add(shortcuts, HeldScalars.One);
+            output = ReferenceSteps(sum, threshold, resetTo, context);
+        }
         return output.view(shape);
     }
 

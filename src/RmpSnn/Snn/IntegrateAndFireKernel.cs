@@ -28,18 +28,22 @@ internal static class IntegrateAndFireKernel
 
     /// <summary>
     /// Runs <paramref name="steps"/> steps of currents <c>[steps, …]</c> on <paramref name="potential"/> (one step,
-    /// updated in place); see <see cref="Supports"/>. Currents in another memory layout than the potential are copied
-    /// into its layout first. Returns the spikes (V_th or 0, in the potential's layout) and the spikes of each step.
+    /// updated in place); see <see cref="Supports"/>. A second current <paramref name="shortcut"/> of the same shape (a
+    /// residual block's shortcut) is added to the first before integrating, <c>V += (I + I_s)</c>, in the same pass.
+    /// Currents in another memory layout than the potential are copied into its layout first. Returns the spikes (V_th or
+    /// 0, in the potential's layout) and the spikes of each step.
     /// </summary>
-    public static Tensor Run(Tensor currents, Tensor potential, int steps, float threshold, ResetMode reset, float resetTo, out long[] counts)
+    public static Tensor Run(Tensor currents, Tensor? shortcut, Tensor potential, int steps, float threshold, ResetMode reset, float resetTo, out long[] counts)
     {
         int n = (int)potential.numel();
-        using var matched = SameLayout(currents, potential) ? currents.alias() : InLayoutOf(currents, potential);
+        using var matched = Matched(currents, potential);
+        using var matchedShortcut = shortcut is null ? null : Matched(shortcut, potential);
         var spikes = empty_like(matched);
         var perStep = new long[steps];
         int blocks = (n + Block - 1) / Block;
         using var membrane = InMemoryOrder(potential);
         using var inputs = InMemoryOrder(matched);
+        using var shortcuts = matchedShortcut is null ? null : InMemoryOrder(matchedShortcut);
         using var outputs = InMemoryOrder(spikes);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = (long)n * steps < 4 * Block ? 1 : Math.Max(1, get_num_threads()) };
         Parallel.For(0, blocks, parallel, () => new long[steps], (block, _, local) =>
@@ -47,9 +51,11 @@ internal static class IntegrateAndFireKernel
             int start = block * Block, length = Math.Min(Block, n - start);
             var v = HostTensors.Floats(membrane).Slice(start, length);
             var input = HostTensors.Floats(inputs);
+            var extra = shortcuts is null ? default : HostTensors.Floats(shortcuts);
             var output = HostTensors.Floats(outputs);
             for (int t = 0; t < steps; t++)
-                local[t] += Step(v, input.Slice(t * n + start, length), output.Slice(t * n + start, length), threshold, reset, resetTo);
+                local[t] += Step(v, input.Slice(t * n + start, length), extra.IsEmpty ? default : extra.Slice(t * n + start, length),
+                    output.Slice(t * n + start, length), threshold, reset, resetTo);
             return local;
         }, local =>
         {
@@ -58,6 +64,9 @@ internal static class IntegrateAndFireKernel
         counts = perStep;
         return spikes;
     }
+
+    /// <summary><paramref name="currents"/> itself when laid out like <paramref name="potential"/> per step, else a copy that is.</summary>
+    static Tensor Matched(Tensor currents, Tensor potential) => SameLayout(currents, potential) ? currents.alias() : InLayoutOf(currents, potential);
 
     /// <summary>True when <paramref name="currents"/> <c>[steps, …]</c> holds its steps one after another, each laid out like <paramref name="potential"/>.</summary>
     static bool SameLayout(Tensor currents, Tensor potential)
@@ -83,9 +92,10 @@ internal static class IntegrateAndFireKernel
         return tensor.permute(Enumerable.Range(0, strides.Length).OrderByDescending(d => strides[d]).Select(d => (long)d).ToArray());
     }
 
-    /// <summary>One step of one block; returns its spike count.</summary>
-    static long Step(Span<float> v, ReadOnlySpan<float> current, Span<float> spike, float threshold, ResetMode reset, float resetTo)
+    /// <summary>One step of one block (<paramref name="shortcut"/> empty, or added to the current); returns its spike count.</summary>
+    static long Step(Span<float> v, ReadOnlySpan<float> current, ReadOnlySpan<float> shortcut, Span<float> spike, float threshold, ResetMode reset, float resetTo)
     {
+        bool residual = !shortcut.IsEmpty;
         int width = Vector<float>.Count, i = 0;
         var vth = new Vector<float>(threshold);
         var vreset = new Vector<float>(resetTo);
@@ -93,7 +103,9 @@ internal static class IntegrateAndFireKernel
         bool soft = reset == ResetMode.Soft;
         for (; i <= v.Length - width; i += width)
         {
-            var potential = new Vector<float>(v.Slice(i)) + new Vector<float>(current.Slice(i));
+            var input = new Vector<float>(current.Slice(i));
+            if (residual) input += new Vector<float>(shortcut.Slice(i));
+            var potential = new Vector<float>(v.Slice(i)) + input;
             var mask = Vector.GreaterThanOrEqual(potential, vth);
             var amplitude = Vector.ConditionalSelect(mask, vth, Vector<float>.Zero);
             amplitude.CopyTo(spike.Slice(i));
@@ -103,7 +115,7 @@ internal static class IntegrateAndFireKernel
         long count = Vector.Sum(fired);
         for (; i < v.Length; i++)
         {
-            float potential = v[i] + current[i];
+            float potential = v[i] + (residual ? current[i] + shortcut[i] : current[i]);
             bool fires = potential >= threshold;
             spike[i] = fires ? threshold : 0f;
             v[i] = !fires ? potential : soft ? potential - threshold : resetTo;

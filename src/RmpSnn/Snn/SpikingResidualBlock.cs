@@ -23,7 +23,7 @@ public sealed class SpikingResidualBlock(string name, IReadOnlyList<ISpikingStag
         using var scope = NewDisposeScope();
         var m = SpikingNetwork.Run(Main, input, context);
         var s = SpikingNetwork.Run(Shortcut, input, context);
-        return Junction.Forward(m.add(s, HeldScalars.One), context).MoveToOuterDisposeScope();
+        return Junction.Forward(m, s, context).MoveToOuterDisposeScope();
     }
 
     public void ResetState()

@@ -135,6 +135,33 @@ public class ConversionTests
         Assert.Equal(fanOut, snn.WeightedLayers[0].MacsPerSample);
     }
 
+    [Theory]
+    [InlineData(ResetMode.Soft)]
+    [InlineData(ResetMode.Hard)]
+    public void EnginesAgreeThroughResidualBlocks(ResetMode reset)
+    {
+        // identity and option-A blocks: the junction's two currents are fused into the IF kernel by the fast engines
+        var ann = TinyNetworks.Build(seed: 6);
+        var data = TinyNetworks.Images(24, seed: 7, labelWith: ann);
+        var snn = Convert(ann, reset, NormMode.ActMax, data);
+        SimulationResult Run(SimulationEngine engine, int chunk) =>
+            Simulator.Run([("x", snn)], data, new SimulationOptions(48, Encoding.Direct, BatchSize: 8, ChunkSteps: chunk, Engine: engine), CPU)[0];
+        var reference = Run(SimulationEngine.Reference, 1);
+        Assert.True(reference.Recorder!.Spikes[^1].Sum() > 0, "the last junction should fire");
+        foreach (var chunk in new[] { 1, 4 })
+        {
+            var dense = Run(SimulationEngine.Dense, chunk);
+            Assert.Equal(reference.CorrectPerStep, dense.CorrectPerStep);
+            Assert.Equal(reference.Recorder.Spikes.SelectMany(s => s), dense.Recorder!.Spikes.SelectMany(s => s));
+        }
+        var events = Run(SimulationEngine.Event, 1);
+        for (int l = 0; l < reference.Recorder.Spikes.Length; l++)
+        {
+            double expected = reference.Recorder.Spikes[l].Sum(), actual = events.Recorder!.Spikes[l].Sum();
+            Assert.True(Math.Abs(expected - actual) <= 1e-3 * expected + 2, $"layer {l}: {expected} vs {actual} spikes");
+        }
+    }
+
     [Fact]
     public void AlphaOutsideUnitIntervalIsRejected()
     {
