@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RmpSnn.Data;
@@ -113,7 +114,8 @@ public sealed class ImageDataset
             }
             using var scope = NewDisposeScope();
             using var raw = tensor(bytes, new long[] { size, Channels, Height, Width });
-            var images = normalization.Apply(raw.to(device).to_type(ScalarType.Float32).div_(255f));
+            using Scalar byteRange = 255f;                                                     // held: see HeldScalars
+            var images = normalization.Apply(raw.to(device).to_type(ScalarType.Float32).div_(byteRange));
             var batch = new Batch(images.MoveToOuterDisposeScope(), tensor(labels, device: device).MoveToOuterDisposeScope());
             yield return batch;
         }

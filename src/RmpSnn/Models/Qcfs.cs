@@ -32,8 +32,9 @@ public sealed class Qcfs : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var scaled = input / lambda * Levels + 0.5;
-        var floored = scaled + (scaled.floor() - scaled).detach(); // straight-through floor
-        return (floored.clamp(0, Levels) / Levels * lambda).MoveToOuterDisposeScope();
+        using Scalar levels = Levels, half = 0.5;                                            // held: see HeldScalars
+        var scaled = input.div(lambda).mul(levels).add(half, HeldScalars.One);
+        var floored = scaled.add((scaled.floor() - scaled).detach(), HeldScalars.One);   // straight-through floor
+        return floored.clamp(HeldScalars.Zero, levels).div(levels).mul(lambda).MoveToOuterDisposeScope();
     }
 }
