@@ -82,6 +82,21 @@ step $O/vgg9-spike-val-same-thresholds/results.json simulate $V --converted $V.s
   --threads 1 --engine event --out $O/vgg9-spike-val-same-thresholds
 # the paper's long runs: VGG-9, spike balancing, 200 test images, T = 2048
 step $O/vgg9-spike-test-T2048/results.json simulate $V --converted $V.spike.json --limit 200 --steps 2048 --threads 1 --engine event --out $O/vgg9-spike-test-T2048
+# act-pct α sweeps on the full splits; each reuses the act-pct thresholds of the held-out sweep (from training images)
+sweep() {  # sweep MODEL OUT ARGS…: a resumable sweep whose act-pct cell reuses the held-out sweep's thresholds of MODEL
+  local model=$1 out=$2 from; shift 2
+  from=$([ "$model" = "$V" ] && echo $O/vgg9-sweep-val || echo $O/resnet20-c10-sweep-val)
+  mkdir -p "$out" && cp -n $from/converted-act-pct.json "$out"/
+  dotnet src/RmpSnn.Cli/bin/Release/net10.0/RmpSnn.Cli.dll sweep "$model" --norm act-pct --encoding poisson --steps 256 --threads 1 --engine event --out "$out" "$@"
+}
+sweep $M $O/resnet20-c10-sweep-test --alpha 1 0.7 --limit 1000
+sweep $M $O/resnet20-c10-sweep-val-5000 --alpha 1 --split val
+sweep $M $O/resnet20-c10-sweep-val-5000-a07 --alpha 0.7 --split val
+sweep $V $O/vgg9-sweep-val-5000 --alpha 1 0.7 --split val
+# VGG-9, both norms, on all 1,000 test images (its spike cell reuses the thresholds above)
+mkdir -p $O/vgg9-sweep-test-1000 && cp -n $V.spike.json $O/vgg9-sweep-test-1000/converted-spike-poisson.json
+dotnet src/RmpSnn.Cli/bin/Release/net10.0/RmpSnn.Cli.dll sweep $V --norm spike act-pct --encoding poisson --alpha 1 0.8 0.6 \
+  --limit 1000 --steps 256 --threads 1 --engine event --out $O/vgg9-sweep-test-1000
 
 # CIFAR-100, constrained ResNet-20, 15 epochs, 5000 training images held out
 C=$O/resnet20-c100.model
