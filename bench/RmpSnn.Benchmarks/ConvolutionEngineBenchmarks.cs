@@ -7,11 +7,14 @@ namespace RmpSnn.Benchmarks;
 
 /// <summary>
 /// A 3×3 convolution (C → C, 32 samples) on binary spikes of a given density, in channels-last memory as the event
-/// engine runs it: dense GEMM against event-driven scatter, the comparison behind <see cref="EventConvolution.BreakEvenDensity"/>.
+/// engine runs it: dense GEMM against the event engine on binary spikes (the table-lookup kernel where the layer has one and
+/// the density exceeds <see cref="EventConvolution.PatternDensity"/>, else the scatter) and against the scatter alone (the
+/// same events with graded values), the comparisons behind <see cref="EventConvolution.BreakEvenDensity"/> and
+/// <see cref="EventConvolution.PatternDensity"/>.
 /// </summary>
 public class ConvolutionEngineBenchmarks
 {
-    Tensor _spikes = null!, _weight = null!;
+    Tensor _spikes = null!, _graded = null!, _weight = null!;
     EventConvolution _events = null!;
     static readonly long[] Unit = [1, 1];
 
@@ -30,6 +33,9 @@ public class ConvolutionEngineBenchmarks
         _events = new EventConvolution(_weight, Unit, Unit);
         using var nchw = rand(shape).lt(Density).to_type(ScalarType.Float32);
         _spikes = nchw.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);   // NHWC memory, [N, C, H, W] view
+        using var values = rand(shape) + 1;                                      // graded amplitudes: no pattern table
+        using var graded = nchw * values;
+        _graded = graded.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
     }
 
     [Benchmark(Baseline = true)]
@@ -45,10 +51,17 @@ public class ConvolutionEngineBenchmarks
         using var current = _events.Apply(_spikes);
     }
 
+    [Benchmark]
+    public void Scatter()
+    {
+        using var current = _events.Apply(_graded);
+    }
+
     [GlobalCleanup]
     public void Cleanup()
     {
         _spikes.Dispose();
+        _graded.Dispose();
         _weight.Dispose();
     }
 }
