@@ -12,7 +12,8 @@ namespace RmpSnn.Snn;
 /// spike, or a pooled spike count) adds value × its weight column to the outputs it reaches. The work is proportional
 /// to the number of input events, so it beats the dense convolution when spikes are sparse (docs/PERFORMANCE.md).
 /// Binary spike maps denser than <see cref="PatternDensity"/> go to a table-lookup kernel whose cost does not depend on
-/// the density (<see cref="SpikePatternConvolution"/>), where the layer's channel counts allow one. Sums run in a different order than the dense kernel's, so results agree to float rounding, not bit for bit.
+/// the density (<see cref="SpikePatternConvolution"/>), where the layer's channel counts allow one. Sums run in a
+/// different order than the dense kernel's, so results agree to float rounding, not bit for bit.
 /// Supports any kernel size, stride and zero padding with dilation 1 and one group.
 /// </summary>
 public sealed class EventConvolution
