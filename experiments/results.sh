@@ -93,6 +93,9 @@ sweep $M $O/resnet20-c10-sweep-test --alpha 1 0.7 --limit 1000
 sweep $M $O/resnet20-c10-sweep-val-5000 --alpha 1 --split val
 sweep $M $O/resnet20-c10-sweep-val-5000-a07 --alpha 0.7 --split val
 sweep $V $O/vgg9-sweep-val-5000 --alpha 1 0.7 --split val
+mkdir -p $O/vgg9-sweep-val-5000-spike-a06 && cp -n $O/vgg9-sweep-val/converted-spike-poisson.json $O/vgg9-sweep-val-5000-spike-a06/
+dotnet src/RmpSnn.Cli/bin/Release/net10.0/RmpSnn.Cli.dll sweep $V --norm spike --encoding poisson --alpha 0.6 --split val --steps 256 \
+  --threads 1 --engine event --out $O/vgg9-sweep-val-5000-spike-a06
 # VGG-9, both norms, on all 1,000 test images (its spike cell reuses the thresholds above)
 mkdir -p $O/vgg9-sweep-test-1000 && cp -n $V.spike.json $O/vgg9-sweep-test-1000/converted-spike-poisson.json
 dotnet src/RmpSnn.Cli/bin/Release/net10.0/RmpSnn.Cli.dll sweep $V --norm spike act-pct --encoding poisson --alpha 1 0.8 0.6 \
