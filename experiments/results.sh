@@ -106,3 +106,8 @@ C=$O/resnet20-c100.model
 step $C train --dataset cifar100 --arch resnet20 --epochs 15 --val 5000 --eval-split val --batch 128 --lr 0.05 --threads 1 --out $C
 dotnet src/RmpSnn.Cli/bin/Release/net10.0/RmpSnn.Cli.dll sweep $C --norm act-pct --encoding poisson --alpha 1 0.7 \
   --limit 500 --steps 256 --threads 1 --engine event --out $O/resnet20-c100-sweep
+for split in "--limit 1000 --out $O/resnet20-c100-sweep-test-1000" "--split val --out $O/resnet20-c100-sweep-val-5000"; do
+  out=${split##* }; mkdir -p $out && cp -n $O/resnet20-c100-sweep/converted-act-pct.json $out/
+  dotnet src/RmpSnn.Cli/bin/Release/net10.0/RmpSnn.Cli.dll sweep $C --norm act-pct --encoding poisson --alpha 1 0.7 --steps 256 \
+    --threads 1 --engine event $split
+done
