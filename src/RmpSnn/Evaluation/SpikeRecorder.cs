@@ -1,4 +1,3 @@
-using RmpSnn.Snn;
 using static TorchSharp.torch;
 
 namespace RmpSnn.Evaluation;

@@ -187,10 +187,9 @@ public sealed class EventConvolution
     static int Events(ReadOnlySpan<float> pixel, int stride, Span<int> offsets, Span<float> values)
     {
         int events = 0, c = 0;
-        for (; c <= pixel.Length - Vector256<float>.Count; c += Vector256<float>.Count)
+        for (; c <= pixel.Length - SpikePatternConvolution.GroupWidth; c += SpikePatternConvolution.GroupWidth)
         {
-            uint nonZero = ~Vector256.ExtractMostSignificantBits(Vector256.Equals(Vector256.Create(pixel.Slice(c)), Vector256<float>.Zero)) & 0xFF;
-            for (; nonZero != 0; nonZero &= nonZero - 1)
+            for (uint nonZero = SpikePatternConvolution.NonZeroMask(pixel.Slice(c)); nonZero != 0; nonZero &= nonZero - 1)
             {
                 int channel = c + BitOperations.TrailingZeroCount(nonZero);
                 (offsets[events], values[events++]) = (channel * stride, pixel[channel]);

@@ -84,6 +84,10 @@ internal sealed class SpikePatternConvolution
         }
     }
 
+    /// <summary>Bit c set where <paramref name="channels"/>[c] ≠ 0, for the first <see cref="GroupWidth"/> channels: one compare.</summary>
+    public static uint NonZeroMask(ReadOnlySpan<float> channels) =>
+        ~Vector256.ExtractMostSignificantBits(Vector256.Equals(Vector256.Create(channels), Vector256<float>.Zero)) & 0xFF;
+
     /// <summary>Replaces each pixel's channel groups by the offset of their pattern's table rows; returns Σ spikes × taps reached.</summary>
     long Index(ReadOnlySpan<float> pixels, int[] rows, ConvolutionGeometry g, int[] rowTaps, int[] columnTaps)
     {
@@ -95,8 +99,7 @@ internal sealed class SpikePatternConvolution
                 int spikes = 0;
                 for (int group = 0; group < _groups; group++, p++)
                 {
-                    var values = Vector256.Create(pixels.Slice(p * GroupWidth, GroupWidth));
-                    uint pattern = ~Vector256.ExtractMostSignificantBits(Vector256.Equals(values, Vector256<float>.Zero)) & 0xFF;
+                    uint pattern = NonZeroMask(pixels.Slice(p * GroupWidth, GroupWidth));
                     spikes += BitOperations.PopCount(pattern);
                     rows[p] = (group * Patterns + (int)pattern) * _entry;
                 }
