@@ -55,9 +55,10 @@ public static class BenchCommand
             var pytorch = parse.GetValue(reference) ? new PyTorchReference(parse.GetValue(python)!, parse.GetValue(script)!) : null;
             int threads = get_num_threads();
             var rows = new List<(BenchmarkRow Row, (double Wall, double Cpu)? Reference, string Load)>();
+            var engineChoice = SimulationOptionsBinder.Engine(parse, engine);
             foreach (string name in parse.GetValue(arch)!)
             {
-                var (ann, snn) = SimulationBenchmark.Build(name, new NeuronOptions(ResetMode.Soft), parse.GetValue(seed), dev);
+                var (ann, snn) = SimulationBenchmark.Build(name, new NeuronOptions(ResetMode.Soft), parse.GetValue(seed), engineChoice, dev);
                 foreach (int t in parse.GetValue(steps)!)
                     foreach (int b in parse.GetValue(batch)!)
                     {
@@ -65,7 +66,7 @@ public static class BenchCommand
                         var options = new SimulationOptions(t, parse.GetValue(poisson) ? Encoding.Poisson : Encoding.Direct, b,
                             parse.GetValue(chunk), parse.GetValue(seed),
                             RecordStatistics: !parse.GetValue(noStats), MaxMemoryMegabytes: parse.GetValue(maxMemory),
-                            CacheConstantInput: !parse.GetValue(noCache), Engine: SimulationOptionsBinder.Engine(parse, engine));
+                            CacheConstantInput: !parse.GetValue(noCache), Engine: engineChoice);
                         string load = LoadAverage();
                         var row = SimulationBenchmark.Measure(name, ann, snn, options, dev);
                         (double Wall, double Cpu)? torchRate = pytorch?.ImageStepsPerSecond(name, row.Batch, t, threads, parse.GetValue(seed));
@@ -73,7 +74,7 @@ public static class BenchCommand
                             + (torchRate is (double w, double c) ? $", PyTorch {w:0} (per CPU-s: RmpSnn {row.ImageStepsPerSecond * row.Seconds / row.CpuSeconds:0}, PyTorch {c:0})" : "") + $" (load {load})"));
                         rows.Add((row, torchRate, load));
                     }
-                snn.ResetState();
+                snn.Dispose();
                 ann.Dispose();
             }
             Show(rows, threads);

@@ -65,8 +65,8 @@ public static class ConvertCommand
     {
         var table = new Table().AddColumn("layer");
         foreach (var reset in converted.Thresholds.Keys) table.AddColumn($"V_th {reset.ToString().ToLowerInvariant()}");
-        for (int i = 0; i < converted.NeuronLayers.Count; i++)
-            table.AddRow([converted.NeuronLayers[i], .. converted.Thresholds.Values.Select(v => v[i].ToString("G4"))]);
+        foreach (string layer in converted.Thresholds.Values.First().Keys)
+            table.AddRow([layer, .. converted.Thresholds.Values.Select(v => v[layer].ToString("G4"))]);
         AnsiConsole.Write(table);
     }
 }

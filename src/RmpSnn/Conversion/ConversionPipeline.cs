@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace RmpSnn.Conversion;
 
-/// <summary>The convert step end to end: balance thresholds for each reset mode, and rebuild ready-to-run SNNs from them.</summary>
+/// <summary>The convert step end to end: balance thresholds for each reset mode, and compile ready-to-run SNNs from them.</summary>
 public static class ConversionPipeline
 {
     /// <summary>
@@ -15,29 +15,34 @@ public static class ConversionPipeline
     public static ConvertedModel Convert(string modelPath, Network ann, Normalization normalization, ImageDataset calibration,
         BalancingOptions balancing, IEnumerable<ResetMode> resets, ReadoutMode readout, MaxPoolMode maxPool, Device device)
     {
-        var thresholds = new Dictionary<ResetMode, float[]>();
-        SpikingNetwork? snn = null;
         var modes = resets.Distinct().ToArray();
         if (modes.Length == 0) throw new RmpSnnException("--reset: expected at least one reset mode (soft, hard)");
+        var graph = Converter.Convert(ann, normalization, new ConversionOptions(readout, maxPool));
+        var thresholds = new Dictionary<ResetMode, IReadOnlyDictionary<string, float>>();
         foreach (var balanceIn in balancing.SharedFrom is { } shared ? [shared] : modes)
         {
-            snn = Converter.Convert(ann, normalization, new ConversionOptions(new NeuronOptions(balanceIn), readout, maxPool));
+            using var snn = SpikingNetwork.Compile(graph, ann.Spec, readout, new NeuronOptions(balanceIn), SimulationEngines.DefaultFor(device), device);
             var balanced = ThresholdBalancer.Balance(snn, ann, calibration, normalization, balancing, device, maxPool);
             foreach (var reset in balancing.SharedFrom is null ? [balanceIn] : modes) thresholds[reset] = balanced;
         }
         bool qcfs = balancing.Mode == NormMode.Qcfs;
         return new ConvertedModel(Path.GetFullPath(modelPath), ConvertedModel.Sha256(modelPath), ann.Spec.Arch, balancing.Mode,
             balancing.Percentile, qcfs ? 0 : Math.Min(balancing.CalibrationImages, calibration.Count), balancing.CalibrationSteps,
-            balancing.Encoding, readout, maxPool, snn!.Neurons.Select(n => n.Name).ToArray(), thresholds,
+            balancing.Encoding, readout, maxPool, thresholds,
             qcfs ? Encoding.Direct : Encoding.Poisson, qcfs ? 0.5f : 0f, balancing.SharedFrom);
     }
 
-    /// <summary>Builds the SNN for one reset mode and threshold scale α from a converted model.</summary>
-    public static SpikingNetwork Build(Network ann, Normalization normalization, ConvertedModel converted, string convertedPath,
-        NeuronOptions neurons, double alpha)
+    /// <summary>Compiles the SNN of a converted model for <paramref name="engine"/>; its IF layers have <paramref name="neurons"/> dynamics and no thresholds yet.</summary>
+    public static SpikingNetwork Compile(Network ann, Normalization normalization, ConvertedModel converted, NeuronOptions neurons,
+        SimulationEngine engine, Device device) =>
+        SpikingNetwork.Compile(Converter.Convert(ann, normalization, new ConversionOptions(converted.Readout, converted.MaxPool)),
+            ann.Spec, converted.Readout, neurons, engine, device);
+
+    /// <summary>One configuration of a compiled SNN: its own IF layers with <paramref name="neurons"/> dynamics and the stored thresholds × α.</summary>
+    public static SpikingNetwork Configure(SpikingNetwork compiled, ConvertedModel converted, string convertedPath, NeuronOptions neurons, double alpha)
     {
-        var snn = Converter.Convert(ann, normalization, new ConversionOptions(neurons, converted.Readout, converted.MaxPool));
-        snn.SetThresholds(ThresholdBalancer.Scale(converted.ThresholdsFor(neurons.Reset, snn, convertedPath), alpha));
+        var snn = compiled.WithNeurons(neurons);
+        snn.SetThresholds(ThresholdBalancer.Scale(converted.ThresholdsFor(neurons.Reset, compiled, convertedPath), alpha), convertedPath);
         return snn;
     }
 }

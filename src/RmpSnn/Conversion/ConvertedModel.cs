@@ -7,7 +7,7 @@ namespace RmpSnn.Conversion;
 
 /// <summary>
 /// The result of <c>rmpsnn convert</c>, stored as JSON next to the model: which model was converted (path + SHA-256),
-/// how it was converted and balanced, and the balanced thresholds (α = 1) of every IF layer for each reset mode, so later runs reuse them.
+/// how it was converted and balanced, and the balanced thresholds (α = 1) of every IF layer by node name for each reset mode, so later runs reuse them.
 /// <see cref="SimulationEncoding"/> and <see cref="InitialPotential"/> (a fraction of V_th) are what <c>simulate</c> uses
 /// unless told otherwise: direct input and 0.5 for <see cref="NormMode.Qcfs"/> (the shift that makes the SNN match the
 /// QCFS ANN), Poisson and 0 otherwise and in files written before these fields existed. <see cref="ThresholdsSharedFrom"/>
@@ -24,8 +24,7 @@ public sealed record ConvertedModel(
     Encoding CalibrationEncoding,
     ReadoutMode Readout,
     MaxPoolMode MaxPool,
-    IReadOnlyList<string> NeuronLayers,
-    IReadOnlyDictionary<ResetMode, float[]> Thresholds,
+    IReadOnlyDictionary<ResetMode, IReadOnlyDictionary<string, float>> Thresholds,
     Encoding SimulationEncoding = Encoding.Poisson,
     float InitialPotential = 0f,
     ResetMode? ThresholdsSharedFrom = null)
@@ -50,20 +49,19 @@ public sealed record ConvertedModel(
         }
         catch (JsonException e)
         {
-            throw new RmpSnnException($"{path}: not a converted-model JSON ({e.Message})");
+            throw new RmpSnnException($"{path}: not a converted-model JSON of this version, whose thresholds are keyed by layer name ({e.Message}); re-run 'rmpsnn convert'");
         }
     }
 
-    /// <summary>Thresholds for <paramref name="reset"/>, checked against <paramref name="network"/>'s neuron layers.</summary>
-    public float[] ThresholdsFor(ResetMode reset, SpikingNetwork network, string path)
+    /// <summary>Thresholds for <paramref name="reset"/> by IF layer name, checked against <paramref name="network"/>'s IF layers.</summary>
+    public IReadOnlyDictionary<string, float> ThresholdsFor(ResetMode reset, SpikingNetwork network, string path)
     {
         if (!Thresholds.TryGetValue(reset, out var values))
             throw new RmpSnnException($"{path}: no thresholds for {reset.ToString().ToLowerInvariant()} reset; re-run 'rmpsnn convert' with --reset both");
-        var names = network.Neurons.Select(n => n.Name).ToArray();
-        if (Arch != network.Spec.Arch || values.Length != names.Length || !names.SequenceEqual(NeuronLayers))
-            throw new RmpSnnException($"{path}: thresholds are for {Arch} with {values.Length} neuron layers, but the network is {network.Spec.Arch} with {names.Length} ({string.Join(",", names.Take(3))}…); re-run 'rmpsnn convert'");
-        if (values.Any(v => !(v > 0) || float.IsInfinity(v)))
-            throw new RmpSnnException($"{path}: thresholds must be positive finite numbers");
+        if (Arch != network.Spec.Arch)
+            throw new RmpSnnException($"{path}: thresholds are for {Arch}, but the network is {network.Spec.Arch}; re-run 'rmpsnn convert'");
+        if (values.FirstOrDefault(p => !(p.Value > 0) || float.IsInfinity(p.Value)) is { Key: not null } bad)
+            throw new RmpSnnException($"{path}: threshold of {bad.Key} is {bad.Value}; thresholds must be positive finite numbers");
         return values;
     }
 

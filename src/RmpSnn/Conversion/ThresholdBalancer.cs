@@ -1,4 +1,6 @@
+using RmpSnn.Conversion.Passes;
 using RmpSnn.Data;
+using RmpSnn.Graph;
 using RmpSnn.Models;
 using RmpSnn.Snn;
 using static TorchSharp.torch;
@@ -6,25 +8,27 @@ using static TorchSharp.torch;
 namespace RmpSnn.Conversion;
 
 /// <summary>
-/// Sets the firing threshold of every IF layer of a converted network (before threshold scaling by α):
+/// Sets the firing threshold of every IF layer of a converted network (before threshold scaling by α), by name:
 /// <list type="bullet">
-/// <item><see cref="NormMode.Spike"/> (the paper): layer by layer, the calibration images are simulated for T_cal steps
-/// through the layers already balanced, and the next layer takes V_th = the maximum input current it receives over all
-/// images and steps. In a residual block the main-path layers are balanced first; the junction then takes the max of
-/// (main-path current + shortcut current), the shortcut carrying the block input's spikes (amplitude = that layer's
-/// V_th), so both paths are balanced in the same units. Cost: about (layers / 2) network passes × images × T_cal;
-/// memory: one batch × chunk of steps.</item>
+/// <item><see cref="NormMode.Spike"/> (the paper): layer by layer in topological order, the calibration images are
+/// simulated for T_cal steps through the layers already balanced, and the next layer takes V_th = the maximum input
+/// current it receives over all images and steps. A residual junction takes the max of (main-path current + shortcut
+/// current), the shortcut carrying the block input's spikes (amplitude = that layer's V_th), so both paths are balanced in
+/// the same units. Cost: about (layers / 2) network passes × images × T_cal; memory: one batch × chunk of steps.</item>
 /// <item><see cref="NormMode.ActMax"/> / <see cref="NormMode.ActPct"/>: V_th = max, or p-th percentile of the non-zero
-/// values, of the matching ANN ReLU's activations (for a spiking output layer: of the positive outputs), with max-pooling
-/// run as the SNN converts it (<see cref="ActivationProbe"/>).</item>
-/// <item><see cref="NormMode.Qcfs"/>: V_th = the clip λ of the matching <see cref="Qcfs"/> activation (a residual block's
-/// junction takes the λ of the QCFS after the addition); simulate with soft reset, initial potential V_th/2 and direct input.</item>
+/// values, of the same-named ANN activation's outputs (for a spiking output layer: of the positive outputs), with
+/// max-pooling run as the SNN converts it (<see cref="ActivationProbe"/>).</item>
+/// <item><see cref="NormMode.Qcfs"/>: V_th = the clip λ of the <see cref="Qcfs"/> activation the IF layer converts;
+/// simulate with soft reset, initial potential V_th/2 and direct input.</item>
 /// </list>
 /// </summary>
 public static class ThresholdBalancer
 {
-    /// <summary>Balances <paramref name="snn"/> (converted from <paramref name="ann"/> with max-pooling as <paramref name="maxPool"/>) and returns its thresholds, in neuron order.</summary>
-    public static float[] Balance(SpikingNetwork snn, Network ann, ImageDataset calibration, Normalization normalization,
+    /// <summary>
+    /// Balances <paramref name="snn"/> (converted from <paramref name="ann"/> with max-pooling as <paramref name="maxPool"/>)
+    /// and returns its thresholds by IF layer name, in topological order.
+    /// </summary>
+    public static IReadOnlyDictionary<string, float> Balance(SpikingNetwork snn, Network ann, ImageDataset calibration, Normalization normalization,
         BalancingOptions options, Device device, MaxPoolMode maxPool = MaxPoolMode.Gate)
     {
         options.Validate();
@@ -38,26 +42,24 @@ public static class ThresholdBalancer
         };
     }
 
-    static float[] Clips(SpikingNetwork snn, Network ann)
+    static Dictionary<string, float> Clips(SpikingNetwork snn, Network ann)
     {
         if (snn.Readout == ReadoutMode.Spikes)
             throw new RmpSnnException("--norm qcfs: a spiking output layer has no QCFS clip; use --readout potential");
-        var clips = ActivationProbe.Activations(ann).Select(a => a is Qcfs q ? q.Lambda.item<float>()
-            : throw new RmpSnnException($"--norm qcfs: {ann.Spec.Arch} has ReLU activations; train it with --activation qcfs or use --norm spike, act-max or act-pct")).ToArray();
-        if (clips.Length != snn.Neurons.Count)
-            throw new RmpSnnException($"{ann.Spec.Arch}: the ANN has {clips.Length} QCFS layers but the SNN {snn.Neurons.Count} neuron layers");
-        return clips.Select(v => Math.Max(v, 1e-6f)).ToArray();
+        return snn.Neurons.ToDictionary(n => n.Name, n => snn.Graph[n.Name] is IntegrateFireNode { Activation: QcfsNode q }
+            ? Math.Max(q.Qcfs.Lambda.item<float>(), 1e-6f)
+            : throw new RmpSnnException($"--norm qcfs: {ann.Spec.Arch} has ReLU activations ({n.Name}); train it with --activation qcfs or use --norm spike, act-max or act-pct"));
     }
 
     /// <summary>Multiplies every threshold by α ∈ (0, 1] (threshold scaling).</summary>
-    public static float[] Scale(IReadOnlyList<float> thresholds, double alpha)
+    public static IReadOnlyDictionary<string, float> Scale(IReadOnlyDictionary<string, float> thresholds, double alpha)
     {
         if (alpha is <= 0 or > 1 || double.IsNaN(alpha))
             throw new RmpSnnException($"--alpha {alpha}: expected a threshold scale in (0, 1]");
-        return thresholds.Select(v => (float)(v * alpha)).ToArray();
+        return thresholds.ToDictionary(p => p.Key, p => (float)(p.Value * alpha));
     }
 
-    static float[] BalanceBySpikes(SpikingNetwork snn, ImageDataset images, BalancingOptions options, Device device)
+    static Dictionary<string, float> BalanceBySpikes(SpikingNetwork snn, ImageDataset images, BalancingOptions options, Device device)
     {
         snn.ClearThresholds();
         foreach (var target in snn.Neurons)
@@ -74,40 +76,21 @@ public static class ThresholdBalancer
                     using var scope = NewDisposeScope();
                     int k = Math.Min(options.ChunkSteps, options.CalibrationSteps - first);
                     var x = InputEncoder.Encode(options.Encoding, batch.Images, k, generator);
-                    var current = CurrentInto(snn.Stages, x, new StepContext(k, batch.Size, first), target)
-                        ?? throw new InvalidOperationException($"{target.Name} is not part of the network");
+                    var current = snn.CurrentInto(target, x, new StepContext(k, batch.Size, first));
                     max = Math.Max(max, current.max().item<float>());
                 }
             }
             target.Threshold = Math.Max(max, 1e-6f);
         }
         snn.ResetState();
-        return snn.Thresholds.Select(v => v!.Value).ToArray();
+        return snn.Neurons.ToDictionary(n => n.Name, n => n.Threshold!.Value);
     }
 
-    /// <summary>Runs the (already balanced) stages before <paramref name="target"/> and returns the current it receives, or null if it is not among them.</summary>
-    static Tensor? CurrentInto(IReadOnlyList<ISpikingStage> stages, Tensor x, StepContext context, IfNeuron target)
-    {
-        foreach (var stage in stages)
-        {
-            if (ReferenceEquals(stage, target)) return x;
-            if (stage is SpikingResidualBlock block)
-            {
-                if (CurrentInto(block.Main, x, context, target) is { } inMain) return inMain;
-                var sum = SpikingNetwork.Run(block.Main, x, context) + SpikingNetwork.Run(block.Shortcut, x, context);
-                if (ReferenceEquals(block.Junction, target)) return sum;
-                x = block.Junction.Forward(sum, context);
-            }
-            else x = stage.Forward(x, context);
-        }
-        return null;
-    }
-
-    static float[] BalanceByActivations(SpikingNetwork snn, Network ann, ImageDataset images, Normalization normalization,
+    static Dictionary<string, float> BalanceByActivations(SpikingNetwork snn, Network ann, ImageDataset images, Normalization normalization,
         BalancingOptions options, Device device, MaxPoolMode maxPool)
     {
         ann.eval();
-        var perLayer = new List<List<Tensor>>();
+        var perLayer = snn.Neurons.ToDictionary(n => n.Name, _ => new List<Tensor>());
         try
         {
             foreach (var batch in images.Batches(options.BatchSize, normalization, device))
@@ -115,22 +98,21 @@ public static class ThresholdBalancer
                 using var _ = batch;
                 using var scope = NewDisposeScope();
                 var (activations, output) = ActivationProbe.Collect(ann, batch.Images, maxPool);
-                if (snn.Readout == ReadoutMode.Spikes) activations.Add(output.clamp_min(HeldScalars.Zero));
-                if (activations.Count != snn.Neurons.Count)
-                    throw new RmpSnnException($"{ann.Spec.Arch}: the ANN has {activations.Count} ReLU layers but the SNN {snn.Neurons.Count} neuron layers");
-                while (perLayer.Count < activations.Count) perLayer.Add([]);
-                for (int i = 0; i < activations.Count; i++)
+                if (snn.Readout == ReadoutMode.Spikes) activations[SpikingReadout.Name] = output.clamp_min(HeldScalars.Zero);
+                foreach (var (name, values) in perLayer)
                 {
-                    var flat = activations[i].flatten();
-                    perLayer[i].Add(options.Mode == NormMode.ActMax ? flat.max().cpu().DetachFromDisposeScope()
+                    if (!activations.TryGetValue(name, out var activation))
+                        throw new RmpSnnException($"{ann.Spec.Arch}: the SNN's IF layer {name} has no activation of that name in the ANN");
+                    var flat = activation.flatten();
+                    values.Add(options.Mode == NormMode.ActMax ? flat.max().cpu().DetachFromDisposeScope()
                         : flat.masked_select(flat.gt(HeldScalars.Zero)).cpu().DetachFromDisposeScope());
                 }
             }
-            return perLayer.Select(values => Threshold(values, options)).ToArray();
+            return perLayer.ToDictionary(p => p.Key, p => Threshold(p.Value, options));
         }
         finally
         {
-            foreach (var t in perLayer.SelectMany(v => v)) t.Dispose();
+            foreach (var t in perLayer.Values.SelectMany(v => v)) t.Dispose();
         }
     }
 

@@ -34,14 +34,14 @@ public static class SimulationBenchmark
     /// <summary>Input shape of every benchmark network.</summary>
     public static readonly ModelSpec Shape = new("", 3, 32, 10);
 
-    /// <summary>Builds the random-weight ANN of <paramref name="arch"/> and its converted, balanced SNN on <paramref name="device"/>.</summary>
-    public static (Network Ann, SpikingNetwork Snn) Build(string arch, NeuronOptions neurons, int seed, Device device)
+    /// <summary>Builds the random-weight ANN of <paramref name="arch"/> and its converted, balanced SNN, compiled for <paramref name="engine"/> on <paramref name="device"/>.</summary>
+    public static (Network Ann, SpikingNetwork Snn) Build(string arch, NeuronOptions neurons, int seed, SimulationEngine engine, Device device)
     {
         var ann = ModelZoo.Create(Shape with { Arch = arch }, seed);
         ann.to(device);
         ann.eval();
         var identity = Normalization.Identity(Shape.InChannels);
-        var snn = Converter.Convert(ann, identity, new ConversionOptions(neurons));
+        var snn = SpikingNetwork.Compile(Converter.Convert(ann, identity, new ConversionOptions()), ann.Spec, ReadoutMode.Potential, neurons, engine, device);
         var calibration = RandomImages(64, seed);
         snn.SetThresholds(ThresholdBalancer.Balance(snn, ann, calibration, identity,
             new BalancingOptions(NormMode.ActMax, CalibrationImages: 64, Encoding: Encoding.Direct), device));

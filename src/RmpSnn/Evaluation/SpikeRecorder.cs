@@ -3,17 +3,23 @@ using static TorchSharp.torch;
 namespace RmpSnn.Evaluation;
 
 /// <summary>
-/// Accumulates, for every time-step, the spikes of each neuron layer and the synaptic operations of each weighted
-/// layer, summed over all simulated samples. Counts are summed on the simulation's device and copied to the CPU only
+/// The monitor a simulation attaches: accumulates, for every time-step, the spikes of each neuron layer and the synaptic
+/// operations of each weighted layer, by layer name, summed over all simulated samples. Counts are summed on the simulation's device and copied to the CPU only
 /// when read (or on <see cref="Flush"/>), so recording costs no per-step device-to-host copies.
 /// </summary>
-public sealed class SpikeRecorder(int neuronLayers, int weightedLayers, int steps)
+public sealed class SpikeRecorder(IReadOnlyList<string> neuronLayers, IReadOnlyList<string> weightedLayers, int steps)
 {
-    readonly double[][] _spikes = Enumerable.Range(0, neuronLayers).Select(_ => new double[steps]).ToArray();
-    readonly double[][] _synapticOps = Enumerable.Range(0, weightedLayers).Select(_ => new double[steps]).ToArray();
+    readonly double[][] _spikes = neuronLayers.Select(_ => new double[steps]).ToArray();
+    readonly double[][] _synapticOps = weightedLayers.Select(_ => new double[steps]).ToArray();
+    readonly Dictionary<string, int> _neurons = Index(neuronLayers), _synapses = Index(weightedLayers);
     readonly int _steps = steps;
-    readonly Tensor?[] _pendingSpikes = new Tensor?[neuronLayers];
-    readonly Tensor?[] _pendingSynapticOps = new Tensor?[weightedLayers];
+    readonly Tensor?[] _pendingSpikes = new Tensor?[neuronLayers.Count];
+    readonly Tensor?[] _pendingSynapticOps = new Tensor?[weightedLayers.Count];
+
+    /// <summary>Neuron layer names, in the order of <see cref="Spikes"/>.</summary>
+    public IReadOnlyList<string> NeuronLayers { get; } = neuronLayers;
+    /// <summary>Weighted layer names, in the order of <see cref="SynapticOps"/>.</summary>
+    public IReadOnlyList<string> WeightedLayers { get; } = weightedLayers;
 
     /// <summary>Spikes[layer][t]: spikes emitted by neuron layer <c>layer</c> at step t, summed over samples.</summary>
     public double[][] Spikes
@@ -28,21 +34,22 @@ public sealed class SpikeRecorder(int neuronLayers, int weightedLayers, int step
     }
 
     /// <summary>Adds per-step spike counts <c>[K]</c> of a neuron layer, starting at global step <paramref name="firstStep"/>.</summary>
-    public void AddSpikes(int layer, int firstStep, Tensor counts) => Add(ref _pendingSpikes[layer], firstStep, counts);
+    public void AddSpikes(string layer, int firstStep, Tensor counts) => Add(ref _pendingSpikes[_neurons[layer]], firstStep, counts);
 
     /// <summary>Adds per-step synaptic-operation counts <c>[K]</c> of a weighted layer.</summary>
-    public void AddSynapticOps(int layer, int firstStep, Tensor counts) => Add(ref _pendingSynapticOps[layer], firstStep, counts);
+    public void AddSynapticOps(string layer, int firstStep, Tensor counts) => Add(ref _pendingSynapticOps[_synapses[layer]], firstStep, counts);
 
     /// <summary>Adds per-step spike counts already on the host (the fused CPU kernels count them themselves).</summary>
-    public void AddSpikes(int layer, int firstStep, ReadOnlySpan<double> counts) => AddHost(_spikes[layer], firstStep, counts);
+    public void AddSpikes(string layer, int firstStep, ReadOnlySpan<double> counts) => AddHost(_spikes[_neurons[layer]], firstStep, counts);
 
     /// <summary>Adds per-step synaptic-operation counts already on the host.</summary>
-    public void AddSynapticOps(int layer, int firstStep, ReadOnlySpan<double> counts) => AddHost(_synapticOps[layer], firstStep, counts);
+    public void AddSynapticOps(string layer, int firstStep, ReadOnlySpan<double> counts) => AddHost(_synapticOps[_synapses[layer]], firstStep, counts);
 
     /// <summary>Adds the same synaptic-operation count to <paramref name="count"/> consecutive steps (a layer with constant input).</summary>
-    public void AddSynapticOps(int layer, int firstStep, int count, double perStep)
+    public void AddSynapticOps(string layer, int firstStep, int count, double perStep)
     {
-        for (int t = 0; t < count; t++) _synapticOps[layer][firstStep + t] += perStep;
+        var into = _synapticOps[_synapses[layer]];
+        for (int t = 0; t < count; t++) into[firstStep + t] += perStep;
     }
 
     /// <summary>Copies the counts summed on the device into <see cref="Spikes"/> and <see cref="SynapticOps"/> and frees them.</summary>
@@ -51,6 +58,9 @@ public sealed class SpikeRecorder(int neuronLayers, int weightedLayers, int step
         CopyToHost(_pendingSpikes, _spikes);
         CopyToHost(_pendingSynapticOps, _synapticOps);
     }
+
+    static Dictionary<string, int> Index(IReadOnlyList<string> names) =>
+        names.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
 
     static void AddHost(double[] into, int firstStep, ReadOnlySpan<double> counts)
     {

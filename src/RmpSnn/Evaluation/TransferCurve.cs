@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace RmpSnn.Evaluation;
 
 /// <summary>
-/// The neuron transfer curve f_out(I): the firing rate (spikes per step) of an <see cref="IfNeuron"/> driven by a constant
+/// The neuron transfer curve f_out(I): the firing rate (spikes per step) of an <see cref="IfLayer"/> driven by a constant
 /// input current I for T steps, measured by simulating the neuron (threshold V_th = 1, so rate × V_th is in input units).
 /// </summary>
 public static class TransferCurve
@@ -19,9 +19,9 @@ public static class TransferCurve
         device ??= CPU;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var neuron = new IfNeuron("transfer", new NeuronOptions(reset)) { Threshold = 1f };
+        var neuron = new IfLayer("transfer", new NeuronOptions(reset), SimulationEngine.Reference) { Threshold = 1f };
         var input = tensor(currents.Select(c => (float)c).ToArray(), device: device).unsqueeze(0).expand(steps, currents.Count).reshape(steps * currents.Count, 1);
-        var spikes = neuron.Forward(input, new StepContext(steps, currents.Count, 0)).view(steps, currents.Count);
+        var spikes = neuron.Forward(input, null, new StepContext(steps, currents.Count, 0)).view(steps, currents.Count);
         var rates = spikes.sum(0, keepdim: false, type: ScalarType.Float64).div(steps).cpu();
         neuron.ResetState();
         return rates.data<double>().ToArray();

@@ -1,6 +1,6 @@
+using RmpSnn.Graph;
 using RmpSnn.Models;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace RmpSnn.Import;
@@ -37,26 +37,32 @@ internal static class PyTorchNames
     /// ResNets of BasicBlocks: stem <c>conv1</c>, <c>bn1</c>; block b of stage s (1-based, a stage starting at every block
     /// with a non-identity shortcut) <c>layer{s}.{b}.conv1/bn1/conv2/bn2</c> and, for a projection shortcut,
     /// <c>layer{s}.{b}.{shortcut}.0/1</c>; classifier <c>{classifier}</c>. akamaster/pytorch_resnet_cifar10's CIFAR ResNets
-    /// name these <c>shortcut</c> and <c>linear</c>, torchvision's resnet18/34 <c>downsample</c> and <c>fc</c>.
+    /// name these <c>shortcut</c> and <c>linear</c>, torchvision's resnet18/34 <c>downsample</c> and <c>fc</c>. The zoo's
+    /// node names say where each node sits: <c>layers.i</c> at the top, <c>layers.i.main.j</c> and <c>layers.i.shortcut.j</c> in block i.
     /// </summary>
     public static IEnumerable<(nn.Module Module, string Source)> ResNet(Network network, string shortcut, string classifier)
     {
+        var nodes = network.Graph.Nodes;
+        var withShortcut = nodes.Select(n => Place(n.Name)).Where(p => p.Path == "shortcut").Select(p => p.Block).ToHashSet();
         var top = new Numbering("", classifier);
+        var blocks = new Dictionary<string, (string Prefix, Numbering Main)>();
         int stage = 0, block = 0;
-        foreach (var layer in network.Layers)
+        foreach (var node in nodes)
         {
-            if (layer is not ResidualBlock residual)
+            var (owner, path, index) = Place(node.Name);
+            if (owner is null)
             {
-                if (top.Name(layer) is { } name) yield return (layer, name);
+                if (top.Name(node) is { } name) yield return (node.Module!, name);
                 continue;
             }
-            if (stage == 0 || residual.Shortcut.Count > 0) (stage, block) = (stage + 1, 0);
-            string prefix = $"layer{stage}.{block++}";
-            var main = new Numbering(prefix + ".", classifier);
-            foreach (var inner in residual.Main)
-                if (main.Name(inner) is { } name) yield return (inner, name);
-            for (int j = 0; j < residual.Shortcut.Count; j++)
-                if (Numbering.HasState(residual.Shortcut[j])) yield return (residual.Shortcut[j], $"{prefix}.{shortcut}.{j}");
+            if (!blocks.TryGetValue(owner, out var numbering))
+            {
+                if (stage == 0 || withShortcut.Contains(owner)) (stage, block) = (stage + 1, 0);
+                string prefix = $"layer{stage}.{block++}";
+                blocks[owner] = numbering = (prefix, new Numbering(prefix + ".", classifier));
+            }
+            if (path == "main" && numbering.Main.Name(node) is { } inner) yield return (node.Module!, inner);
+            else if (path == "shortcut" && Numbering.HasState(node)) yield return (node.Module!, $"{numbering.Prefix}.{shortcut}.{index}");
         }
     }
 
@@ -71,13 +77,18 @@ internal static class PyTorchNames
         var modules = checkpointKeys.Select(k => k[..Math.Max(k.LastIndexOf('.'), 0)]).Distinct().ToList();
         var features = new Queue<string>(modules.Where(m => m.StartsWith("features.", StringComparison.Ordinal)));
         var classifier = new Queue<string>(modules.Where(m => m.StartsWith("classifier.", StringComparison.Ordinal)));
-        for (int i = 0; i < network.Layers.Count; i++)
+        foreach (var node in network.Graph.Nodes.Where(Numbering.HasState))
         {
-            var layer = network.Layers[i];
-            if (!Numbering.HasState(layer)) continue;
-            var (group, queue) = layer is Linear ? ("classifier", classifier) : ("features", features);
-            yield return (layer, queue.TryDequeue(out var name) ? name : $"{group}.<none for layers.{i}>");
+            var (group, queue) = node is LinearNode ? ("classifier", classifier) : ("features", features);
+            yield return (node.Module!, queue.TryDequeue(out var name) ? name : $"{group}.<none for {node.Name}>");
         }
+    }
+
+    /// <summary>Block, path (<c>main</c>/<c>shortcut</c>) and position of a zoo node name <c>layers.i.path.j</c>; no block for <c>layers.i</c>.</summary>
+    private static (string? Block, string? Path, string? Index) Place(string name)
+    {
+        var parts = name.Split('.');
+        return parts.Length == 4 ? ($"{parts[0]}.{parts[1]}", parts[2], parts[3]) : (null, null, null);
     }
 
     /// <summary>Names convs <c>conv1, conv2, …</c>, BatchNorms <c>bn1, bn2, …</c> and the linear layer (named by the architecture) under a prefix.</summary>
@@ -85,13 +96,13 @@ internal static class PyTorchNames
     {
         private int convs, norms;
 
-        public static bool HasState(nn.Module module) => module is Conv2d or BatchNorm2d or Linear;
+        public static bool HasState(GraphNode node) => node is Conv2dNode or BatchNormNode or LinearNode;
 
-        public string? Name(nn.Module module) => module switch
+        public string? Name(GraphNode node) => node switch
         {
-            Conv2d => $"{prefix}conv{++convs}",
-            BatchNorm2d => $"{prefix}bn{++norms}",
-            Linear => $"{prefix}{linear}",
+            Conv2dNode => $"{prefix}conv{++convs}",
+            BatchNormNode => $"{prefix}bn{++norms}",
+            LinearNode => $"{prefix}{linear}",
             _ => null,
         };
     }

@@ -1,5 +1,4 @@
-using TorchSharp;
-using static TorchSharp.torch;
+using RmpSnn.Graph;
 
 namespace RmpSnn.Models;
 
@@ -16,18 +15,18 @@ internal static class SmallCnn
         if (spec.ImageSize % 4 != 0)
             throw new RmpSnnException($"--image-size {spec.ImageSize}: smallcnn pools twice, so it needs a multiple of 4");
         long side = spec.ImageSize / 4;
-        var layers = new List<nn.Module<Tensor, Tensor>>();
-        layers.AddRange(Layers.ConvRelu(spec, spec.InChannels, 16));
-        layers.Add(Layers.Pool(spec));
-        layers.AddRange(Layers.ConvRelu(spec, 16, 32));
-        layers.Add(Layers.Pool(spec));
-        layers.AddRange(Layers.ConvRelu(spec, 32, 64));
-        layers.Add(nn.Flatten());
-        layers.AddRange(Layers.Dropout(spec));
-        layers.Add(Layers.Linear(spec, 64 * side * side, 128));
-        layers.Add(Layers.Activation(spec));
-        layers.AddRange(Layers.Dropout(spec));
-        layers.Add(Layers.Linear(spec, 128, spec.Classes, hidden: false));
-        return new Network(spec, layers);
+        var (_, layers) = Layers.Start(spec);
+        Layers.ConvRelu(layers, spec, spec.InChannels, 16);
+        Layers.Pool(layers, spec);
+        Layers.ConvRelu(layers, spec, 16, 32);
+        Layers.Pool(layers, spec);
+        Layers.ConvRelu(layers, spec, 32, 64);
+        layers.Add(name => new FlattenNode(name));
+        Layers.Dropout(layers, spec);
+        Layers.Linear(layers, spec, 64 * side * side, 128);
+        layers.Add(name => Layers.Activation(spec, name));
+        Layers.Dropout(layers, spec);
+        Layers.Linear(layers, spec, 128, spec.Classes, hidden: false);
+        return Layers.Finish(spec, layers);
     }
 }

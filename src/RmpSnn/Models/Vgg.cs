@@ -1,5 +1,4 @@
-using TorchSharp;
-using static TorchSharp.torch;
+using RmpSnn.Graph;
 
 namespace RmpSnn.Models;
 
@@ -26,24 +25,24 @@ internal static class Vgg
     {
         if (spec.ImageSize % 32 != 0)
             throw new RmpSnnException($"--image-size {spec.ImageSize}: {spec.Arch} pools five times, so it needs a multiple of 32");
-        var layers = new List<nn.Module<Tensor, Tensor>>();
+        var (_, layers) = Layers.Start(spec);
         long channels = spec.InChannels;
         for (int i = 0; i < config.Length; i++)
         {
-            if (config[i] == P) { layers.Add(Layers.Pool(spec)); continue; }
-            layers.AddRange(Layers.ConvRelu(spec, channels, config[i]));
-            if (config[i + 1] != P) layers.AddRange(Layers.Dropout(spec));
+            if (config[i] == P) { Layers.Pool(layers, spec); continue; }
+            Layers.ConvRelu(layers, spec, channels, config[i]);
+            if (config[i + 1] != P) Layers.Dropout(layers, spec);
             channels = config[i];
         }
         long side = spec.ImageSize / 32;
-        layers.Add(nn.Flatten());
-        layers.Add(Layers.Linear(spec, channels * side * side, 512));
-        layers.Add(Layers.Activation(spec));
-        layers.AddRange(Layers.Dropout(spec));
-        layers.Add(Layers.Linear(spec, 512, 512));
-        layers.Add(Layers.Activation(spec));
-        layers.AddRange(Layers.Dropout(spec));
-        layers.Add(Layers.Linear(spec, 512, spec.Classes, hidden: false));
-        return new Network(spec, layers);
+        layers.Add(name => new FlattenNode(name));
+        Layers.Linear(layers, spec, channels * side * side, 512);
+        layers.Add(name => Layers.Activation(spec, name));
+        Layers.Dropout(layers, spec);
+        Layers.Linear(layers, spec, 512, 512);
+        layers.Add(name => Layers.Activation(spec, name));
+        Layers.Dropout(layers, spec);
+        Layers.Linear(layers, spec, 512, spec.Classes, hidden: false);
+        return Layers.Finish(spec, layers);
     }
 }

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace RmpSnn.Snn;
 
 /// <summary>
-/// The <see cref="IfNeuron"/> update fused into one pass over float32 CPU memory. For each block of neurons it runs every
+/// The <see cref="IfLayer"/> update (<see cref="IntegrateAndFire"/>) fused into one pass over float32 CPU memory. For each block of neurons it runs every
 /// step of the chunk: integrate, compare, write the amplitude-V_th spike, reset, and count the spikes. The LibTorch
 /// loop reads and writes the membrane four to six times per step; this kernel does it once, with the block kept in
 /// cache across steps. It performs the same float operations in the same order, so the results are bit-identical
@@ -115,10 +115,8 @@ internal static class IntegrateAndFireKernel
         long count = Vector.Sum(fired);
         for (; i < v.Length; i++)
         {
-            float potential = v[i] + (residual ? current[i] + shortcut[i] : current[i]);
-            bool fires = potential >= threshold;
+            bool fires = IntegrateAndFire.Step(ref v[i], residual ? current[i] + shortcut[i] : current[i], threshold, reset, resetTo);
             spike[i] = fires ? threshold : 0f;
-            v[i] = !fires ? potential : soft ? potential - threshold : resetTo;
             if (fires) count++;
         }
         return count;

@@ -21,11 +21,13 @@ public static class Simulator
         IProgress<SimulationProgress>? progress = null, CancellationToken cancel = default)
     {
         options.Validate();
+        if (networks.FirstOrDefault(n => n.Network.Engine != options.Engine) is { Network: not null } other)
+            throw new ArgumentException($"{other.Label} was compiled for the {other.Network.Engine} engine, the options ask for {options.Engine}", nameof(networks));
         if (options.MaxMemoryMegabytes is double budget) options = MemoryBudget.Fit(networks.Select(n => n.Network).ToArray(), options, budget);
         int steps = options.Steps;
         var correct = networks.Select(_ => new long[steps]).ToArray();
         var recorders = networks.Select(n => options.RecordStatistics
-            ? new SpikeRecorder(n.Network.Neurons.Count, n.Network.WeightedLayers.Count, steps) : null).ToArray();
+            ? new SpikeRecorder(n.Network.Neurons.Select(l => l.Name).ToArray(), n.Network.WeightedLayers.Select(l => l.Name).ToArray(), steps) : null).ToArray();
         var pixelsOnly = Normalization.Identity(data.Channels);
         using var noGrad = no_grad();
         int done = 0, batchIndex = 0;
@@ -63,7 +65,7 @@ public static class Simulator
                 var frames = constant ? batch.Images : InputEncoder.Encode(options.Encoding, batch.Images, k, generator);
                 for (int i = 0; i < networks.Count; i++)
                 {
-                    var context = new StepContext(k, b, first, recorders[i], constant, options.Engine);
+                    var context = new StepContext(k, b, first, recorders[i], constant);
                     var readout = networks[i].Network.Forward(frames, context).view(k, b, -1).cumsum(0);
                     if (integrated[i] is { } previous) readout.add_(previous.unsqueeze(0), HeldScalars.One);
                     var hits = readout.argmax(-1).eq(batch.Labels.unsqueeze(0)).sum(1, type: ScalarType.Int64).cpu();

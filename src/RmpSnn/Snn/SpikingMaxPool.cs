@@ -14,11 +14,12 @@ public sealed class SpikingMaxPool(string name, long[] kernel, long[] stride, lo
 {
     Tensor? _accumulated;
 
-    /// <summary>Layer name, e.g. <c>maxpool1</c>.</summary>
+    /// <summary>The converted max-pooling node's name.</summary>
     public string Name { get; } = name;
 
-    public Tensor Forward(Tensor input, StepContext context)
+    public Tensor Forward(IReadOnlyList<Tensor> inputs, StepContext context)
     {
+        var input = inputs[0];
         using var scope = NewDisposeScope();
         long[] shape = input.shape;
         var steps = input.view([context.Steps, context.Batch, .. shape[1..]]);
@@ -44,4 +45,6 @@ public sealed class SpikingMaxPool(string name, long[] kernel, long[] stride, lo
         _accumulated?.Dispose();
         _accumulated = null;
     }
+
+    public void Dispose() => ResetState();
 }

@@ -1,3 +1,4 @@
+using RmpSnn.Graph;
 using RmpSnn.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -5,54 +6,128 @@ using static TorchSharp.torch;
 namespace RmpSnn.Snn;
 
 /// <summary>
-/// A converted spiking network: stages run on time-major chunks <c>[K·B, …]</c>. The final stage's output each step is
-/// the readout: the output layer's input current (potential readout, integrated by the simulator) or its spikes.
-/// Input frames are raw intensities or spikes in [0, 1]; the ANN's input normalisation is folded into the first layer.
+/// A converted graph compiled into typed stages for one engine and device (<see cref="Compile"/>): one stage per node,
+/// run by the graph's walk on time-major chunks <c>[K·B, …]</c>. The output node's value each step is the readout: the
+/// output layer's input current (potential readout, integrated by the simulator) or its spikes. Input frames are raw
+/// intensities or spikes in [0, 1]; the ANN's input normalisation is folded into the first layer. Networks for other
+/// reset modes or thresholds (<see cref="WithNeurons"/>) share the weighted and stateless stages of the compiled one.
 /// </summary>
-public sealed class SpikingNetwork
+public sealed class SpikingNetwork : IDisposable
 {
-    readonly int _constantPrefix;
-    readonly ISpikingStage[] _afterConstantPrefix;
-    Tensor? _constantCurrent;
-    double[] _constantSops = [];
+    readonly ISpikingStage?[] _stages;
+    readonly bool[] _constant;
+    readonly int[] _frontier, _variable;
+    readonly bool _ownsShared;
+    readonly Dictionary<int, Tensor> _constantValues = [];
+    readonly Dictionary<int, double> _constantSops = [];
 
-    /// <summary>Assembles a network and resolves neuron counts and fan-outs for inputs of <paramref name="spec"/>'s shape.</summary>
-    public SpikingNetwork(ModelSpec spec, IReadOnlyList<ISpikingStage> stages, ReadoutMode readout, Device device)
+    SpikingNetwork(ModelSpec spec, NetworkGraph graph, ReadoutMode readout, SimulationEngine engine, ISpikingStage?[] stages, bool ownsShared)
     {
         Spec = spec;
-        Stages = stages;
+        Graph = graph;
         Readout = readout;
-        Neurons = Walk(stages).OfType<IfNeuron>().ToArray();
-        WeightedLayers = Walk(stages).OfType<SynapticLayer>().Where(l => l.IsWeighted).ToArray();
-        for (int i = 0; i < Neurons.Count; i++) Neurons[i].Index = i;
-        for (int i = 0; i < WeightedLayers.Count; i++) WeightedLayers[i].Index = i;
-        _constantPrefix = stages.TakeWhile(s => s is SynapticLayer).Count();
-        _afterConstantPrefix = stages.Skip(_constantPrefix).ToArray();
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        ResolveShapes(stages, zeros(1, spec.InChannels, spec.ImageSize, spec.ImageSize, device: device));
+        Engine = engine;
+        _stages = stages;
+        _ownsShared = ownsShared;
+        Neurons = stages.OfType<IfLayer>().ToArray();
+        WeightedLayers = stages.OfType<SynapticStage>().ToArray();
+
+        // Stateless stages that depend on the input alone see the same value every step under direct input.
+        int n = graph.Nodes.Count;
+        _constant = new bool[n];
+        _constant[0] = true;
+        for (int i = 1; i < n; i++)
+            _constant[i] = stages[i] is SynapticStage or StatelessStage && graph.InputIndices(i).All(j => _constant[j]);
+        var read = new bool[n];
+        for (int i = 0; i < n; i++)
+            if (!_constant[i]) foreach (int j in graph.InputIndices(i)) read[j] = true;
+        read[graph.IndexOf(graph.Output.Name)] = true;
+        _frontier = Enumerable.Range(0, n).Where(i => _constant[i] && read[i]).ToArray();
+        _variable = Enumerable.Range(0, n).Where(i => !_constant[i]).ToArray();
+    }
+
+    /// <summary>
+    /// Builds the stages of <paramref name="converted"/> for <paramref name="engine"/> on <paramref name="device"/>, with
+    /// <paramref name="neurons"/> dynamics and unset thresholds. Every node gets its kernel here, or the call fails naming it.
+    /// </summary>
+    /// <exception cref="RmpSnnException">The engine cannot run on the device or cannot run one of the nodes.</exception>
+    public static SpikingNetwork Compile(NetworkGraph converted, ModelSpec spec, ReadoutMode readout, NeuronOptions neurons,
+        SimulationEngine engine, Device device)
+    {
+        neurons.Validate();
+        if (engine != SimulationEngine.Reference && device.type != DeviceType.CPU)
+            throw new RmpSnnException($"--engine {engine.ToString().ToLowerInvariant()}: its kernels run on the CPU; use --engine reference on {device}");
+        var shapes = SampleShapes(converted, device);
+        var stages = new ISpikingStage?[converted.Nodes.Count];
+        try
+        {
+            for (int i = 1; i < stages.Length; i++)
+            {
+                var node = converted.Nodes[i];
+                long[] shape = shapes[converted.InputIndices(i)[0]];
+                stages[i] = node switch
+                {
+                    Conv2dNode conv => new SpikingConv2d(conv, engine, shape, device),
+                    LinearNode linear => new SpikingLinear(linear, engine, shape, device),
+                    IntegrateFireNode => new IfLayer(node.Name, neurons, engine) { NeuronsPerSample = shape.Aggregate(1L, (a, b) => a * b) },
+                    MaxPoolGateNode gate => Gate(gate),
+                    AvgPoolNode or GlobalAvgPoolNode or FlattenNode or ReshapeNode or AddNode or ConcatNode or PadNode or SliceNode or ScaleNode
+                        => new StatelessStage(node),
+                    _ => throw new RmpSnnException($"{node}: no spiking stage for this operation; convert the graph first (rmpsnn convert)"),
+                };
+            }
+        }
+        catch
+        {
+            foreach (var stage in stages) stage?.Dispose();
+            throw;
+        }
+        return new SpikingNetwork(spec, converted, readout, engine, stages, ownsShared: true);
+    }
+
+    /// <summary>
+    /// A network with other neuron dynamics and unset thresholds that shares this one's weighted and stateless stages
+    /// (they hold no state); its IF layers and max-pool gates are its own. Dispose it before the compiled network.
+    /// </summary>
+    public SpikingNetwork WithNeurons(NeuronOptions neurons)
+    {
+        neurons.Validate();
+        var stages = _stages.Select(stage => stage switch
+        {
+            IfLayer layer => new IfLayer(layer.Name, neurons, Engine) { NeuronsPerSample = layer.NeuronsPerSample },
+            SpikingMaxPool => Gate((MaxPoolGateNode)Graph[stage.Name]),
+            _ => stage,
+        }).ToArray();
+        return new SpikingNetwork(Spec, Graph, Readout, Engine, stages, ownsShared: false);
     }
 
     /// <summary>The ANN architecture this network was converted from.</summary>
     public ModelSpec Spec { get; }
-    /// <summary>Top-level stages in execution order.</summary>
-    public IReadOnlyList<ISpikingStage> Stages { get; }
+    /// <summary>The converted graph the stages were compiled from.</summary>
+    public NetworkGraph Graph { get; }
     /// <summary>How the output is read.</summary>
     public ReadoutMode Readout { get; }
-    /// <summary>Every IF layer in execution order (residual junctions after their main path; the spiking output layer last).</summary>
-    public IReadOnlyList<IfNeuron> Neurons { get; }
-    /// <summary>Every conv/linear layer in execution order.</summary>
-    public IReadOnlyList<SynapticLayer> WeightedLayers { get; }
+    /// <summary>The engine every stage's kernel was chosen for.</summary>
+    public SimulationEngine Engine { get; }
+    /// <summary>Every IF layer in topological order (residual junctions after their main path; the spiking output layer last).</summary>
+    public IReadOnlyList<IfLayer> Neurons { get; }
+    /// <summary>Every conv/linear stage in topological order.</summary>
+    public IReadOnlyList<SynapticStage> WeightedLayers { get; }
+    /// <summary>The stage of the node named <paramref name="name"/>.</summary>
+    public ISpikingStage this[string name] => _stages[Graph.IndexOf(name)] ?? throw new KeyNotFoundException($"{name} is the input");
 
-    /// <summary>Thresholds of <see cref="Neurons"/>, in order (null where not yet balanced).</summary>
-    public float?[] Thresholds => Neurons.Select(n => n.Threshold).ToArray();
+    /// <summary>The threshold of every IF layer by name (null where not yet balanced).</summary>
+    public IReadOnlyDictionary<string, float?> Thresholds => Neurons.ToDictionary(n => n.Name, n => n.Threshold);
 
-    /// <summary>Sets every neuron's threshold; the list must match <see cref="Neurons"/> one to one.</summary>
-    public void SetThresholds(IReadOnlyList<float> thresholds)
+    /// <summary>Sets every IF layer's threshold from a name → V_th map that must name exactly this network's IF layers.</summary>
+    /// <exception cref="RmpSnnException">Names are missing or extra (both listed).</exception>
+    public void SetThresholds(IReadOnlyDictionary<string, float> thresholds, string source = "thresholds")
     {
-        if (thresholds.Count != Neurons.Count)
-            throw new RmpSnnException($"thresholds: {thresholds.Count} values given but the network has {Neurons.Count} neuron layers");
-        for (int i = 0; i < thresholds.Count; i++) Neurons[i].Threshold = thresholds[i];
+        var missing = Neurons.Select(n => n.Name).Where(name => !thresholds.ContainsKey(name)).ToArray();
+        var extra = thresholds.Keys.Where(name => !Graph.Contains(name) || Graph[name] is not IntegrateFireNode).ToArray();
+        if (missing.Length + extra.Length > 0)
+            throw new RmpSnnException($"{source}: do not match the network's IF layers: {Listing("missing", missing)}{(missing.Length > 0 && extra.Length > 0 ? "; " : "")}{Listing("not in the network", extra)}");
+        foreach (var n in Neurons) n.Threshold = thresholds[n.Name];
     }
 
     /// <summary>Clears all thresholds (before balancing).</summary>
@@ -61,102 +136,104 @@ public sealed class SpikingNetwork
         foreach (var n in Neurons) n.Threshold = null;
     }
 
-    /// <summary>Sets reset mode and initial/reset potentials of every neuron layer.</summary>
-    public void SetNeuronOptions(NeuronOptions options)
-    {
-        foreach (var n in Neurons) n.Options = options;
-    }
-
     /// <summary>
     /// Runs one chunk of input frames <c>[K·B, C, H, W]</c> (or, when <see cref="StepContext.ConstantInput"/>, the
     /// frame <c>[B, C, H, W]</c> repeated every step); returns the readout <c>[K·B, classes]</c>.
     /// </summary>
     public Tensor Forward(Tensor frames, StepContext context)
     {
-        // the event engine works in channels-last memory (EventConvolution writes it); starting there keeps every stage in one layout
-        if (context.Engine == SimulationEngine.Event && frames.dim() == 4 && frames.device_type == DeviceType.CPU)
-            frames = frames.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
-        if (!context.ConstantInput) return Run(Stages, frames, context);
-        var current = ConstantCurrent(frames, context);
+        frames = InEngineLayout(frames);
+        if (!context.ConstantInput) return Graph.Evaluate(frames, (i, operands) => _stages[i]!.Forward(operands, context));
+
+        if (_constantValues.Count == 0) CacheConstants(frames, context);
         if (context.Recorder is { } recorder)
-            for (int i = 0; i < _constantPrefix; i++)
-                if (Stages[i] is SynapticLayer { IsWeighted: true } layer)
-                    recorder.AddSynapticOps(layer.Index, context.FirstStep, context.Steps, _constantSops[i]);
-        using var repeated = current.unsqueeze(0).expand([context.Steps, .. current.shape]).reshape([context.Steps * context.Batch, .. current.shape[1..]]);
-        var steps = new StepContext(context.Steps, context.Batch, context.FirstStep, context.Recorder, engine: context.Engine);
-        return Run(_afterConstantPrefix, repeated, steps);
+            foreach (var (i, sops) in _constantSops) recorder.AddSynapticOps(_stages[i]!.Name, context.FirstStep, context.Steps, sops);
+        var repeated = _constantValues.ToDictionary(p => p.Key, p => Repeat(p.Value, context.Steps, context.Batch));
+        if (_variable.Length == 0) return repeated[Graph.Nodes.Count - 1];   // no neuron at all: the output is constant
+        return Graph.Evaluate(frames, (i, operands) => _stages[i]!.Forward(operands, context), only: [.. _variable.Prepend(0)], given: repeated);
     }
 
-    /// <summary>Output of the stateless stages before the first neuron layer, computed on the first chunk and kept until <see cref="ResetState"/>.</summary>
-    Tensor ConstantCurrent(Tensor frame, StepContext context)
+    /// <summary>
+    /// Runs the stages <paramref name="target"/> depends on (already balanced) for one chunk and returns the current it
+    /// receives: its operand, or the sum of both for a residual junction.
+    /// </summary>
+    public Tensor CurrentInto(IfLayer target, Tensor frames, StepContext context)
     {
-        if (_constantCurrent is not null) return _constantCurrent;
-        using var scope = NewDisposeScope();
-        var single = new StepContext(1, context.Batch, context.FirstStep);
-        _constantSops = new double[_constantPrefix];
-        var x = frame.alias();
-        for (int i = 0; i < _constantPrefix; i++)
+        frames = InEngineLayout(frames);
+        int t = Graph.IndexOf(target.Name);
+        var operands = Graph.InputIndices(t);
+        var captured = new Dictionary<int, Tensor> { [0] = frames };
+        var needed = Graph.AncestorsOf(Graph.Nodes[t]).Where(i => i != t).ToArray();
+        Graph.Evaluate(frames, (i, values) =>
         {
-            var layer = (SynapticLayer)Stages[i];
-            if (context.Recorder is not null) _constantSops[i] = layer.SynapticOpsPerStep(x, context.Batch);
-            x = layer.Forward(x, single);
-        }
-        _constantCurrent = x.DetachFromDisposeScope();
-        return _constantCurrent;
+            var value = _stages[i]!.Forward(values, context);
+            if (operands.Contains(i)) captured[i] = value;
+            return value;
+        }, only: needed);
+        return operands.Count == 1 ? captured[operands[0]].alias() : captured[operands[0]].add(captured[operands[1]], HeldScalars.One);
     }
 
-    /// <summary>Clears all membrane potentials (and the cached constant input current).</summary>
+    /// <summary>Clears all membrane potentials and gate state (and the cached constant input currents).</summary>
     public void ResetState()
     {
-        _constantCurrent?.Dispose();
-        _constantCurrent = null;
-        foreach (var stage in Stages) stage.ResetState();
+        foreach (var value in _constantValues.Values) value.Dispose();
+        _constantValues.Clear();
+        _constantSops.Clear();
+        foreach (var stage in _stages) stage?.ResetState();
     }
 
-    internal static Tensor Run(IReadOnlyList<ISpikingStage> stages, Tensor input, StepContext context)
+    public void Dispose()
     {
-        var x = input;
-        foreach (var stage in stages) x = stage.Forward(x, context);
-        return x;
+        ResetState();
+        foreach (var stage in _stages)
+            if (stage is not null && (_ownsShared || stage is IfLayer or SpikingMaxPool)) stage.Dispose();
     }
 
-    static IEnumerable<ISpikingStage> Walk(IEnumerable<ISpikingStage> stages)
+    /// <summary>The event engine works in channels-last memory (EventConvolution writes it); starting there keeps every stage in one layout.</summary>
+    Tensor InEngineLayout(Tensor frames) =>
+        Engine == SimulationEngine.Event && frames.dim() == 4 ? frames.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : frames;
+
+    /// <summary>Values of the constant nodes that variable ones read, computed on the first chunk and kept until <see cref="ResetState"/>.</summary>
+    void CacheConstants(Tensor frame, StepContext context)
     {
-        foreach (var stage in stages)
+        using var scope = NewDisposeScope();
+        var single = new StepContext(1, context.Batch, context.FirstStep);
+        var constant = Enumerable.Range(0, _constant.Length).Where(i => _constant[i]).ToArray();
+        if (_frontier.Contains(0)) _constantValues[0] = frame.alias().DetachFromDisposeScope();
+        Graph.Evaluate(frame, (i, operands) =>
         {
-            if (stage is SpikingResidualBlock block)
-            {
-                foreach (var inner in Walk(block.Main).Concat(Walk(block.Shortcut))) yield return inner;
-                yield return block.Junction;
-            }
-            else yield return stage;
-        }
+            var stage = _stages[i]!;
+            if (context.Recorder is not null && stage is SynapticStage synapses) _constantSops[i] = synapses.SynapticOpsPerStep(operands[0], context.Batch);
+            var value = stage.Forward(operands, single);
+            if (_frontier.Contains(i)) _constantValues[i] = value.alias().DetachFromDisposeScope();
+            return value;
+        }, only: constant);
     }
 
-    static Tensor ResolveShapes(IEnumerable<ISpikingStage> stages, Tensor x)
+    static Tensor Repeat(Tensor value, int steps, int batch) =>
+        value.unsqueeze(0).expand([steps, .. value.shape]).reshape([steps * batch, .. value.shape[1..]]);
+
+    static SpikingMaxPool Gate(MaxPoolGateNode gate) =>
+        new(gate.Name, gate.Pool.Kernel, gate.Pool.Stride, gate.Pool.Padding, gate.Pool.Dilation, gate.Pool.CeilMode);
+
+    /// <summary>Each node's output shape per sample, from one pass of the converted graph as an ANN on a zero image.</summary>
+    static long[][] SampleShapes(NetworkGraph graph, Device device)
     {
-        foreach (var stage in stages)
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var shapes = new long[graph.Nodes.Count][];
+        var input = graph.Input;
+        var x = zeros(1, input.Channels, input.Height, input.Width, device: device);
+        shapes[0] = x.shape[1..];
+        graph.Evaluate(x, (i, operands) =>
         {
-            switch (stage)
-            {
-                case SynapticLayer layer:
-                    layer.ResolveShape(x);
-                    x = layer.Forward(x, new StepContext(1, 1, 0));
-                    break;
-                case IfNeuron neuron:
-                    neuron.NeuronsPerSample = x.numel();
-                    break;
-                case SpikingMaxPool pool:
-                    x = pool.Forward(x, new StepContext(1, 1, 0));
-                    pool.ResetState();
-                    break;
-                case SpikingResidualBlock block:
-                    ResolveShapes(block.Shortcut, x);
-                    x = ResolveShapes(block.Main, x);
-                    block.Junction.NeuronsPerSample = x.numel();
-                    break;
-            }
-        }
-        return x;
+            var value = graph.Nodes[i].Forward(operands);
+            shapes[i] = value.shape[1..];
+            return value;
+        });
+        return shapes;
     }
+
+    static string Listing(string what, string[] names) =>
+        names.Length == 0 ? "" : $"{what} {names.Length} ({string.Join(", ", names.Take(3))}{(names.Length > 3 ? ", …" : "")})";
 }

@@ -1,5 +1,6 @@
 using RmpSnn.Conversion;
 using RmpSnn.Data;
+using RmpSnn.Graph;
 using RmpSnn.Models;
 using RmpSnn.Snn;
 using static TorchSharp.torch;
@@ -32,11 +33,12 @@ public static class InitialWeights
                 if (from.TryGetValue(name, out var value)) tensor.copy_(value);
         if (!target.Spec.IsQcfs || source.Spec.IsQcfs) return;
 
-        var snn = Converter.Convert(source, normalization, new ConversionOptions(new NeuronOptions(ResetMode.Soft)));
+        using var snn = SpikingNetwork.Compile(Converter.Convert(source, normalization, new ConversionOptions()), source.Spec, ReadoutMode.Potential,
+            new NeuronOptions(ResetMode.Soft), SimulationEngines.DefaultFor(device), device);
         var clips = ThresholdBalancer.Balance(snn, source, calibration, normalization,
             new BalancingOptions(NormMode.ActPct, calibration.Count, Percentile: ClipPercentile), device);
         using var _ = no_grad();
-        foreach (var (activation, clip) in ActivationProbe.Activations(target).Cast<Qcfs>().Zip(clips))
-            activation.Lambda.fill_(clip);
+        foreach (var activation in ActivationProbe.Activations(target).OfType<QcfsNode>())
+            activation.Qcfs.Lambda.fill_(clips[activation.Name]);
     }
 }

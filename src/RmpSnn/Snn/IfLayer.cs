@@ -4,36 +4,50 @@ using static TorchSharp.torch;
 namespace RmpSnn.Snn;
 
 /// <summary>
-/// A layer of integrate-and-fire neurons (the converted ReLU). Each step: <c>V += I(t)</c>; where <c>V ≥ V_th</c> the
-/// neuron spikes and is reset (hard: <c>V = V_reset</c>; soft/RMP: <c>V −= V_th</c>). A spike is emitted with amplitude
-/// V_th, so the next layer's weights stay the ANN's and rate × V_th approximates the ReLU output; this gives the same
-/// spike trains as binary spikes with every downstream threshold divided by V_th (IF dynamics are scale-free).
+/// A layer of integrate-and-fire neurons (the converted ReLU), each following <see cref="IntegrateAndFire"/>: <c>V += I(t)</c>;
+/// where <c>V ≥ V_th</c> the neuron spikes and is reset (hard: <c>V = V_reset</c>; soft/RMP: <c>V −= V_th</c>). A spike is
+/// emitted with amplitude V_th, so the next layer's weights stay the ANN's and rate × V_th approximates the ReLU output;
+/// this gives the same spike trains as binary spikes with every downstream threshold divided by V_th (IF dynamics are
+/// scale-free). With two operands (a residual junction) the neurons integrate their sum. The kernel is fixed when the layer
+/// is made: the LibTorch loop for <see cref="SimulationEngine.Reference"/> (any device), else the fused CPU pass
+/// (<see cref="IntegrateAndFireKernel"/>), bit-identical to it.
 /// </summary>
-public sealed class IfNeuron(string name, NeuronOptions options) : ISpikingStage
+public sealed class IfLayer : ISpikingStage
 {
+    readonly bool _fused;
     Tensor? _potential;
 
-    /// <summary>Layer name, e.g. <c>relu3</c>.</summary>
-    public string Name { get; } = name;
+    /// <summary>Creates a layer whose kernel is chosen by <paramref name="engine"/>.</summary>
+    public IfLayer(string name, NeuronOptions options, SimulationEngine engine = SimulationEngine.Dense)
+    {
+        Name = name;
+        Options = options;
+        Engine = engine;
+        _fused = engine != SimulationEngine.Reference;
+    }
+
+    /// <summary>Layer name: the converted activation's node name, e.g. <c>layers.1</c> or <c>layers.3.activation</c>.</summary>
+    public string Name { get; }
     /// <summary>Reset mode and initial/reset potentials.</summary>
-    public NeuronOptions Options { get; set; } = options;
+    public NeuronOptions Options { get; }
+    /// <summary>The engine whose kernel this layer runs.</summary>
+    public SimulationEngine Engine { get; }
     /// <summary>Firing threshold V_th (null until balanced).</summary>
     public float? Threshold { get; set; }
-    /// <summary>Index of this layer among the network's neuron layers (for statistics).</summary>
-    public int Index { get; internal set; }
     /// <summary>Neurons per sample (set when the network's shapes are resolved).</summary>
     public long NeuronsPerSample { get; internal set; }
     /// <summary>Current membrane potential <c>[B, …]</c>, or null before the first step.</summary>
     public Tensor? MembranePotential => _potential;
 
-    public Tensor Forward(Tensor input, StepContext context) => Forward(input, null, context);
+    /// <summary>One chunk of steps driven by one current, or by the sum of two (a residual junction).</summary>
+    public Tensor Forward(IReadOnlyList<Tensor> inputs, StepContext context) => Forward(inputs[0], inputs.Count > 1 ? inputs[1] : null, context);
 
     /// <summary>
-    /// One chunk of steps driven by <paramref name="input"/> + <paramref name="shortcut"/> (a residual block's two paths,
-    /// same shape). The fused CPU kernel adds them while integrating; otherwise they are summed first. Same float
-    /// operations either way: <c>V += (I + I_s)</c>.
+    /// One chunk of steps driven by <paramref name="input"/> + <paramref name="shortcut"/> (same shape). The fused CPU
+    /// kernel adds them while integrating; the LibTorch loop sums them first. Same float operations either way:
+    /// <c>V += (I + I_s)</c>.
     /// </summary>
-    internal Tensor Forward(Tensor input, Tensor? shortcut, StepContext context)
+    public Tensor Forward(Tensor input, Tensor? shortcut, StepContext context)
     {
         float threshold = Threshold ?? throw new InvalidOperationException($"{Name}: threshold not balanced");
 
@@ -51,11 +65,12 @@ public sealed class IfNeuron(string name, NeuronOptions options) : ISpikingStage
 
         float resetTo = Options.ResetPotential * threshold;
         Tensor output;
-        if (context.Engine != SimulationEngine.Reference && IntegrateAndFireKernel.Supports(currents, _potential)
-            && (shortcuts is null || IntegrateAndFireKernel.Supports(shortcuts, _potential)))
+        if (_fused)
         {
+            if (!IntegrateAndFireKernel.Supports(currents, _potential))
+                throw new InvalidOperationException($"{Name}: the {Engine.ToString().ToLowerInvariant()} engine's IF kernel needs float32 CPU tensors, got {currents.dtype} on {currents.device}");
             output = IntegrateAndFireKernel.Run(currents, shortcuts, _potential, context.Steps, threshold, Options.Reset, resetTo, out var counts);
-            context.Recorder?.AddSpikes(Index, context.FirstStep, Array.ConvertAll(counts, c => (double)c));
+            context.Recorder?.AddSpikes(Name, context.FirstStep, Array.ConvertAll(counts, c => (double)c));
         }
         else if (shortcuts is null) output = ReferenceSteps(currents, threshold, resetTo, context);
         else
@@ -91,7 +106,7 @@ public sealed class IfNeuron(string name, NeuronOptions options) : ISpikingStage
         if (context.Recorder is not null)
         {
             using var counts = output.view(context.Steps, -1).sum(1, type: ScalarType.Float64);
-            context.Recorder.AddSpikes(Index, context.FirstStep, counts);
+            context.Recorder.AddSpikes(Name, context.FirstStep, counts);
         }
         return output.mul_(vth);
     }
@@ -101,4 +116,6 @@ public sealed class IfNeuron(string name, NeuronOptions options) : ISpikingStage
         _potential?.Dispose();
         _potential = null;
     }
+
+    public void Dispose() => ResetState();
 }

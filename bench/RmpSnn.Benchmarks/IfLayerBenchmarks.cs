@@ -5,9 +5,9 @@ using static TorchSharp.torch;
 namespace RmpSnn.Benchmarks;
 
 /// <summary>One membrane update step of an IF layer (32 samples), hard vs soft reset, LibTorch ops vs the fused kernel.</summary>
-public class IfNeuronBenchmarks
+public class IfLayerBenchmarks
 {
-    IfNeuron _neuron = null!;
+    IfLayer _neuron = null!;
     Tensor _current = null!;
     StepContext _context = null!;
 
@@ -25,15 +25,15 @@ public class IfNeuronBenchmarks
     public void Setup()
     {
         manual_seed(0);
-        _neuron = new IfNeuron("bench", new NeuronOptions(Reset)) { Threshold = 1f };
+        _neuron = new IfLayer("bench", new NeuronOptions(Reset), Engine) { Threshold = 1f };
         _current = rand(Shapes.Parse(Shape)) * 0.4;
-        _context = new StepContext(1, Shapes.Batch, 0, engine: Engine);
+        _context = new StepContext(1, Shapes.Batch, 0);
     }
 
     [Benchmark]
     public void Step()
     {
-        using var spikes = _neuron.Forward(_current, _context);
+        using var spikes = _neuron.Forward(_current, null, _context);
     }
 
     [GlobalCleanup]

@@ -1,0 +1,11 @@
+using static TorchSharp.torch;
+
+namespace RmpSnn.Graph;
+
+/// <summary>The element-wise sum of two same-shaped inputs (a residual junction); linear, so currents add in the SNN.</summary>
+public sealed class AddNode(string name) : GraphNode(name)
+{
+    public override string Op => "Add";
+    public override int Arity => 2;
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs) => inputs[0].add(inputs[1], HeldScalars.One);
+}

@@ -1,0 +1,21 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace RmpSnn.Graph;
+
+/// <summary>2-D average pooling (zero padding counted, as <c>nn.AvgPool2d</c>'s default); linear, so it is kept in the SNN.</summary>
+public sealed class AvgPoolNode(string name, long[] kernel, long[] stride, long[] padding, bool ceilMode = false) : GraphNode(name)
+{
+    /// <summary>Window size (height, width).</summary>
+    public long[] Kernel { get; } = kernel;
+    /// <summary>Stride (height, width).</summary>
+    public long[] Stride { get; } = stride;
+    /// <summary>Zero padding (height, width).</summary>
+    public long[] Padding { get; } = padding;
+    /// <summary>Whether partial windows at the end make an output.</summary>
+    public bool CeilMode { get; } = ceilMode;
+
+    public override string Op => "AvgPool";
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs) => F.avg_pool2d(inputs[0], Kernel, Stride, Padding, CeilMode);
+}

@@ -1,0 +1,16 @@
+using static TorchSharp.torch;
+
+namespace RmpSnn.Graph;
+
+/// <summary>Dropout with probability <see cref="Probability"/> while training; identity at inference, removed by conversion.</summary>
+public sealed class DropoutNode(string name, double probability) : GraphNode(name)
+{
+    readonly TorchSharp.Modules.Dropout _module = nn.Dropout(probability);
+
+    /// <summary>The drop probability.</summary>
+    public double Probability { get; } = probability;
+
+    public override string Op => "Dropout";
+    public override TorchSharp.torch.nn.Module? Module => _module;
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs) => _module.call(inputs[0]);
+}

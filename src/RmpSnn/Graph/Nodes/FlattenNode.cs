@@ -1,0 +1,10 @@
+using static TorchSharp.torch;
+
+namespace RmpSnn.Graph;
+
+/// <summary>Flattens every dimension after the batch: <c>[N, …] → [N, ∏…]</c>.</summary>
+public sealed class FlattenNode(string name) : GraphNode(name)
+{
+    public override string Op => "Flatten";
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs) => inputs[0].flatten(1);
+}

@@ -1,0 +1,10 @@
+using static TorchSharp.torch;
+
+namespace RmpSnn.Graph;
+
+/// <summary>Passes its input on unchanged (an alias); removed by conversion.</summary>
+public sealed class IdentityNode(string name) : GraphNode(name)
+{
+    public override string Op => "Identity";
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs) => inputs[0].alias();
+}

@@ -1,0 +1,16 @@
+using static TorchSharp.torch;
+
+namespace RmpSnn.Graph;
+
+/// <summary>
+/// Max pooling converted to a rate gate (each window forwards the spikes of its most active input so far, see
+/// <c>SpikingMaxPool</c>); run as an ANN it is the max pooling it replaces.
+/// </summary>
+public sealed class MaxPoolGateNode(MaxPoolNode pool) : GraphNode(pool.Name)
+{
+    /// <summary>The pooling windows.</summary>
+    public MaxPoolNode Pool { get; } = pool;
+
+    public override string Op => "MaxPoolGate";
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs) => Pool.Forward(inputs);
+}

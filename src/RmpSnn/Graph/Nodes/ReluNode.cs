@@ -1,0 +1,13 @@
+using static TorchSharp.torch;
+
+namespace RmpSnn.Graph;
+
+/// <summary>The rectifier <c>max(x, 0)</c>: what an IF layer approximates by its firing rate.</summary>
+public sealed class ReluNode(string name) : GraphNode(name)
+{
+    readonly TorchSharp.Modules.ReLU _module = nn.ReLU();
+
+    public override string Op => "ReLU";
+    public override TorchSharp.torch.nn.Module? Module => _module;
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs) => _module.call(inputs[0]);
+}

@@ -1,0 +1,13 @@
+using static TorchSharp.torch;
+
+namespace RmpSnn.Graph;
+
+/// <summary>Reshapes every sample to <see cref="Shape"/>: <c>[N, …] → [N, Shape…]</c>.</summary>
+public sealed class ReshapeNode(string name, long[] shape) : GraphNode(name)
+{
+    /// <summary>The per-sample shape (one entry may be −1).</summary>
+    public long[] Shape { get; } = shape;
+
+    public override string Op => "Reshape";
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs) => inputs[0].reshape([-1, .. Shape]);
+}

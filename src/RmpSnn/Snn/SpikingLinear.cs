@@ -1,0 +1,35 @@
+using RmpSnn.Graph;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace RmpSnn.Snn;
+
+/// <summary>A converted fully-connected layer (LibTorch's matrix product with every engine; its synaptic operations are counted per engine).</summary>
+public sealed class SpikingLinear : SynapticStage
+{
+    readonly Tensor _weight;
+    readonly Tensor? _bias;
+
+    /// <summary>Takes the node's tensors onto <paramref name="device"/>.</summary>
+    public SpikingLinear(LinearNode node, SimulationEngine engine, long[] sampleShape, Device device)
+        : base(node.Name, engine, sampleShape, device)
+    {
+        _weight = node.Weight.detach().to(device).DetachFromDisposeScope();
+        _bias = node.Bias?.detach().to(device).DetachFromDisposeScope();
+    }
+
+    protected override Tensor Connectivity(Tensor ones)
+    {
+        using var unit = ones_like(_weight, ScalarType.Float64, ones.device);
+        return F.linear(ones, unit);
+    }
+
+    protected override Tensor Current(Tensor input) => F.linear(input, _weight, _bias);
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _weight.Dispose();
+        _bias?.Dispose();
+    }
+}
