@@ -7,4 +7,4 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 //   dotnet run -c Release --project bench/RmpSnn.Benchmarks -- --filter '*'
 RmpSnn.TorchRuntime.Configure();
 var config = DefaultConfig.Instance.AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
-BenchmarkSwitcher.FromAssembly(typeof(RmpSnn.Benchmarks.IfNeuronBenchmarks).Assembly).Run(args, config);
+BenchmarkSwitcher.FromAssembly(typeof(RmpSnn.Benchmarks.IfLayerBenchmarks).Assembly).Run(args, config);

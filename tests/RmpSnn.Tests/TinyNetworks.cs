@@ -1,5 +1,8 @@
+using RmpSnn.Conversion;
 using RmpSnn.Data;
+using RmpSnn.Graph;
 using RmpSnn.Models;
+using RmpSnn.Snn;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,26 +17,73 @@ internal static class TinyNetworks
     /// <summary>
     /// conv–ReLU–avgpool–residual block (identity) –residual block (option A)–global pool–flatten–linear, with a BN and
     /// dropout to remove; with <paramref name="qcfsLevels"/>, every ReLU is a <see cref="Qcfs"/> with that many levels and clip 1.
+    /// Nodes: <c>layers.0</c> conv, (<c>layers.1</c> BN,) then the activation, pool, blocks <c>layers.i.main.j</c> …
     /// </summary>
     public static Network Build(int seed, bool batchNorm = false, int? qcfsLevels = null)
     {
         manual_seed(seed);
-        nn.Module<Tensor, Tensor> Act() => qcfsLevels is int levels ? new Qcfs(levels, clip: 1.0) : nn.ReLU();
-        var layers = new List<nn.Module<Tensor, Tensor>> { nn.Conv2d(3, 8, 3, padding: 1, bias: false) };
-        if (batchNorm) layers.Add(RandomBatchNorm(8));
-        layers.AddRange([
-            Act(), nn.AvgPool2d(2),
-            new ResidualBlock([nn.Conv2d(8, 8, 3, padding: 1, bias: false), Act(), nn.Conv2d(8, 8, 3, padding: 1, bias: false)], [], Act()),
-            new ResidualBlock([nn.Conv2d(8, 16, 3, stride: 2, padding: 1, bias: false), Act(), nn.Conv2d(16, 16, 3, padding: 1, bias: false)],
-                              [new ZeroPadShortcut(2, 4)], Act()),
-            nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.5), nn.Linear(16, 5, hasBias: false),
-        ]);
-        var net = new Network(qcfsLevels is int l ? Spec with { Activation = "qcfs", QuantLevels = l } : Spec, layers);
+        GraphNode Act(string name) => qcfsLevels is int levels ? new QcfsNode(name, new Qcfs(levels, clip: 1.0)) : new ReluNode(name);
+        var spec = qcfsLevels is int l ? Spec with { Activation = "qcfs", QuantLevels = l } : Spec;
+        var graph = new GraphBuilder();
+        var layers = new LayerStack(graph, "layers", graph.Add(new InputNode("input", 3, 8, 8)));
+        layers.Add(n => new Conv2dNode(n, nn.Conv2d(3, 8, 3, padding: 1, bias: false)));
+        if (batchNorm) layers.Add(n => new BatchNormNode(n, RandomBatchNorm(8)));
+        layers.Add(Act);
+        layers.Add(n => new AvgPoolNode(n, [2, 2], [2, 2], [0, 0]));
+        Layers.Residual(layers, Act, main =>
+        {
+            main.Add(n => new Conv2dNode(n, nn.Conv2d(8, 8, 3, padding: 1, bias: false)));
+            main.Add(Act);
+            main.Add(n => new Conv2dNode(n, nn.Conv2d(8, 8, 3, padding: 1, bias: false)));
+        }, _ => { });
+        Layers.Residual(layers, Act, main =>
+        {
+            main.Add(n => new Conv2dNode(n, nn.Conv2d(8, 16, 3, stride: 2, padding: 1, bias: false)));
+            main.Add(Act);
+            main.Add(n => new Conv2dNode(n, nn.Conv2d(16, 16, 3, padding: 1, bias: false)));
+        }, shortcut =>
+        {
+            shortcut.Add(n => new SliceNode(n, 2));
+            shortcut.Add(n => new PadNode(n, [0, 0, 0, 0, 4, 4]));
+        });
+        layers.Add(n => new GlobalAvgPoolNode(n));
+        layers.Add(n => new FlattenNode(n));
+        layers.Add(n => new DropoutNode(n, 0.5));
+        layers.Add(n => new LinearNode(n, nn.Linear(16, 5, hasBias: false)));
+        var net = new Network(spec, graph.SetOutput(layers.Last).Build());
         net.eval();
         return net;
     }
 
-    static nn.Module<Tensor, Tensor> RandomBatchNorm(int channels)
+    /// <summary>A chain of nodes named <c>layers.0</c>, <c>layers.1</c>, … after an input of <paramref name="spec"/>'s shape, in eval mode.</summary>
+    public static Network Sequential(ModelSpec spec, params Func<string, GraphNode>[] layers)
+    {
+        var graph = new GraphBuilder();
+        var stack = new LayerStack(graph, "layers", graph.Add(new InputNode("input", spec.InChannels, spec.ImageSize, spec.ImageSize)));
+        foreach (var layer in layers) stack.Add(layer);
+        var net = new Network(spec, graph.SetOutput(stack.Last).Build());
+        net.eval();
+        return net;
+    }
+
+    /// <summary>The value of the ANN node <paramref name="node"/> for input <paramref name="x"/> (only its ancestors run).</summary>
+    public static Tensor AnnValue(Network ann, string node, Tensor x) =>
+        ann.Graph.Evaluate(x, (i, operands) => ann.Graph.Nodes[i].Forward(operands), only: ann.Graph.AncestorsOf(ann.Graph[node]));
+
+    /// <summary>Converts and compiles <paramref name="ann"/> (no thresholds).</summary>
+    public static SpikingNetwork Compile(Network ann, Normalization normalization, NeuronOptions neurons,
+        SimulationEngine engine = SimulationEngine.Dense, ReadoutMode readout = ReadoutMode.Potential, MaxPoolMode maxPool = MaxPoolMode.Gate) =>
+        ConversionPipeline.Compile(ann, normalization, new ConversionOptions(readout, maxPool), neurons, engine, CPU);
+
+    /// <summary>The same SNN compiled for <paramref name="engine"/>, with <paramref name="snn"/>'s thresholds.</summary>
+    public static SpikingNetwork Recompile(SpikingNetwork snn, NeuronOptions neurons, SimulationEngine engine)
+    {
+        var other = SpikingNetwork.Compile(snn.Graph, snn.Spec, snn.Readout, neurons, engine, CPU);
+        other.SetThresholds(snn.Thresholds.ToDictionary(p => p.Key, p => p.Value!.Value));
+        return other;
+    }
+
+    static TorchSharp.Modules.BatchNorm2d RandomBatchNorm(int channels)
     {
         var bn = nn.BatchNorm2d(channels);
         using (no_grad())

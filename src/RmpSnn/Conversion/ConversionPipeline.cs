@@ -35,8 +35,12 @@ public static class ConversionPipeline
     /// <summary>Compiles the SNN of a converted model for <paramref name="engine"/>; its IF layers have <paramref name="neurons"/> dynamics and no thresholds yet.</summary>
     public static SpikingNetwork Compile(Network ann, Normalization normalization, ConvertedModel converted, NeuronOptions neurons,
         SimulationEngine engine, Device device) =>
-        SpikingNetwork.Compile(Converter.Convert(ann, normalization, new ConversionOptions(converted.Readout, converted.MaxPool)),
-            ann.Spec, converted.Readout, neurons, engine, device);
+        Compile(ann, normalization, new ConversionOptions(converted.Readout, converted.MaxPool), neurons, engine, device);
+
+    /// <summary>Converts <paramref name="ann"/> with <paramref name="options"/> and compiles it for <paramref name="engine"/>; no thresholds yet.</summary>
+    public static SpikingNetwork Compile(Network ann, Normalization normalization, ConversionOptions options, NeuronOptions neurons,
+        SimulationEngine engine, Device device) =>
+        SpikingNetwork.Compile(Converter.Convert(ann, normalization, options), ann.Spec, options.Readout, neurons, engine, device);
 
     /// <summary>One configuration of a compiled SNN: its own IF layers with <paramref name="neurons"/> dynamics and the stored thresholds × α.</summary>
     public static SpikingNetwork Configure(SpikingNetwork compiled, ConvertedModel converted, string convertedPath, NeuronOptions neurons, double alpha)

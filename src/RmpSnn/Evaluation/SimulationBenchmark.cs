@@ -41,7 +41,7 @@ public static class SimulationBenchmark
         ann.to(device);
         ann.eval();
         var identity = Normalization.Identity(Shape.InChannels);
-        var snn = SpikingNetwork.Compile(Converter.Convert(ann, identity, new ConversionOptions()), ann.Spec, ReadoutMode.Potential, neurons, engine, device);
+        var snn = ConversionPipeline.Compile(ann, identity, new ConversionOptions(), neurons, engine, device);
         var calibration = RandomImages(64, seed);
         snn.SetThresholds(ThresholdBalancer.Balance(snn, ann, calibration, identity,
             new BalancingOptions(NormMode.ActMax, CalibrationImages: 64, Encoding: Encoding.Direct), device));

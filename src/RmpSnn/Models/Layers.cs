@@ -59,9 +59,9 @@ internal static class Layers
     /// <summary>
     /// A residual block <c>y = act(main(x) + shortcut(x))</c> under the next name of <paramref name="stack"/>: the main
     /// path as <c>{block}.main.j</c>, the shortcut as <c>{block}.shortcut.j</c> (none: identity), then <c>{block}.add</c>
-    /// and the activation <c>{block}.activation</c> (He et al.; the paper's constraint puts it after the addition).
+    /// and the node <paramref name="activation"/> makes, named <c>{block}.activation</c> (He et al.; the paper's constraint puts it after the addition).
     /// </summary>
-    public static void Residual(LayerStack stack, ModelSpec spec, Action<LayerStack> main, Action<LayerStack> shortcut)
+    public static void Residual(LayerStack stack, Func<string, GraphNode> activation, Action<LayerStack> main, Action<LayerStack> shortcut)
     {
         string block = stack.NextName();
         var mainPath = new LayerStack(stack.Graph, block + ".main", stack.Last);
@@ -69,7 +69,7 @@ internal static class Layers
         var shortcutPath = new LayerStack(stack.Graph, block + ".shortcut", stack.Last);
         shortcut(shortcutPath);
         string add = stack.Graph.Add(new AddNode(block + ".add"), mainPath.Last, shortcutPath.Last);
-        stack.Continue(stack.Graph.Add(Activation(spec, block + ".activation"), add));
+        stack.Continue(stack.Graph.Add(activation(block + ".activation"), add));
     }
 
     /// <summary>A new graph with its input node; returns the builder and the stack of top-level layers (<c>layers.i</c>).</summary>

@@ -76,7 +76,7 @@ internal static class ResNet
     }
 
     static void BasicBlock(LayerStack layers, ModelSpec spec, long inC, long outC, long stride, char shortcut, double scale) =>
-        Layers.Residual(layers, spec,
+        Layers.Residual(layers, name => Layers.Activation(spec, name),
             main =>
             {
                 Layers.ConvRelu(main, spec, inC, outC, stride: stride);

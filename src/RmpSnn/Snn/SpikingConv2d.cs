@@ -11,29 +11,22 @@ namespace RmpSnn.Snn;
 public sealed class SpikingConv2d : SynapticStage
 {
     readonly Conv2dNode _node;
-    readonly Tensor _weight, _unitWeight;
+    readonly Tensor _weight;
     readonly Tensor? _bias;
     readonly Lazy<EventConvolution>? _events;
 
     /// <summary>Takes the node's tensors onto <paramref name="device"/>; fails when <paramref name="engine"/> cannot run this convolution.</summary>
     public SpikingConv2d(Conv2dNode node, SimulationEngine engine, long[] sampleShape, Device device)
-        : base(node.Name, engine, sampleShape, device)
+        : base(node.Name, engine, sampleShape, device, ones => node.Apply(ones, ones_like(node.Weight, ScalarType.Float64, ones.device)))
     {
         _node = node;
         _weight = node.Weight.detach().to(device).DetachFromDisposeScope();
-        _unitWeight = ones_like(_weight, ScalarType.Float64).DetachFromDisposeScope();
         var bias = node.BiasMap ?? node.Bias?.view(1, -1, 1, 1);
         _bias = bias?.detach().to(device).DetachFromDisposeScope();
         if (engine != SimulationEngine.Event) return;
         if (!EventConvolution.Supports(node.Dilation, node.Groups))
             throw new RmpSnnException($"{node}: the event engine runs convolutions with dilation 1 and one group, not dilation {string.Join("x", node.Dilation)} with {node.Groups} groups; use --engine dense");
         _events = new(() => new EventConvolution(_weight, node.Stride, node.Padding));
-    }
-
-    protected override Tensor Connectivity(Tensor ones)
-    {
-        using var unit = ones_like(_node.Weight, ScalarType.Float64, ones.device);
-        return _node.Apply(ones, unit);
     }
 
     protected override Tensor Current(Tensor input)
@@ -52,7 +45,6 @@ public sealed class SpikingConv2d : SynapticStage
     {
         base.Dispose();
         _weight.Dispose();
-        _unitWeight.Dispose();
         _bias?.Dispose();
     }
 }

@@ -12,16 +12,10 @@ public sealed class SpikingLinear : SynapticStage
 
     /// <summary>Takes the node's tensors onto <paramref name="device"/>.</summary>
     public SpikingLinear(LinearNode node, SimulationEngine engine, long[] sampleShape, Device device)
-        : base(node.Name, engine, sampleShape, device)
+        : base(node.Name, engine, sampleShape, device, ones => F.linear(ones, ones_like(node.Weight, ScalarType.Float64, ones.device)))
     {
         _weight = node.Weight.detach().to(device).DetachFromDisposeScope();
         _bias = node.Bias?.detach().to(device).DetachFromDisposeScope();
-    }
-
-    protected override Tensor Connectivity(Tensor ones)
-    {
-        using var unit = ones_like(_weight, ScalarType.Float64, ones.device);
-        return F.linear(ones, unit);
     }
 
     protected override Tensor Current(Tensor input) => F.linear(input, _weight, _bias);

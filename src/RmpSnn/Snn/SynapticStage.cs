@@ -13,15 +13,18 @@ public abstract class SynapticStage : ISpikingStage
 {
     readonly SynapticOpsCounter _synapticOps;
 
-    /// <summary>Derives the fan-out and MAC count for samples of <paramref name="sampleShape"/> (without the batch).</summary>
-    protected SynapticStage(string name, SimulationEngine engine, long[] sampleShape, Device device)
+    /// <summary>
+    /// Derives the fan-out and MAC count for samples of <paramref name="sampleShape"/> (without the batch) from
+    /// <paramref name="connectivity"/>: the stage's operation with all weights 1 and no bias, in float64.
+    /// </summary>
+    protected SynapticStage(string name, SimulationEngine engine, long[] sampleShape, Device device, Func<Tensor, Tensor> connectivity)
     {
         Name = name;
         Engine = engine;
         using var scope = NewDisposeScope();
         using var grad = enable_grad();
         var x = ones([1, .. sampleShape], ScalarType.Float64, device).requires_grad_(true);   // float64: exact counts (float32 conv backward of 5×5/7×7 kernels is wrong on some CPUs)
-        var total = Connectivity(x).sum();
+        var total = connectivity(x).sum();
         total.backward();
         var fanOut = x.grad!.detach().flatten().to_type(ScalarType.Float64).DetachFromDisposeScope();
         _synapticOps = new SynapticOpsCounter(fanOut, sampleShape);
@@ -34,9 +37,6 @@ public abstract class SynapticStage : ISpikingStage
     public SimulationEngine Engine { get; }
     /// <summary>Multiply-accumulates of one dense ANN pass through this layer, per sample.</summary>
     public double MacsPerSample { get; }
-
-    /// <summary>The stage's operation with all weights 1 and no bias, in float64 (used once, to derive the fan-out).</summary>
-    protected abstract Tensor Connectivity(Tensor ones);
 
     /// <summary>The input current for a chunk, without statistics.</summary>
     protected abstract Tensor Current(Tensor input);

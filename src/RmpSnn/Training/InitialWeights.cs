@@ -33,8 +33,8 @@ public static class InitialWeights
                 if (from.TryGetValue(name, out var value)) tensor.copy_(value);
         if (!target.Spec.IsQcfs || source.Spec.IsQcfs) return;
 
-        using var snn = SpikingNetwork.Compile(Converter.Convert(source, normalization, new ConversionOptions()), source.Spec, ReadoutMode.Potential,
-            new NeuronOptions(ResetMode.Soft), SimulationEngines.DefaultFor(device), device);
+        using var snn = ConversionPipeline.Compile(source, normalization, new ConversionOptions(), new NeuronOptions(ResetMode.Soft),
+            SimulationEngines.DefaultFor(device), device);
         var clips = ThresholdBalancer.Balance(snn, source, calibration, normalization,
             new BalancingOptions(NormMode.ActPct, calibration.Count, Percentile: ClipPercentile), device);
         using var _ = no_grad();

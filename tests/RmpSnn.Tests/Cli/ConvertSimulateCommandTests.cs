@@ -80,12 +80,11 @@ public sealed class ConvertSimulateCommandTests : IDisposable
         var good = ConvertedModel.Load(converted);
         (good with
         {
-            NeuronLayers = good.NeuronLayers.Skip(1).ToArray(),
-            Thresholds = good.Thresholds.ToDictionary(p => p.Key, p => p.Value.Skip(1).ToArray()),
+            Thresholds = good.Thresholds.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, float>)p.Value.Skip(1).ToDictionary()),
         }).Save(converted);
         var (code, errors) = Run("simulate", _model, "--converted", converted, "--reset", "soft", "--limit", "5", "--steps", "4", "--out", Path.Combine(_dir, "x"));
         Assert.Equal(CliRunner.Failure, code);
-        Assert.Contains("re-run 'rmpsnn convert'", errors);
+        Assert.Contains("missing 1 (layers.1)", errors);
         Assert.Contains(converted, errors);
     }
 
@@ -126,7 +125,7 @@ public sealed class ConvertSimulateCommandTests : IDisposable
         var snn = ConvertedModel.Load(converted);
         Assert.Equal(NormMode.Qcfs, snn.Norm);
         Assert.Equal([ResetMode.Soft], snn.Thresholds.Keys);
-        Assert.All(snn.Thresholds[ResetMode.Soft], v => Assert.Equal(8f, v));   // the initial clip λ = 8
+        Assert.All(snn.Thresholds[ResetMode.Soft].Values, v => Assert.Equal(8f, v));   // the initial clip λ = 8
         Assert.Equal((Encoding.Direct, 0.5f), (snn.SimulationEncoding, snn.InitialPotential));
         string output = Path.Combine(_dir, "qcfs-sim");
         var (code, errors) = Run("simulate", model, "--converted", converted, "--limit", "5", "--steps", "4", "--out", output);

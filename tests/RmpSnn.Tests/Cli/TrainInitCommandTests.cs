@@ -36,7 +36,7 @@ public sealed class TrainInitCommandTests : IDisposable
         {
             Assert.Equal(new ModelSpec("smallcnn", 1, 28, 10, Dropout: 0.1, Activation: "qcfs", QuantLevels: 4), info.Spec);
             Assert.Equal("fashion-mnist-sample", info.Dataset);
-            var clips = ActivationProbe.Activations(network).Cast<Qcfs>().Select(q => q.Lambda.item<float>()).ToArray();
+            var clips = ActivationProbe.Activations(network).Cast<RmpSnn.Graph.QcfsNode>().Select(q => q.Qcfs.Lambda.item<float>()).ToArray();
             Assert.Equal(4, clips.Length);
             Assert.All(clips, c => Assert.InRange(c, 1e-3f, 7.9f));   // percentiles of the ReLU activations, not the default 8
         }

@@ -1,6 +1,7 @@
 using RmpSnn.Conversion;
 using RmpSnn.Data;
 using RmpSnn.Evaluation;
+using RmpSnn.Graph;
 using RmpSnn.Models;
 using RmpSnn.Snn;
 using TorchSharp;
@@ -13,7 +14,7 @@ public class ConversionTests
 {
     static SpikingNetwork Convert(Network ann, ResetMode reset, NormMode norm, ImageDataset calibration)
     {
-        var snn = Converter.Convert(ann, TinyNetworks.Normalization, new ConversionOptions(new NeuronOptions(reset)));
+        var snn = TinyNetworks.Compile(ann, TinyNetworks.Normalization, new NeuronOptions(reset));
         var thresholds = ThresholdBalancer.Balance(snn, ann, calibration, TinyNetworks.Normalization,
             new BalancingOptions(norm, CalibrationImages: 64, CalibrationSteps: 32, Encoding: Encoding.Direct), CPU);
         snn.SetThresholds(thresholds);
@@ -34,13 +35,13 @@ public class ConversionTests
     public void FirstLayerCurrentEqualsAnnFirstConvIncludingBorders()
     {
         var ann = TinyNetworks.Build(seed: 4, batchNorm: true);
-        var snn = Converter.Convert(ann, TinyNetworks.Normalization, new ConversionOptions(new NeuronOptions(ResetMode.Soft)));
+        var snn = TinyNetworks.Compile(ann, TinyNetworks.Normalization, new NeuronOptions(ResetMode.Soft));
         var data = TinyNetworks.Images(4, seed: 5);
         using var raw = data.Batches(4, Normalization.Identity(3), CPU).Single();
         using var normalised = data.Batches(4, TinyNetworks.Normalization, CPU).Single();
         using var noGrad = no_grad();
-        using var expected = ann.Layers[1].call(ann.Layers[0].call(normalised.Images));   // conv + BN
-        using var actual = snn.Stages[0].Forward(raw.Images, new StepContext(1, 4, 0));
+        using var expected = TinyNetworks.AnnValue(ann, "layers.1", normalised.Images);   // conv + BN
+        using var actual = snn["layers.0"].Forward([raw.Images], new StepContext(1, 4, 0));
         Assert.True(actual.allclose(expected, rtol: 1e-4, atol: 1e-4), "folded input normalisation must reproduce the ANN's first conv");
     }
 
@@ -53,15 +54,15 @@ public class ConversionTests
         using var raw = data.Batches(8, Normalization.Identity(3), CPU).Single();
         using var normalised = data.Batches(8, TinyNetworks.Normalization, CPU).Single();
         using var noGrad = no_grad();
-        using var relu = ann.Layers[1].call(ann.Layers[0].call(normalised.Images));
+        using var relu = TinyNetworks.AnnValue(ann, "layers.1", normalised.Images);
         double previous = double.MaxValue;
         foreach (int steps in new[] { 16, 128, 1024 })
         {
             snn.ResetState();
             using var frames = raw.Images.unsqueeze(0).expand(steps, 8, 3, 8, 8).reshape(steps * 8, 3, 8, 8);
             var context = new StepContext(steps, 8, 0);
-            using var current = snn.Stages[0].Forward(frames, context);
-            using var spikes = snn.Stages[1].Forward(current, context);
+            using var current = snn["layers.0"].Forward([frames], context);
+            using var spikes = snn["layers.1"].Forward([current], context);
             using var rate = spikes.view(steps, 8, 8, 8, 8).mean([0]);
             double error = (rate - relu).abs().max().item<float>();
             Assert.True(error <= snn.Neurons[0].Threshold!.Value / steps + 1e-4, $"T={steps}: max |rate·V_th − ReLU| = {error}");
@@ -77,7 +78,7 @@ public class ConversionTests
         var data = TinyNetworks.Images(200, seed: 9, labelWith: ann);
         var soft = Convert(ann, ResetMode.Soft, NormMode.Spike, data);
         var hard = Convert(ann, ResetMode.Hard, NormMode.Spike, data);
-        Assert.All(soft.Thresholds, v => Assert.True(v > 0));
+        Assert.All(soft.Thresholds.Values, v => Assert.True(v > 0));
         var results = Simulator.Run([("soft", soft), ("hard", hard)], data, new SimulationOptions(256, Encoding.Direct, ChunkSteps: 32), CPU);
         Assert.Equal(soft.Neurons[0].Threshold, hard.Neurons[0].Threshold);   // same input current, same V_in^max
         Assert.True(results[1].Recorder!.Spikes[0].Sum() < results[0].Recorder!.Spikes[0].Sum(), "hard reset loses the charge above threshold, so it must spike less");
@@ -103,10 +104,10 @@ public class ConversionTests
     [Fact]
     public void SynapticOpsCountSpikesTimesFanOut()
     {
-        var conv = nn.Conv2d(1, 2, 3, padding: 1, bias: false);
-        var ann = new Network(new ModelSpec("one", 1, 4, 2), [conv, nn.ReLU(), nn.Flatten(), nn.Linear(32, 2, hasBias: false)]);
-        var snn = Converter.Convert(ann, Normalization.Identity(1), new ConversionOptions(new NeuronOptions(ResetMode.Soft)));
-        snn.SetThresholds([1e9f]);            // the hidden layer never spikes: only input events count
+        var ann = TinyNetworks.Sequential(new ModelSpec("one", 1, 4, 2), n => new Conv2dNode(n, nn.Conv2d(1, 2, 3, padding: 1, bias: false)),
+            n => new ReluNode(n), n => new FlattenNode(n), n => new LinearNode(n, nn.Linear(32, 2, hasBias: false)));
+        var snn = TinyNetworks.Compile(ann, Normalization.Identity(1), new NeuronOptions(ResetMode.Soft));
+        snn.SetThresholds(new Dictionary<string, float> { ["layers.1"] = 1e9f });   // the hidden layer never spikes: only input events count
         var pixels = new byte[16];
         pixels[0] = 255; pixels[5] = 255;     // corner pixel (fan-out 4 positions × 2 channels) and inner pixel (9 × 2)
         var data = new ImageDataset("two-pixels", pixels, [0], 1, 4, 4, 2);
@@ -122,10 +123,10 @@ public class ConversionTests
     public void FanOutOfAStridedWideKernelIsExact(SimulationEngine engine)
     {
         // a 7×7 stride-2 stem (torchvision ResNet): float32 conv backward gives wrong fan-outs for such kernels on some CPUs
-        var conv = nn.Conv2d(1, 3, 7, stride: 2, padding: 3, bias: false);
-        var ann = new Network(new ModelSpec("stem", 1, 8, 2), [conv, nn.ReLU(), nn.Flatten(), nn.Linear(48, 2, hasBias: false)]);
-        var snn = Converter.Convert(ann, Normalization.Identity(1), new ConversionOptions(new NeuronOptions(ResetMode.Soft)));
-        snn.SetThresholds([1e9f]);
+        var ann = TinyNetworks.Sequential(new ModelSpec("stem", 1, 8, 2), n => new Conv2dNode(n, nn.Conv2d(1, 3, 7, stride: 2, padding: 3, bias: false)),
+            n => new ReluNode(n), n => new FlattenNode(n), n => new LinearNode(n, nn.Linear(48, 2, hasBias: false)));
+        var snn = TinyNetworks.Compile(ann, Normalization.Identity(1), new NeuronOptions(ResetMode.Soft), engine);
+        snn.SetThresholds(new Dictionary<string, float> { ["layers.1"] = 1e9f });
         var data = new ImageDataset("white", Enumerable.Repeat((byte)255, 64).ToArray(), [0], 1, 8, 8, 2);
         var result = Simulator.Run([("x", snn)], data, new SimulationOptions(2, Encoding.Poisson, Engine: engine), CPU)[0];
         // every input pixel drives 3 channels × the outputs whose 7×7 window covers it
@@ -145,7 +146,8 @@ public class ConversionTests
         var data = TinyNetworks.Images(24, seed: 7, labelWith: ann);
         var snn = Convert(ann, reset, NormMode.ActMax, data);
         SimulationResult Run(SimulationEngine engine, int chunk) =>
-            Simulator.Run([("x", snn)], data, new SimulationOptions(48, Encoding.Direct, BatchSize: 8, ChunkSteps: chunk, Engine: engine), CPU)[0];
+            Simulator.Run([("x", TinyNetworks.Recompile(snn, new NeuronOptions(reset), engine))], data,
+                new SimulationOptions(48, Encoding.Direct, BatchSize: 8, ChunkSteps: chunk, Engine: engine), CPU)[0];
         var reference = Run(SimulationEngine.Reference, 1);
         Assert.True(reference.Recorder!.Spikes[^1].Sum() > 0, "the last junction should fire");
         foreach (var chunk in new[] { 1, 4 })
@@ -165,9 +167,10 @@ public class ConversionTests
     [Fact]
     public void AlphaOutsideUnitIntervalIsRejected()
     {
-        Assert.Contains("--alpha", Assert.Throws<RmpSnnException>(() => ThresholdBalancer.Scale([1f], 1.5)).Message);
-        Assert.Contains("--alpha", Assert.Throws<RmpSnnException>(() => ThresholdBalancer.Scale([1f], 0)).Message);
-        Assert.Equal([0.5f], ThresholdBalancer.Scale([1f], 0.5));
+        var one = new Dictionary<string, float> { ["a"] = 1f };
+        Assert.Contains("--alpha", Assert.Throws<RmpSnnException>(() => ThresholdBalancer.Scale(one, 1.5)).Message);
+        Assert.Contains("--alpha", Assert.Throws<RmpSnnException>(() => ThresholdBalancer.Scale(one, 0)).Message);
+        Assert.Equal(0.5f, ThresholdBalancer.Scale(one, 0.5)["a"]);
     }
 
     [Fact]

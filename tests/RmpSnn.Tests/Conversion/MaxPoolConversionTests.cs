@@ -1,5 +1,6 @@
 using RmpSnn.Conversion;
 using RmpSnn.Data;
+using RmpSnn.Graph;
 using RmpSnn.Models;
 using RmpSnn.Snn;
 using TorchSharp;
@@ -17,18 +18,15 @@ public class MaxPoolConversionTests
         var conv1 = nn.Conv2d(3, 8, 3, padding: 1, bias: false);
         var conv2 = nn.Conv2d(8, 16, 3, padding: 1);
         var fc = nn.Linear(16 * 2 * 2, 5, hasBias: false);
-        Network Net(Func<long, long, long, nn.Module<Tensor, Tensor>> pool)
-        {
-            var net = new Network(TinyNetworks.Spec, [conv1, nn.ReLU(), pool(2, 2, 0), conv2, nn.ReLU(), pool(3, 2, 1), nn.Flatten(), fc]);
-            net.eval();
-            return net;
-        }
-        return (Net((k, s, p) => nn.MaxPool2d(k, s, p)), Net((k, s, p) => nn.AvgPool2d(k, s, p)));
+        Network Net(Func<string, long, long, long, GraphNode> pool) => TinyNetworks.Sequential(TinyNetworks.Spec,
+            n => new Conv2dNode(n, conv1), n => new ReluNode(n), n => pool(n, 2, 2, 0), n => new Conv2dNode(n, conv2), n => new ReluNode(n),
+            n => pool(n, 3, 2, 1), n => new FlattenNode(n), n => new LinearNode(n, fc));
+        return (Net((n, k, s, p) => new MaxPoolNode(n, [k, k], [s, s], [p, p], [1, 1])), Net((n, k, s, p) => new AvgPoolNode(n, [k, k], [s, s], [p, p])));
     }
 
     static SpikingNetwork Convert(Network ann, MaxPoolMode maxPool, NormMode norm, ImageDataset calibration)
     {
-        var snn = Converter.Convert(ann, TinyNetworks.Normalization, new ConversionOptions(new NeuronOptions(ResetMode.Soft), MaxPool: maxPool));
+        var snn = TinyNetworks.Compile(ann, TinyNetworks.Normalization, new NeuronOptions(ResetMode.Soft), maxPool: maxPool);
         snn.SetThresholds(ThresholdBalancer.Balance(snn, ann, calibration, TinyNetworks.Normalization,
             new BalancingOptions(norm, CalibrationImages: 64, CalibrationSteps: 32, Encoding: Encoding.Direct), CPU, maxPool));
         return snn;
@@ -40,7 +38,9 @@ public class MaxPoolConversionTests
         var (ann, _) = Build(seed: 21);
         var data = TinyNetworks.Images(200, seed: 22, labelWith: ann);   // labels = ANN predictions
         var snn = Convert(ann, MaxPoolMode.Gate, NormMode.ActMax, data);
-        Assert.Equal(["conv1", "relu1", "maxpool1", "conv2", "relu2", "maxpool2", "flatten1", "fc1"], snn.Stages.Select(s => s.Name));
+        Assert.Equal(["input", "layers.0", "layers.1", "layers.2", "layers.3", "layers.4", "layers.5", "layers.6", "layers.7"], snn.Graph.Nodes.Select(n => n.Name));
+        Assert.IsType<SpikingMaxPool>(snn["layers.2"]);
+        Assert.IsType<SpikingMaxPool>(snn["layers.5"]);
         var result = Simulator.Run([("gate", snn)], data, new SimulationOptions(1024, Encoding.Direct, ChunkSteps: 64), CPU)[0];
         Assert.True(result.AccuracyAt(1024) >= 95.0, $"argmax agreement {result.AccuracyAt(1024)}% < 95%");
     }
@@ -72,7 +72,7 @@ public class MaxPoolConversionTests
         var (ann, _) = Build(seed: 26);
         var data = TinyNetworks.Images(50, seed: 27, labelWith: ann);
         var snn = Convert(ann, MaxPoolMode.Gate, NormMode.Spike, data);
-        Assert.All(snn.Thresholds, v => Assert.True(v > 0));
+        Assert.All(snn.Thresholds.Values, v => Assert.True(v > 0));
         var one = Simulator.Run([("k1", snn)], data, new SimulationOptions(40, Encoding.Direct, ChunkSteps: 1), CPU)[0];
         var chunked = Simulator.Run([("k16", snn)], data, new SimulationOptions(40, Encoding.Direct, ChunkSteps: 16), CPU)[0];
         Assert.Equal(one.CorrectPerStep, chunked.CorrectPerStep);
@@ -83,10 +83,10 @@ public class MaxPoolConversionTests
     [Fact]
     public void DilatedMaxPoolCannotBeAveragedAndTheErrorNamesTheLayer()
     {
-        var ann = new Network(new ModelSpec("mp", 1, 8, 2), [nn.Conv2d(1, 2, 3, padding: 1), nn.ReLU(), nn.MaxPool2d(2, 2, 0, dilation: 2), nn.Flatten(), nn.Linear(18, 2)]);
-        var e = Assert.Throws<RmpSnnException>(() => Converter.Convert(ann, Normalization.Identity(1),
-            new ConversionOptions(new NeuronOptions(ResetMode.Soft), MaxPool: MaxPoolMode.Average)));
-        Assert.Contains("layer 2 (MaxPool2d)", e.Message);
+        var ann = TinyNetworks.Sequential(new ModelSpec("mp", 1, 8, 2), n => new Conv2dNode(n, nn.Conv2d(1, 2, 3, padding: 1)), n => new ReluNode(n),
+            n => new MaxPoolNode(n, [2, 2], [2, 2], [0, 0], [2, 2]), n => new FlattenNode(n), n => new LinearNode(n, nn.Linear(18, 2)));
+        var e = Assert.Throws<RmpSnnException>(() => Converter.Convert(ann, Normalization.Identity(1), new ConversionOptions(MaxPool: MaxPoolMode.Average)));
+        Assert.Contains("layers.2 (MaxPool)", e.Message);
         Assert.Contains("--maxpool gate", e.Message);
     }
 }

@@ -1,6 +1,7 @@
 using RmpSnn.Conversion;
 using RmpSnn.Data;
 using RmpSnn.Evaluation;
+using RmpSnn.Graph;
 using RmpSnn.Models;
 using RmpSnn.Snn;
 using RmpSnn.Training;
@@ -15,8 +16,7 @@ public class QcfsConversionTests
 
     static SpikingNetwork Convert(Network ann, ImageDataset calibration)
     {
-        var snn = Converter.Convert(ann, TinyNetworks.Normalization,
-            new ConversionOptions(new NeuronOptions(ResetMode.Soft, InitialPotential: 0.5f)));
+        var snn = TinyNetworks.Compile(ann, TinyNetworks.Normalization, new NeuronOptions(ResetMode.Soft, InitialPotential: 0.5f));
         snn.SetThresholds(ThresholdBalancer.Balance(snn, ann, calibration, TinyNetworks.Normalization,
             new BalancingOptions(NormMode.Qcfs), CPU));
         return snn;
@@ -26,7 +26,7 @@ public class QcfsConversionTests
     {
         var rng = new Random(seed);
         using var _ = no_grad();
-        foreach (var q in ActivationProbe.Activations(ann).Cast<Qcfs>()) q.Lambda.fill_(0.5 + rng.NextDouble());
+        foreach (var q in ActivationProbe.Activations(ann).Cast<QcfsNode>()) q.Qcfs.Lambda.fill_(0.5 + rng.NextDouble());
         return ann;
     }
 
@@ -35,10 +35,10 @@ public class QcfsConversionTests
     {
         var ann = RandomClips(TinyNetworks.Build(seed: 1, qcfsLevels: Levels), seed: 2);
         var snn = Convert(ann, TinyNetworks.Images(4, seed: 3));
-        var clips = ActivationProbe.Activations(ann).Cast<Qcfs>().Select(q => q.Lambda.item<float>()).ToArray();
-        Assert.Equal(5, clips.Length);                               // stem, block1 main + junction, block2 main + junction
-        Assert.Equal(clips, snn.Thresholds.Select(t => t!.Value).ToArray());
-        Assert.Equal(["qcfs1", "qcfs2", "block1.junction", "qcfs3", "block2.junction"], snn.Neurons.Select(n => n.Name).ToArray());
+        var clips = ActivationProbe.Activations(ann).Cast<QcfsNode>().ToDictionary(q => q.Name, q => (float?)q.Qcfs.Lambda.item<float>());
+        Assert.Equal(5, clips.Count);                               // stem, block1 main + junction, block2 main + junction
+        Assert.Equal(clips, snn.Thresholds);
+        Assert.Equal(["layers.1", "layers.3.main.1", "layers.3.activation", "layers.4.main.1", "layers.4.activation"], snn.Neurons.Select(n => n.Name).ToArray());
     }
 
     [Fact]
@@ -50,14 +50,14 @@ public class QcfsConversionTests
         using var raw = data.Batches(8, Normalization.Identity(3), CPU).Single();
         using var normalised = data.Batches(8, TinyNetworks.Normalization, CPU).Single();
         using var noGrad = no_grad();
-        using var expected = ann.Layers[2].call(ann.Layers[1].call(ann.Layers[0].call(normalised.Images)));   // conv, BN, QCFS
-        var lambda = ((Qcfs)ann.Layers[2]).Lambda.item<float>();
+        using var expected = TinyNetworks.AnnValue(ann, "layers.2", normalised.Images);   // conv, BN, QCFS
+        var lambda = ((QcfsNode)ann.Graph["layers.2"]).Qcfs.Lambda.item<float>();
         snn.ResetState();
         Tensor? count = null;
         for (int t = 0; t < Levels; t++)
         {
-            using var current = snn.Stages[0].Forward(raw.Images, new StepContext(1, 8, t));   // direct input: constant current
-            using var spikes = snn.Stages[1].Forward(current, new StepContext(1, 8, t));       // spikes carry amplitude V_th
+            using var current = snn["layers.0"].Forward([raw.Images], new StepContext(1, 8, t));   // direct input: constant current
+            using var spikes = snn["layers.2"].Forward([current], new StepContext(1, 8, t));       // spikes carry amplitude V_th
             count = count is null ? spikes.clone() : count.add_(spikes);
         }
         using (count)
@@ -83,11 +83,11 @@ public class QcfsConversionTests
     {
         var relu = TinyNetworks.Build(seed: 10);
         var data = TinyNetworks.Images(4, seed: 11);
-        var snn = Converter.Convert(relu, TinyNetworks.Normalization, new ConversionOptions(new NeuronOptions(ResetMode.Soft)));
+        var snn = TinyNetworks.Compile(relu, TinyNetworks.Normalization, new NeuronOptions(ResetMode.Soft));
         var e = Assert.Throws<RmpSnnException>(() => ThresholdBalancer.Balance(snn, relu, data, TinyNetworks.Normalization, new BalancingOptions(NormMode.Qcfs), CPU));
         Assert.Contains("--norm qcfs", e.Message);
         var qcfs = TinyNetworks.Build(seed: 10, qcfsLevels: Levels);
-        var spiking = Converter.Convert(qcfs, TinyNetworks.Normalization, new ConversionOptions(new NeuronOptions(ResetMode.Soft), ReadoutMode.Spikes));
+        var spiking = TinyNetworks.Compile(qcfs, TinyNetworks.Normalization, new NeuronOptions(ResetMode.Soft), readout: ReadoutMode.Spikes);
         e = Assert.Throws<RmpSnnException>(() => ThresholdBalancer.Balance(spiking, qcfs, data, TinyNetworks.Normalization, new BalancingOptions(NormMode.Qcfs), CPU));
         Assert.Contains("--readout potential", e.Message);
     }
@@ -102,12 +102,12 @@ public class QcfsConversionTests
         var target = qcfs.state_dict();
         foreach (var (name, value) in relu.state_dict())
             Assert.True(TensorAssert.Same(value, target[name]), name);
-        var reluSnn = Converter.Convert(relu, TinyNetworks.Normalization, new ConversionOptions(new NeuronOptions(ResetMode.Soft)));
+        var reluSnn = TinyNetworks.Compile(relu, TinyNetworks.Normalization, new NeuronOptions(ResetMode.Soft));
         var percentiles = ThresholdBalancer.Balance(reluSnn, relu, data, TinyNetworks.Normalization,
             new BalancingOptions(NormMode.ActPct, CalibrationImages: 64, Percentile: InitialWeights.ClipPercentile), CPU);
-        Assert.Equal(percentiles, ActivationProbe.Activations(qcfs).Cast<Qcfs>().Select(q => q.Lambda.item<float>()).ToArray());
+        Assert.Equal(percentiles, ActivationProbe.Activations(qcfs).Cast<QcfsNode>().ToDictionary(q => q.Name, q => q.Qcfs.Lambda.item<float>()));
 
-        var other = new Network(TinyNetworks.Spec with { Classes = 6, Activation = "qcfs" }, []);
+        var other = TinyNetworks.Sequential(TinyNetworks.Spec with { Classes = 6, Activation = "qcfs" });
         Assert.Throws<RmpSnnException>(() => InitialWeights.Copy(relu, other, data, TinyNetworks.Normalization, CPU));
     }
 }

@@ -10,7 +10,7 @@ public class EfficiencyTests
 {
     static SimulationResult Result(string label, long[] correctPerStep)
     {
-        var recorder = new SpikeRecorder(1, 2, 4);
+        var recorder = new SpikeRecorder(["relu1"], ["conv1", "fc"], 4);
         double[] first = [40, 40, 40, 40], second = [10, 20, 30, 40];    // summed over the 2 samples
         first.CopyTo(recorder.SynapticOps[0], 0);
         second.CopyTo(recorder.SynapticOps[1], 0);

@@ -1,3 +1,4 @@
+using RmpSnn.Graph;
 using RmpSnn.Import;
 using RmpSnn.Models;
 using RmpSnn.Tests.Data;
@@ -52,21 +53,21 @@ public class StateDictMapperTests
     {
         // chengyangfu/pytorch-vgg-cifar10 layout: conv biases, no BN, classifier = Dropout, Linear, ReLU, Dropout, Linear, ReLU, Linear.
         using var network = ModelZoo.Create(new ModelSpec("vgg9", 3, 32, 10, Bias: true, Dropout: 0));
-        var convs = network.Layers.OfType<TorchSharp.Modules.Conv2d>().ToList();
-        var linears = network.Layers.OfType<TorchSharp.Modules.Linear>().ToList();
+        var convs = network.Graph.Nodes.OfType<Conv2dNode>().ToList();
+        var linears = network.Graph.Nodes.OfType<LinearNode>().ToList();
         var sd = new OrderedDictionary<string, Tensor>();
         int index = 0;
         foreach (var (conv, i) in convs.Select((c, i) => (c, i)))
         {
-            sd[$"features.{index}.weight"] = randn(conv.weight!.shape);
-            sd[$"features.{index}.bias"] = randn(conv.bias!.shape);
+            sd[$"features.{index}.weight"] = randn(conv.Weight.shape);
+            sd[$"features.{index}.bias"] = randn(conv.Bias!.shape);
             index += i % 2 == 0 ? 2 : 3; // conv, ReLU (, pool): the numbering has gaps
         }
         int[] classifier = [1, 4, 6];
         for (int i = 0; i < linears.Count; i++)
         {
-            sd[$"classifier.{classifier[i]}.weight"] = randn(linears[i].weight!.shape);
-            sd[$"classifier.{classifier[i]}.bias"] = randn(linears[i].bias!.shape);
+            sd[$"classifier.{classifier[i]}.weight"] = randn(linears[i].Weight.shape);
+            sd[$"classifier.{classifier[i]}.bias"] = randn(linears[i].Bias!.shape);
         }
         using var folder = new TempFolder();
         string path = folder.File("vgg9.safetensors");
@@ -76,14 +77,14 @@ public class StateDictMapperTests
         var spec = CheckpointImporter.InferSpec(checkpoint, "vgg9");
         Assert.Equal(network.Spec, spec);
         using var imported = CheckpointImporter.Import(checkpoint, spec);
-        var importedConvs = imported.Layers.OfType<TorchSharp.Modules.Conv2d>().ToList();
-        var importedLinears = imported.Layers.OfType<TorchSharp.Modules.Linear>().ToList();
+        var importedConvs = imported.Graph.Nodes.OfType<Conv2dNode>().ToList();
+        var importedLinears = imported.Graph.Nodes.OfType<LinearNode>().ToList();
         var sources = sd.Keys.Where(k => k.EndsWith(".weight")).ToList();
-        var targets = importedConvs.Select(c => c.weight!).Concat(importedLinears.Select(l => l.weight!)).ToList();
+        var targets = importedConvs.Select(c => c.Weight).Concat(importedLinears.Select(l => l.Weight)).ToList();
         Assert.Equal(sources.Count, targets.Count);
         for (int i = 0; i < sources.Count; i++)
             Assert.True(TensorAssert.Same(targets[i], sd[sources[i]]), $"{sources[i]} was not loaded into weight #{i}");
-        Assert.True(TensorAssert.Same(importedLinears[^1].bias!, sd["classifier.6.bias"]));
+        Assert.True(TensorAssert.Same(importedLinears[^1].Bias!, sd["classifier.6.bias"]));
         foreach (var t in sd.Values) t.Dispose();
     }
 }

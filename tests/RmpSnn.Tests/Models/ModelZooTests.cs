@@ -1,3 +1,4 @@
+using RmpSnn.Graph;
 using RmpSnn.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,10 +10,8 @@ public class ModelZooTests
 {
     static readonly Type[] Allowed =
     [
-        typeof(TorchSharp.Modules.Conv2d), typeof(TorchSharp.Modules.Linear), typeof(TorchSharp.Modules.BatchNorm2d),
-        typeof(TorchSharp.Modules.BatchNorm1d), typeof(TorchSharp.Modules.ReLU), typeof(TorchSharp.Modules.AvgPool2d),
-        typeof(TorchSharp.Modules.AdaptiveAvgPool2d), typeof(TorchSharp.Modules.MaxPool2d), typeof(TorchSharp.Modules.Dropout),
-        typeof(TorchSharp.Modules.Flatten), typeof(ResidualBlock), typeof(ZeroPadShortcut),
+        typeof(InputNode), typeof(Conv2dNode), typeof(LinearNode), typeof(BatchNormNode), typeof(ReluNode), typeof(AvgPoolNode),
+        typeof(GlobalAvgPoolNode), typeof(MaxPoolNode), typeof(DropoutNode), typeof(FlattenNode), typeof(AddNode), typeof(SliceNode), typeof(PadNode),
     ];
 
     static long ParameterCount(Network net) => net.parameters().Sum(p => p.numel());
@@ -66,10 +65,10 @@ public class ModelZooTests
         {
             var spec = new ModelSpec(arch, arch == "smallcnn" ? 1 : 3, arch == "smallcnn" ? 28 : 32, 10, batchNorm, MaxPool: maxPool, Shortcut: shortcut);
             using var net = ModelZoo.Create(spec);
-            var all = net.Layers.SelectMany(l => l is ResidualBlock b ? b.Main.Concat(b.Shortcut).Prepend(l) : [l]).ToList();
+            var all = net.Graph.Nodes;
             Assert.All(all, l => Assert.Contains(l.GetType(), Allowed));
-            Assert.Equal(batchNorm, all.Any(l => l is TorchSharp.Modules.BatchNorm2d));
-            Assert.DoesNotContain(all, l => maxPool ? l is TorchSharp.Modules.AvgPool2d : l is TorchSharp.Modules.MaxPool2d);
+            Assert.Equal(batchNorm, all.Any(l => l is BatchNormNode));
+            Assert.DoesNotContain(all, l => maxPool ? l is AvgPoolNode : l is MaxPoolNode);
         }
     }
 
@@ -121,19 +120,23 @@ public class ModelZooTests
     public void OptionAShortcutSubsamplesAndPadsChannels()
     {
         using var net = ModelZoo.Create(new ModelSpec("resnet20", 3, 32, 10));
-        var block = Assert.IsType<ResidualBlock>(net.Layers[2 + 3]);
-        var shortcut = Assert.IsType<ZeroPadShortcut>(Assert.Single(block.Shortcut));
-        Assert.Equal((2, 8), (shortcut.Stride, shortcut.PadChannels));
+        var graph = net.Graph;
+        var block = graph["layers.5.activation"];   // stage 2, block 0: stride 2, 16 → 32 channels
+        var add = Assert.IsType<AddNode>(Assert.Single(graph.InputsOf(block)));
+        var pad = Assert.IsType<PadNode>(graph.InputsOf(add)[1]);
+        var slice = Assert.IsType<SliceNode>(Assert.Single(graph.InputsOf(pad)));
+        Assert.Equal(("layers.5.shortcut.0", "layers.5.shortcut.1"), (slice.Name, pad.Name));
+        Assert.Equal(2, slice.Step);
+        Assert.Equal([0L, 0, 0, 0, 8, 8], pad.Pads);
 
         using var _ = no_grad();
         using var x = randn(1, 16, 32, 32);
-        using var s = shortcut.call(x);
+        using var sub = slice.Forward([x]);
+        using var s = pad.Forward([sub]);
         Assert.Equal(new long[] { 1, 32, 16, 16 }, s.shape);
         Assert.Equal(0, s[.., ..8].abs().sum().item<float>());
         Assert.Equal(0, s[.., 24..].abs().sum().item<float>());
         Assert.True(TensorAssert.Same(s[.., 8..24], x[.., .., TensorIndex.Slice(null, null, 2), TensorIndex.Slice(null, null, 2)]));
-        using var y = block.call(x);
-        Assert.Equal(s.shape, y.shape);
     }
 
     [Fact]
@@ -141,8 +144,8 @@ public class ModelZooTests
     {
         using var net = ModelZoo.Create(new ModelSpec("vgg16", 3, 32, 10));
         Assert.All(net.state_dict().Keys, k => Assert.EndsWith(".weight", k));
-        Assert.Contains(net.Layers, l => l is TorchSharp.Modules.AvgPool2d);
-        Assert.Equal(8 + 2, net.Layers.Count(l => l is TorchSharp.Modules.Dropout)); // convs not followed by pooling + head
+        Assert.Contains(net.Graph.Nodes, l => l is AvgPoolNode);
+        Assert.Equal(8 + 2, net.Graph.Nodes.Count(l => l is DropoutNode)); // convs not followed by pooling + head
     }
 
     [Theory]

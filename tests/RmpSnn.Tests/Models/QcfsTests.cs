@@ -1,6 +1,7 @@
 using System.Text;
 using RmpSnn.Conversion;
 using RmpSnn.Data;
+using RmpSnn.Graph;
 using RmpSnn.Models;
 using static TorchSharp.torch;
 
@@ -36,7 +37,7 @@ public sealed class QcfsTests : IDisposable
         using var qcfsNet = ModelZoo.Create(relu with { Activation = "qcfs", QuantLevels = 4 });
         var activations = ActivationProbe.Activations(qcfsNet).ToArray();
         Assert.Equal(19, activations.Length);                       // stem + 9 blocks × (main + after the add)
-        Assert.All(activations, a => Assert.Equal(4, Assert.IsType<Qcfs>(a).Levels));
+        Assert.All(activations, a => Assert.Equal(4, Assert.IsType<QcfsNode>(a).Qcfs.Levels));
         var extra = qcfsNet.state_dict().Keys.Except(reluNet.state_dict().Keys).ToArray();
         Assert.Equal(19, extra.Length);
         Assert.Contains("layers.2.lambda", extra);
@@ -50,8 +51,8 @@ public sealed class QcfsTests : IDisposable
         var spec = new ModelSpec("smallcnn", 1, 28, 10, Activation: "qcfs", QuantLevels: 4);
         using var network = ModelZoo.Create(spec, seed: 1);
         using (no_grad())
-            foreach (var (q, i) in ActivationProbe.Activations(network).Cast<Qcfs>().Select((q, i) => (q, i)))
-                q.Lambda.fill_(1.5 + i);
+            foreach (var (q, i) in ActivationProbe.Activations(network).Cast<QcfsNode>().Select((q, i) => (q, i)))
+                q.Qcfs.Lambda.fill_(1.5 + i);
         string path = Path.Combine(dir, "qcfs.model");
         ModelFile.Save(path, network, new ModelInfo(spec, Normalization.Identity(1), "fashion-mnist"));
         var (loaded, info) = ModelFile.Load(path, CPU);
@@ -59,7 +60,7 @@ public sealed class QcfsTests : IDisposable
         {
             Assert.Equal(spec, info.Spec);
             Assert.Equal([1.5f, 2.5f, 3.5f, 4.5f],
-                ActivationProbe.Activations(loaded).Cast<Qcfs>().Select(q => q.Lambda.item<float>()).ToArray());
+                ActivationProbe.Activations(loaded).Cast<QcfsNode>().Select(q => q.Qcfs.Lambda.item<float>()).ToArray());
         }
     }
 

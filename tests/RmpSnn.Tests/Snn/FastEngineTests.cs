@@ -20,19 +20,19 @@ public sealed class TrainedSmallCnn : IDisposable
         Ann = ModelZoo.Create(new ModelSpec("smallcnn", 1, 28, 10), seed: 3);
         Trainer.Train(Ann, train, null, Normalization, new TrainerOptions { Epochs = 1, BatchSize = 50, LearningRate = 0.05, Seed = 3 });
         Ann.eval();
-        Thresholds = ThresholdBalancer.Balance(Snn(ResetMode.Soft), Ann, train, Normalization,
-            new BalancingOptions(NormMode.ActMax, CalibrationImages: 100), CPU);
+        using var snn = Snn(ResetMode.Soft, SimulationEngine.Dense);
+        Thresholds = ThresholdBalancer.Balance(snn, Ann, train, Normalization, new BalancingOptions(NormMode.ActMax, CalibrationImages: 100), CPU);
     }
 
     public Network Ann { get; }
     public Normalization Normalization { get; }
     public ImageDataset Test { get; }
-    public float[] Thresholds { get; }
+    public IReadOnlyDictionary<string, float> Thresholds { get; }
 
-    /// <summary>A fresh spiking network with the trained weights (and the balanced thresholds once known).</summary>
-    public SpikingNetwork Snn(ResetMode reset)
+    /// <summary>A fresh spiking network with the trained weights for <paramref name="engine"/> (and the balanced thresholds once known).</summary>
+    public SpikingNetwork Snn(ResetMode reset, SimulationEngine engine)
     {
-        var snn = Converter.Convert(Ann, Normalization, new ConversionOptions(new NeuronOptions(reset)));
+        var snn = TinyNetworks.Compile(Ann, Normalization, new NeuronOptions(reset), engine);
         if (Thresholds is not null) snn.SetThresholds(Thresholds);
         return snn;
     }
@@ -49,7 +49,7 @@ public sealed class FastEngineTests(TrainedSmallCnn model) : IClassFixture<Train
     static readonly SimulationOptions Reference = new(Steps, BatchSize: 10, ChunkSteps: 1, Seed: 5, CacheConstantInput: false, Engine: SimulationEngine.Reference);
 
     SimulationResult Simulate(ResetMode reset, SimulationOptions options) =>
-        Simulator.Run([(reset.ToString(), model.Snn(reset))], model.Test, options, CPU)[0];
+        Simulator.Run([(reset.ToString(), model.Snn(reset, options.Engine))], model.Test, options, CPU)[0];
 
     [Theory]
     [InlineData(ResetMode.Soft, Encoding.Direct)]
@@ -87,7 +87,7 @@ public sealed class FastEngineTests(TrainedSmallCnn model) : IClassFixture<Train
     [Fact]
     public void SmallMemoryBudgetPicksASmallerBatchWithTheSameCurve()
     {
-        var snn = model.Snn(ResetMode.Soft);
+        var snn = model.Snn(ResetMode.Soft, SimulationEngine.Reference);
         var options = Reference with { Encoding = Encoding.Direct, ChunkSteps = 8 };
         double budget = MemoryBudget.EstimateMegabytes([snn], 5, 1) * 1.01;
         var full = Simulate(ResetMode.Soft, options);
@@ -99,7 +99,7 @@ public sealed class FastEngineTests(TrainedSmallCnn model) : IClassFixture<Train
     [Fact]
     public void BudgetBelowOneSampleIsAClearError()
     {
-        var snn = model.Snn(ResetMode.Soft);
+        var snn = model.Snn(ResetMode.Soft, SimulationEngine.Reference);
         double tiny = MemoryBudget.EstimateMegabytes([snn], 1, 1) / 2;
         UserError.Expect(() => Simulate(ResetMode.Soft, Reference with { MaxMemoryMegabytes = tiny }), "--max-memory", "even batch 1 with chunk 1");
     }

@@ -35,7 +35,7 @@ public class SpikingMaxPoolTests
     {
         var pool = Pool();
         using var input = Input(0.7f);
-        using var output = pool.Forward(input, new StepContext(8, 1, 0));
+        using var output = pool.Forward([input], new StepContext(8, 1, 0));
         Assert.Equal([8L, 1, 1, 2], output.shape);
         var values = output.view(8, 2).data<float>().ToArray();
         Assert.Equal(LeftExpected.Select(v => v * 0.7f), values.Where((_, i) => i % 2 == 0));
@@ -47,11 +47,11 @@ public class SpikingMaxPoolTests
     {
         var pool = Pool();
         using var input = Input(1f);
-        using var first = pool.Forward(input, new StepContext(8, 1, 0));
+        using var first = pool.Forward([input], new StepContext(8, 1, 0));
         pool.ResetState();
-        using var again = pool.Forward(input, new StepContext(8, 1, 0));
+        using var again = pool.Forward([input], new StepContext(8, 1, 0));
         Assert.True(TensorAssert.Same(first, again));
-        using var continued = pool.Forward(input, new StepContext(8, 1, 8));   // without a reset n1 keeps its lead: different
+        using var continued = pool.Forward([input], new StepContext(8, 1, 8));   // without a reset n1 keeps its lead: different
         Assert.False(TensorAssert.Same(first, continued));
     }
 
@@ -62,8 +62,8 @@ public class SpikingMaxPoolTests
         using var spikes = rand([40, 3, 4, 6, 6]).lt(0.3).to_type(ScalarType.Float32) * 1.25f;
         var chunked = new SpikingMaxPool("a", [3, 3], [2, 2], [1, 1], [1, 1], true);
         var single = new SpikingMaxPool("b", [3, 3], [2, 2], [1, 1], [1, 1], true);
-        using var whole = chunked.Forward(spikes.view(120, 4, 6, 6), new StepContext(40, 3, 0));
-        var perStep = Enumerable.Range(0, 40).Select(t => single.Forward(spikes[t], new StepContext(1, 3, t))).ToArray();
+        using var whole = chunked.Forward([spikes.view(120, 4, 6, 6)], new StepContext(40, 3, 0));
+        var perStep = Enumerable.Range(0, 40).Select(t => single.Forward([spikes[t]], new StepContext(1, 3, t))).ToArray();
         using var stacked = cat(perStep, 0);
         Assert.True(TensorAssert.Same(whole, stacked));
         foreach (var t in perStep) t.Dispose();

@@ -5,15 +5,15 @@ using static TorchSharp.torch;
 namespace RmpSnn.Tests.Snn;
 
 [Collection(SerialTorchRng.Name)]   // seeds torch's global generator
-public class IfNeuronTests
+public class IfLayerTests
 {
     const float Threshold = 1.5f;
 
     static double[] Rates(ResetMode reset, float[] currents, int steps)
     {
-        var neuron = new IfNeuron("test", new NeuronOptions(reset)) { Threshold = Threshold };
+        var neuron = new IfLayer("test", new NeuronOptions(reset)) { Threshold = Threshold };
         using var input = tensor(currents).unsqueeze(0).expand(steps, currents.Length).contiguous();
-        using var output = neuron.Forward(input, new StepContext(steps, 1, 0));
+        using var output = neuron.Forward(input, null, new StepContext(steps, 1, 0));
         using var spikes = output.sum(0, keepdim: false) / Threshold;
         return spikes.data<float>().Select(s => (double)s / steps).ToArray();
     }
@@ -53,10 +53,10 @@ public class IfNeuronTests
     {
         manual_seed(3);
         using var currents = rand(40, 2, 7);
-        var chunked = new IfNeuron("a", new NeuronOptions(ResetMode.Soft, InitialPotential: 0.5f)) { Threshold = 0.8f };
-        var single = new IfNeuron("b", new NeuronOptions(ResetMode.Soft, InitialPotential: 0.5f)) { Threshold = 0.8f };
-        using var whole = chunked.Forward(currents.view(80, 7), new StepContext(40, 2, 0));
-        var perStep = Enumerable.Range(0, 40).Select(t => single.Forward(currents[t], new StepContext(1, 2, t))).ToArray();
+        var chunked = new IfLayer("a", new NeuronOptions(ResetMode.Soft, InitialPotential: 0.5f)) { Threshold = 0.8f };
+        var single = new IfLayer("b", new NeuronOptions(ResetMode.Soft, InitialPotential: 0.5f)) { Threshold = 0.8f };
+        using var whole = chunked.Forward(currents.view(80, 7), null, new StepContext(40, 2, 0));
+        var perStep = Enumerable.Range(0, 40).Select(t => single.Forward(currents[t], null, new StepContext(1, 2, t))).ToArray();
         using var stacked = cat(perStep, 0);
         Assert.True(whole.equal(stacked).all().item<bool>());
     }
@@ -70,7 +70,7 @@ public class IfNeuronTests
         // can be finalized while LibTorch uses it ("Expected false to be true" from Scalar::toFloat). Collect continuously;
         // with implicit scalars this failed within seconds.
         using var currents = full(50, 1 << 16, 0.3f);
-        var neuron = new IfNeuron("n", new NeuronOptions(reset, ResetPotential: 0.1f)) { Threshold = 0.7f };
+        var neuron = new IfLayer("n", new NeuronOptions(reset, ResetPotential: 0.1f), SimulationEngine.Reference) { Threshold = 0.7f };
         bool stop = false;
         var collector = new Thread(() => { while (!Volatile.Read(ref stop)) { GC.Collect(0); GC.WaitForPendingFinalizers(); } });
         collector.Start();
@@ -81,7 +81,7 @@ public class IfNeuronTests
             for (int chunk = 0; chunk < 300 && clock.Elapsed.TotalSeconds < 10; chunk++)
             {
                 using var scope = NewDisposeScope();   // as in Simulator: the scope keeps the chunk's tensors reachable
-                var output = neuron.Forward(currents, new StepContext(50, 1, chunk * 50, engine: SimulationEngine.Reference));
+                var output = neuron.Forward(currents, null, new StepContext(50, 1, chunk * 50));
             }
         }
         finally
@@ -100,21 +100,19 @@ public class IfNeuronTests
     [InlineData(ResetMode.Soft, 0f, SimulationEngine.Dense)]
     public void MembraneFollowsTheScalarDefinitionExactly(ResetMode reset, float resetPotential, SimulationEngine engine)
     {
-        // V += I; if V ≥ V_th: spike, then V = V_reset (hard) or V −= V_th (soft), in float32, neuron by neuron
+        // the layer (either kernel) against the scalar rule IntegrateAndFire.Step, neuron by neuron, in float32
         manual_seed(4);
         using var currents = rand(30, 5) * 0.9 - 0.2;
-        var neuron = new IfNeuron("n", new NeuronOptions(reset, ResetPotential: resetPotential)) { Threshold = 0.7f };
-        using var output = neuron.Forward(currents.view(150, 1), new StepContext(30, 5, 0, engine: engine));
+        var neuron = new IfLayer("n", new NeuronOptions(reset, ResetPotential: resetPotential), engine) { Threshold = 0.7f };
+        using var output = neuron.Forward(currents.view(150, 1), null, new StepContext(30, 5, 0));
         var i = currents.data<float>().ToArray();
         var spikes = output.data<float>().ToArray();
         var v = new float[5];
         for (int t = 0; t < 30; t++)
             for (int n = 0; n < 5; n++)
             {
-                v[n] += i[t * 5 + n];
-                bool fired = v[n] >= 0.7f;
+                bool fired = IntegrateAndFire.Step(ref v[n], i[t * 5 + n], 0.7f, reset, resetPotential * 0.7f);
                 Assert.Equal(fired ? 0.7f : 0f, spikes[t * 5 + n]);
-                if (fired) v[n] = reset == ResetMode.Hard ? resetPotential * 0.7f : v[n] - 0.7f;
             }
         Assert.Equal(v, neuron.MembranePotential!.data<float>().ToArray());
     }
@@ -134,13 +132,13 @@ public class IfNeuronTests
         var recorders = new List<SpikeRecorder>();
         foreach (var engine in new[] { SimulationEngine.Reference, SimulationEngine.Dense })
         {
-            var neuron = new IfNeuron("n", options) { Threshold = 0.9f };
-            var recorder = new SpikeRecorder(1, 0, 15);
+            var neuron = new IfLayer("n", options, engine) { Threshold = 0.9f };
+            var recorder = new SpikeRecorder(["n"], [], 15);
             var spikes = new List<float>();
             for (int first = 0; first < 15; first += 5)
             {
                 using var chunk = currents.narrow(0, first, 5).reshape(10, 3011);
-                using var output = neuron.Forward(chunk, new StepContext(5, 2, first, recorder, engine: engine));
+                using var output = neuron.Forward(chunk, null, new StepContext(5, 2, first, recorder));
                 spikes.AddRange(output.data<float>().ToArray());
             }
             outputs.Add([.. spikes]);
@@ -160,14 +158,14 @@ public class IfNeuronTests
         manual_seed(10);
         using var currents = rand([6, 3, 16, 5, 5]) * 0.5f;
         Tensor ChannelsLast(Tensor x) => x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
-        var reference = new IfNeuron("r", new NeuronOptions(ResetMode.Soft)) { Threshold = 0.6f };
-        var fused = new IfNeuron("f", new NeuronOptions(ResetMode.Soft)) { Threshold = 0.6f };
+        var reference = new IfLayer("r", new NeuronOptions(ResetMode.Soft), SimulationEngine.Reference) { Threshold = 0.6f };
+        var fused = new IfLayer("f", new NeuronOptions(ResetMode.Soft), SimulationEngine.Dense) { Threshold = 0.6f };
         for (int t = 0; t < 6; t++)
         {
             using var step = currents[t];
-            using var expected = reference.Forward(step, new StepContext(1, 3, t, engine: SimulationEngine.Reference));
+            using var expected = reference.Forward(step, null, new StepContext(1, 3, t));
             using var input = t % 2 == 0 ? ChannelsLast(step) : step.alias();
-            using var actual = fused.Forward(input, new StepContext(1, 3, t, engine: SimulationEngine.Dense));
+            using var actual = fused.Forward(input, null, new StepContext(1, 3, t));
             Assert.True(actual.equal(expected).all().item<bool>(), $"step {t}");
         }
         Assert.True(fused.MembranePotential!.equal(reference.MembranePotential!).all().item<bool>());
@@ -176,8 +174,8 @@ public class IfNeuronTests
     [Fact]
     public void HardResetGoesToConfiguredResetPotential()
     {
-        var neuron = new IfNeuron("n", new NeuronOptions(ResetMode.Hard, ResetPotential: 0.25f)) { Threshold = 1f };
-        using var _ = neuron.Forward(tensor(new[] { 1.3f }), new StepContext(1, 1, 0));
+        var neuron = new IfLayer("n", new NeuronOptions(ResetMode.Hard, ResetPotential: 0.25f)) { Threshold = 1f };
+        using var _ = neuron.Forward(tensor(new[] { 1.3f }), null, new StepContext(1, 1, 0));
         Assert.Equal(0.25f, neuron.MembranePotential!.item<float>());
     }
 
