@@ -3,6 +3,8 @@ using RmpSnn.Cli;
 using RmpSnn.Cli.Commands;
 
 RmpSnn.TorchRuntime.Configure();
+// Piped to a file, Spectre.Console would squeeze tables into 80 columns; a log file has no width limit.
+if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 240;
 var root = new RootCommand("""
     RmpSnn: convert trained ReLU networks into spiking networks with residual-membrane-potential (soft-reset) neurons,
     and measure accuracy at every time-step, spike activity and synaptic operations.

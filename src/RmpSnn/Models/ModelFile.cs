@@ -1,4 +1,5 @@
 using TorchSharp;
+using RmpSnn.Graph;
 using static TorchSharp.torch;
 
 namespace RmpSnn.Models;
@@ -19,7 +20,7 @@ public static class ModelFile
     {
         if (info.Spec != network.Spec)
             throw new ArgumentException($"ModelInfo spec {info.Spec} differs from the network's {network.Spec}", nameof(info));
-        ContainerFile.Write(path, Magic, info with { Created = info.Created ?? DateTimeOffset.UtcNow },
+        ContainerFile.Write(path, Magic, info with { Created = info.Created ?? DateTimeOffset.UtcNow, Graph = GraphDescription.Of(network.Graph) },
             writer => StateDictIO.Write(writer, network));
     }
 
@@ -27,11 +28,14 @@ public static class ModelFile
     public static ModelInfo ReadInfo(string path) =>
         ContainerFile.Read<ModelInfo, ModelInfo>(path, Magic, Kind, (info, _) => info);
 
-    /// <summary>Rebuilds the network described by the header, loads its weights and moves it to <paramref name="device"/> in eval mode.</summary>
+    /// <summary>
+    /// Rebuilds the network the header describes (its stored graph, or for files written before graphs were stored, the
+    /// zoo architecture of its spec), loads its weights and moves it to <paramref name="device"/> in eval mode.
+    /// </summary>
     public static (Network Network, ModelInfo Info) Load(string path, Device device) =>
         ContainerFile.Read<ModelInfo, (Network, ModelInfo)>(path, Magic, Kind, (info, reader) =>
         {
-            var network = Build(path, info.Spec);
+            var network = Build(path, info);
             try
             {
                 StateDictIO.Read(reader, network, path, info.Spec.Arch);
@@ -45,11 +49,11 @@ public static class ModelFile
             return (network, info);
         });
 
-    static Network Build(string path, ModelSpec spec)
+    static Network Build(string path, ModelInfo info)
     {
         try
         {
-            return ModelZoo.Create(spec);
+            return info.Graph is { } graph ? new Network(info.Spec, graph.Build()) : ModelZoo.Create(info.Spec);
         }
         catch (RmpSnnException e)
         {

@@ -1,4 +1,5 @@
 using RmpSnn.Data;
+using RmpSnn.Graph;
 
 namespace RmpSnn.Models;
 
@@ -10,6 +11,7 @@ namespace RmpSnn.Models;
 /// <param name="Epochs">Training epochs completed.</param>
 /// <param name="Created">Creation time; <see cref="ModelFile.Save"/> stamps the current time when <c>null</c>.</param>
 /// <param name="Metadata">Free-form key/value notes (command line, git commit, …).</param>
+/// <param name="Graph">The network's nodes and edges (written by every save); files without it are rebuilt from <paramref name="Spec"/> by the zoo.</param>
 public sealed record ModelInfo(
     ModelSpec Spec,
     Normalization Normalization,
@@ -17,4 +19,5 @@ public sealed record ModelInfo(
     double? Accuracy = null,
     int Epochs = 0,
     DateTimeOffset? Created = null,
-    IReadOnlyDictionary<string, string>? Metadata = null);
+    IReadOnlyDictionary<string, string>? Metadata = null,
+    GraphDescription? Graph = null);

@@ -9,7 +9,7 @@ namespace RmpSnn.Snn;
 /// emitted with amplitude V_th, so the next layer's weights stay the ANN's and rate × V_th approximates the ReLU output;
 /// this gives the same spike trains as binary spikes with every downstream threshold divided by V_th (IF dynamics are
 /// scale-free). With two operands (a residual junction) the neurons integrate their sum. The kernel is fixed when the layer
-/// is made: the LibTorch loop for <see cref="SimulationEngine.Reference"/> (any device), else the fused CPU pass
+/// is made: the LibTorch device loop for <see cref="SimulationEngine.Reference"/> (any device), else the fused CPU pass
 /// (<see cref="IntegrateAndFireKernel"/>), bit-identical to it.
 /// </summary>
 public sealed class IfLayer : ISpikingStage
@@ -44,7 +44,7 @@ public sealed class IfLayer : ISpikingStage
 
     /// <summary>
     /// One chunk of steps driven by <paramref name="input"/> + <paramref name="shortcut"/> (same shape). The fused CPU
-    /// kernel adds them while integrating; the LibTorch loop sums them first. Same float operations either way:
+    /// kernel adds them while integrating; the device loop sums them first. Same float operations either way:
     /// <c>V += (I + I_s)</c>.
     /// </summary>
     public Tensor Forward(Tensor input, Tensor? shortcut, StepContext context)
@@ -72,17 +72,20 @@ public sealed class IfLayer : ISpikingStage
             output = IntegrateAndFireKernel.Run(currents, shortcuts, _potential, context.Steps, threshold, Options.Reset, resetTo, out var counts);
             context.Recorder?.AddSpikes(Name, context.FirstStep, Array.ConvertAll(counts, c => (double)c));
         }
-        else if (shortcuts is null) output = ReferenceSteps(currents, threshold, resetTo, context);
+        else if (shortcuts is null) output = DeviceLoop(currents, threshold, resetTo, context);
         else
         {
             using var sum = currents.add(shortcuts, HeldScalars.One);
-            output = ReferenceSteps(sum, threshold, resetTo, context);
+            output = DeviceLoop(sum, threshold, resetTo, context);
         }
         return output.view(shape);
     }
 
-    /// <summary>The straightforward LibTorch loop over the chunk's steps (any device); returns spikes of amplitude V_th.</summary>
-    Tensor ReferenceSteps(Tensor currents, float threshold, float resetTo, StepContext context)
+    /// <summary>
+    /// The device path: LibTorch operations over the chunk's steps, on any device, tuned to write spikes in place and reset
+    /// without a select (the same float operations as <see cref="IntegrateAndFire"/>); returns spikes of amplitude V_th.
+    /// </summary>
+    Tensor DeviceLoop(Tensor currents, float threshold, float resetTo, StepContext context)
     {
         // Binary spikes are written straight into the output, then scaled to amplitude V_th once per chunk.
         // The scalars are held in variables, not converted implicitly per call (see HeldScalars; a VGG-9 sweep crashed that way).

@@ -80,7 +80,7 @@ public class NewTopologyConversionTests
         return net;
     }
 
-    static Network Build(string topology, int seed)
+    internal static Network Build(string topology, int seed)
     {
         manual_seed(seed);
         return topology switch

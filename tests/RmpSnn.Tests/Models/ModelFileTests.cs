@@ -43,7 +43,9 @@ public sealed class ModelFileTests : IDisposable
         Assert.Equal(("cifar10", 0.9125, 12), (info.Dataset, info.Accuracy, info.Epochs));
         Assert.Equal("train --arch resnet20", info.Metadata!["command"]);
         Assert.True(DateTimeOffset.UtcNow - info.Created!.Value < TimeSpan.FromMinutes(5));
-        Assert.Equal(info, ModelFile.ReadInfo(path) with { Normalization = info.Normalization, Metadata = info.Metadata });
+        var header = ModelFile.ReadInfo(path);
+        Assert.Equal(info, header with { Normalization = info.Normalization, Metadata = info.Metadata, Graph = info.Graph });
+        Assert.Equal(original.Graph.Nodes.Select(n => n.Name), header.Graph!.Nodes.Select(n => n.Name));   // the graph is stored
         Assert.Equal(["net.rmpsnn"], Directory.GetFiles(dir).Select(Path.GetFileName)); // no temp file left behind
     }
 

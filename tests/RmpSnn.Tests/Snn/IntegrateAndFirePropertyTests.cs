@@ -1,0 +1,80 @@
+using CsCheck;
+using RmpSnn.Snn;
+using static TorchSharp.torch;
+
+namespace RmpSnn.Tests.Snn;
+
+/// <summary>
+/// Property tests of the IF rule: on random current sequences, the layer (device loop and fused kernel) and the tensor
+/// reference follow the scalar definition bit for bit, and soft reset conserves charge where hard reset drops it.
+/// </summary>
+public class IntegrateAndFirePropertyTests
+{
+    const float Threshold = 0.8f;
+
+    /// <summary>Steps × neurons currents in [−0.5, 1.5]·V_th, a reset mode and a reset potential.</summary>
+    static readonly Gen<(float[] Currents, int Neurons, ResetMode Reset, float ResetTo)> Cases =
+        from neurons in Gen.Int[1, 37]
+        from steps in Gen.Int[1, 24]
+        from currents in Gen.Float[-0.5f * Threshold, 1.5f * Threshold].Array[neurons * steps]
+        from reset in Gen.Enum<ResetMode>()
+        from resetTo in Gen.Bool.Select(b => b ? 0.25f * Threshold : 0f)
+        select (currents, neurons, reset, resetTo);
+
+    static (float[] Spikes, float[] Potential) Scalar(float[] currents, int neurons, ResetMode reset, float resetTo)
+    {
+        var v = new float[neurons];
+        var spikes = new float[currents.Length];
+        for (int i = 0; i < currents.Length; i++)
+            spikes[i] = IntegrateAndFire.Step(ref v[i % neurons], currents[i], Threshold, reset, resetTo) ? 1 : 0;
+        return (spikes, v);
+    }
+
+    [Fact]
+    public void LayerAndTensorReferenceFollowTheScalarRuleExactly()
+    {
+        Cases.Sample(c =>
+        {
+            var (spikes, potential) = Scalar(c.Currents, c.Neurons, c.Reset, c.ResetTo);
+            int steps = c.Currents.Length / c.Neurons;
+            using var currents = tensor(c.Currents).view(steps, 1, c.Neurons);
+
+            using var v = zeros(1, c.Neurons);
+            var reference = new List<float>();
+            for (int t = 0; t < steps; t++)
+                using (var step = currents[t])
+                using (var fired = IntegrateAndFire.Step(v, step, Threshold, c.Reset, c.ResetTo))
+                    reference.AddRange(fired.data<float>().ToArray());
+            if (!reference.SequenceEqual(spikes) || !v.data<float>().ToArray().SequenceEqual(potential)) return false;
+
+            var options = new NeuronOptions(c.Reset, ResetPotential: c.ResetTo / Threshold);
+            foreach (var engine in new[] { SimulationEngine.Reference, SimulationEngine.Dense })
+            {
+                using var layer = new IfLayer("n", options, engine) { Threshold = Threshold };
+                using var flat = currents.view(steps, c.Neurons);
+                using var output = layer.Forward(flat, null, new StepContext(steps, 1, 0));
+                if (!output.data<float>().ToArray().SequenceEqual(spikes.Select(s => s * Threshold))) return false;
+                if (!layer.MembranePotential!.data<float>().ToArray().SequenceEqual(potential)) return false;
+            }
+            return true;
+        }, iter: 200, seed: "0N0XIzNsQ0O2");
+    }
+
+    [Fact]
+    public void SoftResetConservesChargeAndHardResetNeverKeepsMore()
+    {
+        Cases.Where(c => c.ResetTo == 0).Sample(c =>
+        {
+            var (spikes, v) = Scalar(c.Currents, c.Neurons, ResetMode.Soft, 0);
+            var (hardSpikes, hardV) = Scalar(c.Currents, c.Neurons, ResetMode.Hard, 0);
+            for (int n = 0; n < c.Neurons; n++)
+            {
+                double charge = 0, fired = 0, hardFired = 0;
+                for (int i = n; i < c.Currents.Length; i += c.Neurons) (charge, fired, hardFired) = (charge + c.Currents[i], fired + spikes[i], hardFired + hardSpikes[i]);
+                if (Math.Abs(fired * Threshold + v[n] - charge) > 1e-4 * (1 + Math.Abs(charge))) return false;   // Σ I = spikes·V_th + V_T
+                if (c.Currents.Where((_, i) => i % c.Neurons == n).All(i => i >= 0) && hardFired > fired) return false;
+            }
+            return true;
+        }, iter: 300, seed: "0N0XIzNsQ0O2");
+    }
+}
