@@ -30,6 +30,7 @@ public static class ConsoleProgress
     /// <summary>An <see cref="IProgress{T}"/> that calls back synchronously on the reporting thread.</summary>
     public sealed class Callback<T>(Action<T> report) : IProgress<T>
     {
+        /// <inheritdoc/>
         public void Report(T value) => report(value);
     }
 }

@@ -19,6 +19,7 @@ public sealed class ConversionOptionsBinder
     readonly Option<string> _balanceReset = new("--balance-reset") { Description = "Spike balancing per reset mode (each), or once in the soft/hard SNN with the thresholds shared by both modes (compare resets at equal V_th)", DefaultValueFactory = _ => "each" };
     readonly Option<string> _encoding = new("--encoding") { Description = "Input coding: poisson (rate-coded spikes) or direct (constant current); simulate defaults to the converted model's (direct for --norm qcfs)", DefaultValueFactory = _ => "poisson" };
 
+    /// <summary>Creates the options with their validators.</summary>
     public ConversionOptionsBinder()
     {
         _norm.AcceptOnlyFromAmong("spike", "act-max", "act-pct", "qcfs");

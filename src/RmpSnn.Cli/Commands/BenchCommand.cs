@@ -10,6 +10,7 @@ namespace RmpSnn.Cli.Commands;
 /// <summary><c>rmpsnn bench</c>: simulation throughput on random-weight CIFAR-shaped networks, optionally against the PyTorch reference.</summary>
 public static class BenchCommand
 {
+    /// <summary>The command with its options and action.</summary>
     public static Command Create()
     {
         var command = new Command("bench", """

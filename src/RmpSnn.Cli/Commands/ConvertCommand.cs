@@ -11,6 +11,7 @@ namespace RmpSnn.Cli.Commands;
 /// <summary><c>rmpsnn convert MODEL</c>: ANN → SNN with balanced thresholds, saved as JSON for later simulation.</summary>
 public static class ConvertCommand
 {
+    /// <summary>The command with its options and action.</summary>
     public static Command Create()
     {
         var command = new Command("convert", """

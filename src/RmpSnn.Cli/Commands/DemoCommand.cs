@@ -16,6 +16,7 @@ public static class DemoCommand
     const string Dataset = "fashion-mnist-sample";
     static readonly double[] DemoAlphas = [1.0, 0.5];
 
+    /// <summary>The command with its options and action.</summary>
     public static Command Create()
     {
         var command = new Command("demo", """

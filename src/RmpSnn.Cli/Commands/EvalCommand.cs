@@ -9,6 +9,7 @@ namespace RmpSnn.Cli.Commands;
 /// <summary><c>rmpsnn eval MODEL</c>: top-1 accuracy of the ANN.</summary>
 public static class EvalCommand
 {
+    /// <summary>The command with its options and action.</summary>
     public static Command Create()
     {
         var command = new Command("eval", """

@@ -9,6 +9,7 @@ namespace RmpSnn.Cli.Commands;
 /// <summary><c>rmpsnn import CHECKPOINT</c>: PyTorch weights → RmpSnn model file.</summary>
 public static class ImportCommand
 {
+    /// <summary>The command with its options and action.</summary>
     public static Command Create()
     {
         var command = new Command("import", $"""

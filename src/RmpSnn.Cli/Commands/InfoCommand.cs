@@ -7,6 +7,7 @@ namespace RmpSnn.Cli.Commands;
 /// <summary><c>rmpsnn info MODEL</c>: what a model file holds (header only; weights are not loaded).</summary>
 public static class InfoCommand
 {
+    /// <summary>The command with its options and action.</summary>
     public static Command Create()
     {
         var command = new Command("info", """

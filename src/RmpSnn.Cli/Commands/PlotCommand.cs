@@ -8,6 +8,7 @@ namespace RmpSnn.Cli.Commands;
 /// <summary><c>rmpsnn plot FOLDER</c>: redraw the figures of a sweep or simulate folder, and/or the neuron transfer curve.</summary>
 public static class PlotCommand
 {
+    /// <summary>The command with its options and action.</summary>
     public static Command Create()
     {
         var command = new Command("plot", """

@@ -11,6 +11,7 @@ namespace RmpSnn.Cli.Commands;
 /// <summary><c>rmpsnn simulate MODEL</c>: run the converted SNN for T steps, hard vs soft reset, every α, and report.</summary>
 public static class SimulateCommand
 {
+    /// <summary>The command with its options and action.</summary>
     public static Command Create()
     {
         var command = new Command("simulate", """

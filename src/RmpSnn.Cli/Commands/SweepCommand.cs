@@ -8,6 +8,7 @@ namespace RmpSnn.Cli.Commands;
 /// <summary><c>rmpsnn sweep MODEL</c>: the resumable grid norm × encoding × reset × α, with tables, tidy files and figures.</summary>
 public static class SweepCommand
 {
+    /// <summary>The command with its options and action.</summary>
     public static Command Create()
     {
         var command = new Command("sweep", """

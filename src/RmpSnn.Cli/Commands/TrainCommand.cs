@@ -10,6 +10,7 @@ namespace RmpSnn.Cli.Commands;
 /// <summary><c>rmpsnn train</c>: train an ANN from the model zoo and save it as a model file.</summary>
 public static class TrainCommand
 {
+    /// <summary>The command with its options and action.</summary>
     public static Command Create()
     {
         var command = new Command("train", """

@@ -12,6 +12,7 @@ public sealed class Batch(Tensor images, Tensor labels) : IDisposable
     /// <summary>Number of samples.</summary>
     public int Size => (int)Labels.shape[0];
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         Images.Dispose();

@@ -28,6 +28,7 @@ public sealed class Network : nn.Module<Tensor, Tensor>
     /// <summary>The nodes and edges.</summary>
     public NetworkGraph Graph { get; }
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
         var output = Graph.Evaluate(input, (i, operands) => Graph.Nodes[i].Forward(operands), t => t.Dispose());

@@ -29,6 +29,7 @@ public sealed class Qcfs : nn.Module<Tensor, Tensor>
     /// <summary>The trainable clip λ (a scalar parameter): the largest output and the converted threshold.</summary>
     public Tensor Lambda => lambda;
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();

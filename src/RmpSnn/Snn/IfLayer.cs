@@ -114,11 +114,13 @@ public sealed class IfLayer : ISpikingStage
         return output.mul_(vth);
     }
 
+    /// <inheritdoc/>
     public void ResetState()
     {
         _potential?.Dispose();
         _potential = null;
     }
 
+    /// <inheritdoc/>
     public void Dispose() => ResetState();
 }

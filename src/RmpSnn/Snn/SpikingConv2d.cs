@@ -29,18 +29,21 @@ public sealed class SpikingConv2d : SynapticStage
         _events = new(() => new EventConvolution(_weight, node.Stride, node.Padding));
     }
 
+    /// <inheritdoc/>
     protected override Tensor Current(Tensor input)
     {
         var output = _node.Apply(input, _weight);
         return _bias is null ? output : output.add_(_bias, HeldScalars.One);
     }
 
+    /// <inheritdoc/>
     protected override Tensor? EventCurrent(Tensor input, double[]? synapticOps)
     {
         var output = _events?.Value.TryApply(input, synapticOps);
         return output is null || _bias is null ? output : output.add_(_bias, HeldScalars.One);
     }
 
+    /// <inheritdoc/>
     public override void Dispose()
     {
         base.Dispose();

@@ -18,8 +18,10 @@ public sealed class SpikingLinear : SynapticStage
         _bias = node.Bias?.detach().to(device).DetachFromDisposeScope();
     }
 
+    /// <inheritdoc/>
     protected override Tensor Current(Tensor input) => F.linear(input, _weight, _bias);
 
+    /// <inheritdoc/>
     public override void Dispose()
     {
         base.Dispose();

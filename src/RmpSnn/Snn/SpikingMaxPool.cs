@@ -17,6 +17,7 @@ public sealed class SpikingMaxPool(string name, long[] kernel, long[] stride, lo
     /// <summary>The converted max-pooling node's name.</summary>
     public string Name { get; } = name;
 
+    /// <inheritdoc/>
     public Tensor Forward(IReadOnlyList<Tensor> inputs, StepContext context)
     {
         var input = inputs[0];
@@ -40,11 +41,13 @@ public sealed class SpikingMaxPool(string name, long[] kernel, long[] stride, lo
         return output.view([-1, .. output.shape[2..]]).MoveToOuterDisposeScope();
     }
 
+    /// <inheritdoc/>
     public void ResetState()
     {
         _accumulated?.Dispose();
         _accumulated = null;
     }
 
+    /// <inheritdoc/>
     public void Dispose() => ResetState();
 }

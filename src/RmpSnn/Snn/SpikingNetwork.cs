@@ -182,6 +182,7 @@ public sealed class SpikingNetwork : IDisposable
         foreach (var stage in _stages) stage?.ResetState();
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         ResetState();

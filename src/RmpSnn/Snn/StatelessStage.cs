@@ -13,9 +13,12 @@ public sealed class StatelessStage(GraphNode node) : ISpikingStage
     /// <summary>The node's name.</summary>
     public string Name => node.Name;
 
+    /// <inheritdoc/>
     public Tensor Forward(IReadOnlyList<Tensor> inputs, StepContext context) => node.Forward(inputs);
 
+    /// <inheritdoc/>
     public void ResetState() { }
 
+    /// <inheritdoc/>
     public void Dispose() { }
 }

@@ -44,6 +44,7 @@ public abstract class SynapticStage : ISpikingStage
     /// <summary>The current computed event-driven with per-sample synaptic operations filled in, or null to run <see cref="Current"/>.</summary>
     protected virtual Tensor? EventCurrent(Tensor input, double[]? synapticOps) => null;
 
+    /// <inheritdoc/>
     public Tensor Forward(IReadOnlyList<Tensor> inputs, StepContext context)
     {
         var input = inputs[0];
@@ -79,7 +80,9 @@ public abstract class SynapticStage : ISpikingStage
         return sops.item<double>();
     }
 
+    /// <inheritdoc/>
     public void ResetState() { }
 
+    /// <inheritdoc/>
     public virtual void Dispose() => _synapticOps.Dispose();
 }

@@ -16,6 +16,8 @@ public sealed class AvgPoolNode(string name, long[] kernel, long[] stride, long[
     /// <summary>Whether partial windows at the end make an output.</summary>
     public bool CeilMode { get; } = ceilMode;
 
+    /// <inheritdoc/>
     public override string Op => "AvgPool";
+    /// <inheritdoc/>
     public override Tensor Forward(IReadOnlyList<Tensor> inputs) => F.avg_pool2d(inputs[0], Kernel, Stride, Padding, CeilMode);
 }

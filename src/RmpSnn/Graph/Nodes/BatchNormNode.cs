@@ -9,7 +9,10 @@ public sealed class BatchNormNode(string name, BatchNorm module) : GraphNode(nam
     /// <summary>The module holding γ, β and the running statistics.</summary>
     public BatchNorm Norm { get; } = module;
 
+    /// <inheritdoc/>
     public override string Op => "BatchNorm";
+    /// <inheritdoc/>
     public override TorchSharp.torch.nn.Module? Module => Norm;
+    /// <inheritdoc/>
     public override Tensor Forward(IReadOnlyList<Tensor> inputs) => Norm.call(inputs[0]);
 }

@@ -13,6 +13,8 @@ public sealed class ClipNode(string name, double min, double max) : GraphNode(na
     /// <summary>Upper bound.</summary>
     public double Max { get; } = max;
 
+    /// <inheritdoc/>
     public override string Op => "Clip";
+    /// <inheritdoc/>
     public override Tensor Forward(IReadOnlyList<Tensor> inputs) => inputs[0].clamp(_min, _max);
 }

@@ -51,12 +51,15 @@ public sealed class Conv2dNode : GraphNode
     /// <summary>Groups (C_in for a depthwise convolution).</summary>
     public long Groups { get; }
 
+    /// <inheritdoc/>
     public override string Op => "Conv2d";
+    /// <inheritdoc/>
     public override TorchSharp.torch.nn.Module? Module => _module;
 
     /// <summary>The convolution with weights <paramref name="weight"/> and no bias.</summary>
     public Tensor Apply(Tensor input, Tensor weight) => F.conv2d(input, weight, null, Stride, Padding, Dilation, Groups);
 
+    /// <inheritdoc/>
     public override Tensor Forward(IReadOnlyList<Tensor> inputs)
     {
         if (_module is not null) return _module.call(inputs[0]);

@@ -10,7 +10,10 @@ public sealed class DropoutNode(string name, double probability) : GraphNode(nam
     /// <summary>The drop probability.</summary>
     public double Probability { get; } = probability;
 
+    /// <inheritdoc/>
     public override string Op => "Dropout";
+    /// <inheritdoc/>
     public override TorchSharp.torch.nn.Module? Module => _module;
+    /// <inheritdoc/>
     public override Tensor Forward(IReadOnlyList<Tensor> inputs) => _module.call(inputs[0]);
 }

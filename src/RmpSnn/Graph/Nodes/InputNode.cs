@@ -12,7 +12,10 @@ public sealed class InputNode(string name, int channels, int height, int width) 
     /// <summary>Input width.</summary>
     public int Width { get; } = width;
 
+    /// <inheritdoc/>
     public override string Op => "Input";
+    /// <inheritdoc/>
     public override int Arity => 0;
+    /// <inheritdoc/>
     public override Tensor Forward(IReadOnlyList<Tensor> inputs) => throw new InvalidOperationException("the input node is given its value");
 }

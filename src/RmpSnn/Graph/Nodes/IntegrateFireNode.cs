@@ -12,9 +12,12 @@ public sealed class IntegrateFireNode(GraphNode activation, int operands = 1) : 
     /// <summary>The ANN activation (ReLU, QCFS or clip) this layer converts.</summary>
     public GraphNode Activation { get; } = activation;
 
+    /// <inheritdoc/>
     public override string Op => "IF";
+    /// <inheritdoc/>
     public override int Arity => operands;
 
+    /// <inheritdoc/>
     public override Tensor Forward(IReadOnlyList<Tensor> inputs)
     {
         if (inputs.Count == 1) return Activation.Forward(inputs);

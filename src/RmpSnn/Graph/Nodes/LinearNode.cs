@@ -25,9 +25,12 @@ public sealed class LinearNode : GraphNode
     /// <summary>Bias <c>[out]</c>, or null.</summary>
     public Tensor? Bias => _module is null ? _bias : _module.bias;
 
+    /// <inheritdoc/>
     public override string Op => "Linear";
+    /// <inheritdoc/>
     public override TorchSharp.torch.nn.Module? Module => _module;
 
+    /// <inheritdoc/>
     public override Tensor Forward(IReadOnlyList<Tensor> inputs) =>
         _module is not null ? _module.call(inputs[0]) : F.linear(inputs[0], _weight!, _bias);
 }

@@ -11,6 +11,8 @@ public sealed class MaxPoolGateNode(MaxPoolNode pool) : GraphNode(pool.Name)
     /// <summary>The pooling windows.</summary>
     public MaxPoolNode Pool { get; } = pool;
 
+    /// <inheritdoc/>
     public override string Op => "MaxPoolGate";
+    /// <inheritdoc/>
     public override Tensor Forward(IReadOnlyList<Tensor> inputs) => Pool.Forward(inputs);
 }

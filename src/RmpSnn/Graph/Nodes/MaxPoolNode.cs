@@ -17,6 +17,8 @@ public sealed class MaxPoolNode(string name, long[] kernel, long[] stride, long[
     /// <summary>Whether partial windows at the end make an output.</summary>
     public bool CeilMode { get; } = ceilMode;
 
+    /// <inheritdoc/>
     public override string Op => "MaxPool";
+    /// <inheritdoc/>
     public override Tensor Forward(IReadOnlyList<Tensor> inputs) => F.max_pool2d(inputs[0], Kernel, Stride, Padding, Dilation, CeilMode);
 }

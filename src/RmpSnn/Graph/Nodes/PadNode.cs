@@ -12,6 +12,8 @@ public sealed class PadNode(string name, long[] pads) : GraphNode(name)
     /// <summary>Pad widths, last dimension first.</summary>
     public long[] Pads { get; } = pads;
 
+    /// <inheritdoc/>
     public override string Op => "Pad";
+    /// <inheritdoc/>
     public override Tensor Forward(IReadOnlyList<Tensor> inputs) => F.pad(inputs[0], Pads);
 }

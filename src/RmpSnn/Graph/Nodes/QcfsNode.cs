@@ -9,7 +9,10 @@ public sealed class QcfsNode(string name, Qcfs module) : GraphNode(name)
     /// <summary>The activation module (λ is its parameter <c>lambda</c>).</summary>
     public Qcfs Qcfs { get; } = module;
 
+    /// <inheritdoc/>
     public override string Op => "QCFS";
+    /// <inheritdoc/>
     public override TorchSharp.torch.nn.Module? Module => Qcfs;
+    /// <inheritdoc/>
     public override Tensor Forward(IReadOnlyList<Tensor> inputs) => Qcfs.call(inputs[0]);
 }

@@ -7,7 +7,10 @@ public sealed class ReluNode(string name) : GraphNode(name)
 {
     readonly TorchSharp.Modules.ReLU _module = nn.ReLU();
 
+    /// <inheritdoc/>
     public override string Op => "ReLU";
+    /// <inheritdoc/>
     public override TorchSharp.torch.nn.Module? Module => _module;
+    /// <inheritdoc/>
     public override Tensor Forward(IReadOnlyList<Tensor> inputs) => _module.call(inputs[0]);
 }

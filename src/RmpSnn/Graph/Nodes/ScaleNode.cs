@@ -11,6 +11,8 @@ public sealed class ScaleNode(string name, double factor) : GraphNode(name)
     /// <summary>The constant factor.</summary>
     public double Factor { get; } = factor;
 
+    /// <inheritdoc/>
     public override string Op => "Scale";
+    /// <inheritdoc/>
     public override Tensor Forward(IReadOnlyList<Tensor> inputs) => inputs[0].mul(_factor);
 }

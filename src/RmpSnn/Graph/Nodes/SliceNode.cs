@@ -10,7 +10,9 @@ public sealed class SliceNode(string name, long step, long start = 0) : GraphNod
     /// <summary>First row and column kept.</summary>
     public long Start { get; } = start;
 
+    /// <inheritdoc/>
     public override string Op => "Slice";
+    /// <inheritdoc/>
     public override Tensor Forward(IReadOnlyList<Tensor> inputs) =>
         inputs[0][.., .., TensorIndex.Slice(Start, null, Step), TensorIndex.Slice(Start, null, Step)];
 }
