@@ -29,7 +29,7 @@ public class SpikingConv2dBenchmarks
         var node = new Graph.Conv2dNode("conv", randn(shape[1], shape[1], 3, 3) * 0.1, null, [1, 1], [1, 1], [1, 1], 1);
         _layer = new SpikingConv2d(node, Engine, shape[1..], CPU);
         _spikes = rand(shape).lt(0.1).to_type(ScalarType.Float32);
-        var recorder = RecordStatistics ? new Evaluation.SpikeRecorder([], ["conv"], 1) : null;
+        var recorder = RecordStatistics ? new SpikeRecorder([], ["conv"], 1) : null;
         _context = new StepContext(1, Shapes.Batch, 0, recorder);
     }
 

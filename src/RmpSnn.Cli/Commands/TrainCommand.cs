@@ -1,3 +1,4 @@
+using RmpSnn.Experiments;
 using TorchSharp;
 using System.CommandLine;
 using RmpSnn.Data;

@@ -9,6 +9,6 @@ public enum NormMode
     ActMax,
     /// <summary>V_th = the p-th percentile (default 99.9) of the corresponding ANN ReLU's non-zero activations.</summary>
     ActPct,
-    /// <summary>V_th = the trained clip λ of the corresponding <see cref="Models.Qcfs"/> activation (QCFS models only; no calibration).</summary>
+    /// <summary>V_th = the trained clip λ of the corresponding <see cref="Graph.Qcfs"/> activation (QCFS models only; no calibration).</summary>
     Qcfs,
 }

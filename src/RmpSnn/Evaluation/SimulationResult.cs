@@ -1,3 +1,4 @@
+using RmpSnn.Snn;
 namespace RmpSnn.Evaluation;
 
 /// <summary>Per-layer identity used in reports.</summary>

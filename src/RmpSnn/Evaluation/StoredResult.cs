@@ -1,3 +1,4 @@
+using RmpSnn.Snn;
 namespace RmpSnn.Evaluation;
 
 /// <summary>A <see cref="SimulationResult"/> in a JSON-friendly form that round-trips exactly (raw per-step counts).</summary>

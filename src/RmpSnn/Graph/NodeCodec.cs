@@ -60,7 +60,7 @@ public static class NodeCodec
                 ? nn.BatchNorm1d(L(d, "features", 1)[0], A(d, "eps", 1)[0], A(d, "momentum", 1)[0])
                 : nn.BatchNorm2d(L(d, "features", 1)[0], A(d, "eps", 1)[0], A(d, "momentum", 1)[0])),
             "ReLU" => new ReluNode(name),
-            "QCFS" => new QcfsNode(name, new Models.Qcfs(I(d, "levels", 1)[0])),
+            "QCFS" => new QcfsNode(name, new Qcfs(I(d, "levels", 1)[0])),
             "Clip" => new ClipNode(name, A(d, "min", 1)[0], A(d, "max", 1)[0]),
             "AvgPool" => new AvgPoolNode(name, L(d, "kernel", 2), L(d, "stride", 2), L(d, "padding", 2), B(d, "ceil")),
             "MaxPool" => new MaxPoolNode(name, L(d, "kernel", 2), L(d, "stride", 2), L(d, "padding", 2), L(d, "dilation", 2), B(d, "ceil")),

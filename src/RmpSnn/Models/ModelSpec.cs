@@ -15,7 +15,7 @@ namespace RmpSnn.Models;
 /// <param name="Dropout">Dropout probability before each hidden linear layer (and in VGG between conv blocks); removed at conversion.</param>
 /// <param name="Shortcut">ResNet shortcut when shapes change: <c>A</c> = parameter-free subsample + zero channels,
 /// <c>B</c> = 1×1 conv [+BN] projection; <c>null</c> = the architecture's default (A for CIFAR ResNets, B for resnet18/34).</param>
-/// <param name="Activation">Hidden activation: <c>relu</c>, or <c>qcfs</c> (<see cref="Qcfs"/>, for low-latency conversion).
+/// <param name="Activation">Hidden activation: <c>relu</c>, or <c>qcfs</c> (<see cref="Graph.Qcfs"/>, for low-latency conversion).
 /// Model files written before this option existed read as <c>relu</c>.</param>
 /// <param name="QuantLevels">L, the quantisation levels of <c>qcfs</c> (ignored for <c>relu</c>).</param>
 public sealed record ModelSpec(
@@ -31,6 +31,6 @@ public sealed record ModelSpec(
     string Activation = "relu",
     int QuantLevels = 8)
 {
-    /// <summary>True when the hidden activation is <see cref="Qcfs"/>.</summary>
+    /// <summary>True when the hidden activation is <see cref="Graph.Qcfs"/>.</summary>
     public bool IsQcfs => string.Equals(Activation, "qcfs", StringComparison.OrdinalIgnoreCase);
 }

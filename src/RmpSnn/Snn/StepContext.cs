@@ -1,4 +1,3 @@
-using RmpSnn.Evaluation;
 
 namespace RmpSnn.Snn;
 

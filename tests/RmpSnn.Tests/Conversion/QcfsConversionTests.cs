@@ -1,3 +1,4 @@
+using RmpSnn.Experiments;
 using RmpSnn.Conversion;
 using RmpSnn.Data;
 using RmpSnn.Evaluation;

@@ -22,7 +22,7 @@ static class TestData
     /// <summary>The shipped sample as committed in the repository (not the copy in the build output).</summary>
     public static string RepoSample => Path.Combine(RepoRoot, "samples", "fashion-mnist-sample");
 
-    static string RepoRoot
+    public static string RepoRoot
     {
         get
         {

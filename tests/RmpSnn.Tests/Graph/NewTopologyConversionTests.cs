@@ -1,3 +1,4 @@
+using RmpSnn.Evaluation;
 using RmpSnn.Conversion;
 using RmpSnn.Data;
 using RmpSnn.Graph;

@@ -1,9 +1,8 @@
-using RmpSnn.Models;
 using static TorchSharp.torch;
 
 namespace RmpSnn.Graph;
 
-/// <summary>The quantisation-clip-floor-shift activation (<see cref="Models.Qcfs"/>) with its trainable clip λ.</summary>
+/// <summary>The quantisation-clip-floor-shift activation (<see cref="Graph.Qcfs"/>) with its trainable clip λ.</summary>
 public sealed class QcfsNode(string name, Qcfs module) : GraphNode(name)
 {
     /// <summary>The activation module (λ is its parameter <c>lambda</c>).</summary>

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace RmpSnn.Models;
+namespace RmpSnn.Graph;
 
 /// <summary>
 /// The quantisation-clip-floor-shift activation of Bu et al. (ICLR 2022), a ReLU replacement for low-latency conversion:

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace RmpSnn.Evaluation;
+namespace RmpSnn.Snn;
 
 /// <summary>
 /// The monitor a simulation attaches: accumulates, for every time-step, the spikes of each neuron layer and the synaptic

@@ -5,7 +5,7 @@ using RmpSnn.Models;
 using RmpSnn.Snn;
 using static TorchSharp.torch;
 
-namespace RmpSnn.Training;
+namespace RmpSnn.Experiments;
 
 /// <summary>
 /// Starts training from another model's weights (<c>rmpsnn train --init</c>), typically to fine-tune a ReLU network

@@ -1,8 +1,9 @@
+using RmpSnn.Snn;
 using RmpSnn.Data;
 using RmpSnn.Evaluation;
 using static TorchSharp.torch;
 
-namespace RmpSnn.Snn;
+namespace RmpSnn.Evaluation;
 
 /// <summary>Progress of a simulation: samples finished out of the total.</summary>
 public readonly record struct SimulationProgress(int SamplesDone, int SamplesTotal);
