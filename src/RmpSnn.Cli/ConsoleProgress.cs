@@ -1,3 +1,4 @@
+using RmpSnn.Experiments;
 using Spectre.Console;
 
 namespace RmpSnn.Cli;
@@ -5,8 +6,11 @@ namespace RmpSnn.Cli;
 /// <summary>Spectre.Console progress bars for long library calls (which report through <see cref="IProgress{T}"/>).</summary>
 public static class ConsoleProgress
 {
-    /// <summary>Runs <paramref name="work"/> under one progress bar; the callback sets (done, total, description).</summary>
-    public static T Run<T>(string title, Func<Action<double, double, string?>, T> work)
+    /// <summary>
+    /// Runs a library workflow: each <see cref="WorkflowProgress.Stage"/> it reports gets its own line, with a bar once the
+    /// stage reports a total (a spinner-like empty bar until then), elapsed and remaining time.
+    /// </summary>
+    public static T Workflow<T>(Func<IProgress<WorkflowProgress>, T> work)
     {
         T result = default!;
         AnsiConsole.Progress()
@@ -15,22 +19,28 @@ public static class ConsoleProgress
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
-                var task = ctx.AddTask(Markup.Escape(title));
-                result = work((done, total, description) =>
+                ProgressTask? task = null;
+                string? stage = null;
+                void Finish()
                 {
-                    task.MaxValue = Math.Max(total, 1);
-                    task.Value = done;
-                    if (description is not null) task.Description = Markup.Escape(description);
-                });
-                task.Value = task.MaxValue;
+                    if (task is null) return;
+                    task.IsIndeterminate = false;
+                    task.Value = task.MaxValue;
+                    task.StopTask();
+                }
+                result = work(new Reporter<WorkflowProgress>(p =>
+                {
+                    if (p.Stage != stage)
+                    {
+                        Finish();
+                        (stage, task) = (p.Stage, ctx.AddTask(Markup.Escape(p.Stage)));
+                        task.IsIndeterminate = true;
+                    }
+                    if (p.Total > 0) (task!.IsIndeterminate, task.MaxValue, task.Value) = (false, p.Total, p.Done);
+                    if (p.Detail is not null) task!.Description = Markup.Escape(p.Detail);
+                }));
+                Finish();
             });
         return result;
-    }
-
-    /// <summary>An <see cref="IProgress{T}"/> that calls back synchronously on the reporting thread.</summary>
-    public sealed class Callback<T>(Action<T> report) : IProgress<T>
-    {
-        /// <inheritdoc/>
-        public void Report(T value) => report(value);
     }
 }

@@ -73,6 +73,19 @@ public sealed class ConversionOptionsBinder
             .Where(m => both || words.Contains(m.ToString().ToLowerInvariant())).ToArray();
     }
 
+    /// <summary>The reset modes given with --reset, or null to take the converted model's default.</summary>
+    public ResetMode[]? GivenResets(ParseResult parse) => Given(parse, _reset) ? Resets(parse) : null;
+
+    /// <summary>The input coding given with --encoding, or null to take the converted model's default.</summary>
+    public Encoding? GivenEncoding(ParseResult parse) => Given(parse, _encoding) ? EncodingOf(parse.GetValue(_encoding)!) : null;
+
+    /// <summary>The conversion plan: balancing, reset modes, readout and max-pooling, for a model with <paramref name="spec"/>.</summary>
+    public Experiments.ConvertedModels.Plan Plan(ParseResult parse, int seed, Models.ModelSpec spec)
+    {
+        var balancing = Balancing(parse, seed, spec);
+        return new(balancing, Resets(parse, balancing.Mode), Readout(parse), MaxPool(parse));
+    }
+
     /// <summary>Input coding; <paramref name="fallback"/> when --encoding is not given.</summary>
     public Encoding Encoding(ParseResult parse, Encoding fallback = Snn.Encoding.Poisson) =>
         Given(parse, _encoding) ? EncodingOf(parse.GetValue(_encoding)!) : fallback;

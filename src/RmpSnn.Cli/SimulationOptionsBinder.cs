@@ -64,6 +64,12 @@ public sealed class SimulationOptionsBinder
         new(parse.GetValue(_steps), encoding, parse.GetValue(_batch), parse.GetValue(_chunk), parse.GetValue(_seed),
             MaxMemoryMegabytes: parse.GetValue(_maxMemory), Engine: Engine(parse, _engine));
 
+    /// <summary>--initial-potential if given, else null (the converted model's default).</summary>
+    public float? GivenInitialPotential(ParseResult parse) => ConversionOptionsBinder.Given(parse, _initial) ? parse.GetValue(_initial) : null;
+
+    /// <summary>--reset-potential.</summary>
+    public float ResetPotential(ParseResult parse) => parse.GetValue(_resetPotential);
+
     /// <summary>
     /// Neuron options (soft reset; each configuration sets its own reset mode), validated; the initial potential is
     /// <paramref name="initialPotential"/> unless --initial-potential is given.

@@ -1,3 +1,4 @@
+using RmpSnn.Experiments;
 using System.CommandLine;
 using RmpSnn.Conversion;
 using RmpSnn.Data;
@@ -41,25 +42,14 @@ public static class ConvertCommand
             var dev = device.Resolve(parse);
             var (modelPath, ann, info) = ModelArgument.Load(parse, model, dev);
             string outPath = parse.GetValue(output) ?? modelPath + ".snn.json";
-            var balancing = conversion.Balancing(parse, parse.GetValue(seed), info.Spec);
-            var converted = Run(modelPath, ann, info, ModelArgument.Selection(data, parse, info),
-                balancing, conversion.Resets(parse, balancing.Mode), conversion.Readout(parse), conversion.MaxPool(parse), dev);
+            var converted = ConsoleProgress.Workflow(progress => ConvertedModels.Convert(modelPath, ann, info, ModelArgument.Selection(data, parse, info),
+                conversion.Plan(parse, parse.GetValue(seed), info.Spec), dev, progress));
             converted.Save(outPath);
             ShowThresholds(converted);
             AnsiConsole.MarkupLine($"Saved [green]{Markup.Escape(outPath)}[/]");
             return CliRunner.Ok;
         });
         return command;
-    }
-
-    /// <summary>Balances thresholds under a spinner; shared with <c>simulate</c> and <c>demo</c>.</summary>
-    public static ConvertedModel Run(string modelPath, Models.Network ann, ModelInfo info, DatasetSelection calibration,
-        BalancingOptions balancing, IReadOnlyList<ResetMode> resets, ReadoutMode readout, MaxPoolMode maxPool, Device device)
-    {
-        var images = (calibration with { Limit = balancing.CalibrationImages }).Load();
-        return AnsiConsole.Status().Start(balancing.Mode == NormMode.Qcfs ? "Taking thresholds from the QCFS clips…" :
-            $"Balancing thresholds ({balancing.Mode}, {images.Count} images{(balancing.Mode == NormMode.Spike ? $" × {balancing.CalibrationSteps} steps" : "")}, {string.Join("+", resets)}{(balancing.SharedFrom is { } shared ? $", balanced in the {shared} SNN and shared" : "")})…",
-            _ => ConversionPipeline.Convert(modelPath, ann, info.Normalization, images, balancing, resets, readout, maxPool, device));
     }
 
     static void ShowThresholds(ConvertedModel converted)

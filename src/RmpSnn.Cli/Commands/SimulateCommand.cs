@@ -1,9 +1,8 @@
 using System.CommandLine;
-using RmpSnn.Conversion;
 using RmpSnn.Evaluation;
+using RmpSnn.Experiments;
 using RmpSnn.Models;
 using RmpSnn.Snn;
-using RmpSnn.Training;
 using Spectre.Console;
 
 namespace RmpSnn.Cli.Commands;
@@ -41,34 +40,21 @@ public static class SimulateCommand
 
         CliRunner.SetAction(command, (parse, cancel) =>
         {
-            var dev = device.Resolve(parse);
-            var (modelPath, ann, info) = ModelArgument.Load(parse, model, dev);
-            var selection = ModelArgument.Selection(data, parse, info);
-            string convertedPath = parse.GetValue(converted) ?? modelPath + ".snn.json";
-            ConvertedModel snnModel;
-            if (File.Exists(convertedPath)) snnModel = ConvertedModel.Load(convertedPath);
-            else
-            {
-                var balancing = conversion.Balancing(parse, simulationOptions.Seed(parse), info.Spec);
-                snnModel = ConvertCommand.Run(modelPath, ann, info, selection with { Split = "train" },
-                    balancing, conversion.Resets(parse, balancing.Mode), conversion.Readout(parse), conversion.MaxPool(parse), dev);
-                snnModel.Save(convertedPath);
-                AnsiConsole.MarkupLine($"Converted and saved [green]{Markup.Escape(convertedPath)}[/]");
-            }
+            string modelPath = parse.GetValue(model)!;
+            var info = ModelFile.ReadInfo(modelPath);
+            var request = new SimulationRequest(modelPath, parse.GetValue(converted) ?? modelPath + ".snn.json", ModelArgument.Selection(data, parse, info),
+                () => conversion.Plan(parse, simulationOptions.Seed(parse), info.Spec), conversion.GivenResets(parse), simulationOptions.Alphas(parse),
+                simulationOptions.Simulation(parse, Encoding.Poisson), conversion.GivenEncoding(parse), simulationOptions.GivenInitialPotential(parse),
+                simulationOptions.ResetPotential(parse));
+            var outcome = ConsoleProgress.Workflow(progress => SimulationWorkflow.Run(request, device.Resolve(parse), progress, cancel));
+            if (outcome.ConvertedNow) AnsiConsole.MarkupLine($"Converted and saved [green]{Markup.Escape(request.ConvertedPath)}[/]");
 
-            var resets = conversion.Resets(parse, snnModel.Norm);
-            var images = selection.Load();
-            var configurations = resets.SelectMany(r => simulationOptions.Alphas(parse).Select(a => new SnnConfiguration(r, a))).ToArray();
-            var simulation = simulationOptions.Simulation(parse, conversion.Encoding(parse, snnModel.SimulationEncoding));
-            var neurons = simulationOptions.Neurons(parse, snnModel.InitialPotential);
-            double annAccuracy = 100 * Evaluator.Accuracy(ann, images, info.Normalization, simulation.BatchSize, dev);
-            var results = Run(ann, info, snnModel, convertedPath, images, configurations, neurons, simulation, dev, cancel);
-
+            var (simulation, neurons, snnModel, images) = (outcome.Simulation, outcome.Neurons, outcome.Converted, outcome.Images);
             string folder = parse.GetValue(output) ?? Path.Combine("out", "simulate", Path.GetFileNameWithoutExtension(modelPath));
-            Report(folder, results, annAccuracy, $"{info.Spec.Arch}, {images.Name} ({images.Count} images, {simulation.Encoding})",
+            Report(folder, outcome.Results, outcome.AnnAccuracy, $"{info.Spec.Arch}, {images.Name} ({images.Count} images, {simulation.Encoding})",
                 new Dictionary<string, object?>
                 {
-                    ["model"] = Path.GetFullPath(modelPath), ["converted"] = Path.GetFullPath(convertedPath), ["arch"] = info.Spec.Arch,
+                    ["model"] = Path.GetFullPath(modelPath), ["converted"] = Path.GetFullPath(request.ConvertedPath), ["arch"] = info.Spec.Arch,
                     ["dataset"] = images.Name, ["images"] = images.Count, ["encoding"] = simulation.Encoding.ToString(),
                     ["norm"] = snnModel.Norm.ToString(), ["readout"] = snnModel.Readout.ToString(), ["maxpool"] = snnModel.MaxPool.ToString(), ["seed"] = simulation.Seed,
                     ["initialPotential"] = neurons.InitialPotential, ["resetPotential"] = neurons.ResetPotential,
@@ -78,14 +64,6 @@ public static class SimulateCommand
         });
         return command;
     }
-
-    /// <summary>Simulates under a progress bar; shared with <c>demo</c>.</summary>
-    public static IReadOnlyList<SimulationResult> Run(Network ann, ModelInfo info, ConvertedModel converted, string convertedPath,
-        Data.ImageDataset images, IReadOnlyList<SnnConfiguration> configurations, NeuronOptions neurons, SimulationOptions simulation,
-        TorchSharp.torch.Device device, CancellationToken cancel) =>
-        ConsoleProgress.Run($"simulating {configurations.Count} SNN(s) × {simulation.Steps} steps", update =>
-            ConversionExperiment.Run(ann, info, converted, convertedPath, images, configurations, neurons, simulation, device,
-                new ConsoleProgress.Callback<SimulationProgress>(p => update(p.SamplesDone, p.SamplesTotal, $"{p.SamplesDone}/{p.SamplesTotal} images")), cancel));
 
     /// <summary>Prints the tables and writes JSON, CSV and the accuracy-vs-T figure into <paramref name="folder"/>.</summary>
     public static void Report(string folder, IReadOnlyList<SimulationResult> results, double annAccuracy, string title,

@@ -62,11 +62,11 @@ public static class SweepCommand
             var existing = SweepFile.Load(folder);
             existing?.Check(settings, folder);
             int cells = settings.Norms.Length * settings.Encodings.Length;
-            var (file, cellsRun) = existing is { Finished: true } ? (existing, 0) : ConsoleProgress.Run(
-                $"sweep: {cells} cells × {settings.Resets.Length * settings.Alphas.Length} SNNs × {settings.Steps} steps", update =>
-                    Sweep.Run(folder, modelPath, ann, info, images, selection with { Split = "train" }, settings, run, dev,
-                        new ConsoleProgress.Callback<SweepProgress>(p => update(p.CellsDone * p.SamplesTotal + p.SamplesDone, p.Cells * p.SamplesTotal,
-                            $"cell {Math.Min(p.CellsDone + 1, p.Cells)}/{p.Cells} {p.Stage} ({p.SamplesDone}/{p.SamplesTotal} images)")), cancel));
+            string stage = $"sweep: {cells} cells × {settings.Resets.Length * settings.Alphas.Length} SNNs × {settings.Steps} steps";
+            var (file, cellsRun) = existing is { Finished: true } ? (existing, 0) : ConsoleProgress.Workflow(progress =>
+                Sweep.Run(folder, modelPath, ann, info, images, selection with { Split = "train" }, settings, run, dev,
+                    new Reporter<SweepProgress>(p => progress.Report(new WorkflowProgress(stage, p.CellsDone * p.SamplesTotal + p.SamplesDone, p.Cells * p.SamplesTotal,
+                        $"cell {Math.Min(p.CellsDone + 1, p.Cells)}/{p.Cells} {p.Stage} ({p.SamplesDone}/{p.SamplesTotal} images)"))), cancel));
             if (cellsRun == 0) AnsiConsole.MarkupLine($"[green]{Markup.Escape(folder)}[/] holds the finished sweep; nothing to simulate");
             SweepTable.Show(file);
             if (cellsRun > 0 || !File.Exists(Path.Combine(folder, "transfer.png")))

@@ -56,65 +56,28 @@ public static class TrainCommand
 
         CliRunner.SetAction(command, (parse, cancel) =>
         {
-            var dev = device.Resolve(parse);
             string? initPath = parse.GetValue(init);
             if (initPath is not null && new Option[] { arch, batchNorm, bias, maxPool, dropout }.FirstOrDefault(o => ConversionOptionsBinder.Given(parse, o)) is { } given)
                 throw new RmpSnnException($"{given.Name}: architecture options come from the --init model {initPath}; drop {given.Name}");
-            var source = initPath is null ? null : ((Network Network, ModelInfo Info)?)ModelFile.Load(initPath, dev);
-            var selection = data.Selection(parse, source?.Info.Dataset, seed: parse.GetValue(seed)) with { Split = "train" };
-            if (selection.Validation < 0) selection = selection with { Validation = 0 };
-            var train = selection.Load();
-            string evalSplit = parse.GetValue(testSplit)!;
-            var test = evalSplit == "none" ? null : selection with { Split = evalSplit, Limit = 0 };
-            var testSet = test?.Load();
-            var normalization = DatasetCatalog.DefaultNormalization(selection.Dataset);
-            var spec = new ModelSpec(parse.GetValue(arch)!, train.Channels, train.Height, train.Classes,
-                parse.GetValue(batchNorm), parse.GetValue(bias), parse.GetValue(maxPool), parse.GetValue(dropout),
-                Activation: parse.GetValue(activation)!, QuantLevels: parse.GetValue(levels));
-            if (source is var (_, initInfo))
-                (spec, normalization) = (initInfo.Spec with { Activation = spec.Activation, QuantLevels = spec.QuantLevels }, initInfo.Normalization);
-            var network = ModelZoo.Create(spec, parse.GetValue(seed));
-            network.to(dev);
-            if (source is var (initNetwork, _))
-                using (initNetwork)
-                    if (!parse.GetValue(resume))
-                        AnsiConsole.Status().Start($"Copying weights from {Markup.Escape(initPath!)}…",
-                            _ => InitialWeights.Copy(initNetwork, network, train.Take(InitialWeights.CalibrationImages), normalization, dev));
-            string outPath = parse.GetValue(output)!;
+            string? initDataset = initPath is null ? null : ModelFile.ReadInfo(initPath).Dataset;
+            var selection = data.Selection(parse, initDataset, seed: parse.GetValue(seed)) with { Split = "train" };
+            var spec = new ModelSpec(parse.GetValue(arch)!, 0, 0, 0, parse.GetValue(batchNorm), parse.GetValue(bias), parse.GetValue(maxPool),
+                parse.GetValue(dropout), Activation: parse.GetValue(activation)!, QuantLevels: parse.GetValue(levels));
             var options = new TrainerOptions
             {
                 Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
                 WeightDecay = parse.GetValue(weightDecay), Schedule = parse.GetValue(schedule) == "step" ? LrSchedule.Step : LrSchedule.Cosine,
-                LabelSmoothing = parse.GetValue(smoothing), Seed = parse.GetValue(seed), Device = dev,
-                CheckpointPath = outPath + ".ckpt", Resume = parse.GetValue(resume),
-                Augmentation = parse.GetValue(noAugment) ? null : DatasetCatalog.DefaultAugmentation(selection.Dataset),
+                LabelSmoothing = parse.GetValue(smoothing), Seed = parse.GetValue(seed), Device = device.Resolve(parse), Resume = parse.GetValue(resume),
             };
-            AnsiConsole.MarkupLine($"Training [bold]{spec.Arch}[/] on {train.Name} ({train.Count} images), evaluating on {testSet?.Name ?? "nothing"} ({testSet?.Count ?? 0})");
-            var history = Train(network, train, testSet, normalization, options, cancel);
-            var last = history.Epochs[^1];
-            ModelFile.Save(outPath, network, new ModelInfo(spec, normalization, selection.Dataset, last.TestAccuracy, history.Epochs.Count,
-                Metadata: new Dictionary<string, string> { ["val"] = selection.Validation.ToString(), ["valSeed"] = selection.ValidationSeed.ToString(), ["evalSplit"] = evalSplit, ["init"] = initPath ?? "none" }));
-            ShowHistory(history, evalSplit);
+            string outPath = parse.GetValue(output)!, evalSplit = parse.GetValue(testSplit)!;
+            var request = new TrainingRequest(spec, selection, evalSplit, options, outPath, initPath, parse.GetValue(noAugment));
+            var outcome = ConsoleProgress.Workflow(progress => TrainingWorkflow.Run(request, progress, cancel));
+            ShowHistory(outcome.History, evalSplit);
             AnsiConsole.MarkupLine($"Saved [green]{Markup.Escape(outPath)}[/]");
             return CliRunner.Ok;
         });
         return command;
     }
-
-    /// <summary>Trains under a progress bar; shared with <c>demo</c>.</summary>
-    internal static TrainingHistory Train(Network network, ImageDataset train, ImageDataset? test, Normalization normalization,
-        TrainerOptions options, CancellationToken cancel) =>
-        ConsoleProgress.Run("training", update =>
-        {
-            var progress = new ConsoleProgress.Callback<TrainingProgress>(p =>
-            {
-                double done = p.Completed is null ? (p.Epoch - 1) * (double)p.Batches + p.Batch : p.Epoch * (double)Math.Max(p.Batches, 1);
-                if (p.Batches > 0)
-                    update(done, p.Epochs * (double)p.Batches,
-                        $"epoch {p.Epoch}/{p.Epochs} loss {p.Loss:F3} acc {100 * p.Accuracy:F1}% {p.ImagesPerSecond:F0} img/s");
-            });
-            return Trainer.Train(network, train, test, normalization, options, progress, cancel);
-        });
 
     static void ShowHistory(TrainingHistory history, string evalSplit)
     {

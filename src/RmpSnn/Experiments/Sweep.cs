@@ -71,7 +71,7 @@ public static class Sweep
             var simulation = engine with { Steps = settings.Steps, Encoding = encoding, BatchSize = settings.BatchSize, Seed = settings.Seed };
             int cellsDone = file.Cells.Length;
             var results = ConversionExperiment.Run(ann, info, converted, convertedPath, images, configurations, neurons, simulation, device,
-                new Progress(p => progress?.Report(new SweepProgress(cellsDone, plan.Length, p.SamplesDone, p.SamplesTotal, $"{name}: simulating"))), cancel);
+                new Reporter<SimulationProgress>(p => progress?.Report(new SweepProgress(cellsDone, plan.Length, p.SamplesDone, p.SamplesTotal, $"{name}: simulating"))), cancel);
             var runs = configurations.Zip(results, (c, r) => new SweepRun(c.Reset, c.Alpha, StoredResult.From(r))).ToArray();
             file = file with { Cells = [.. file.Cells, new SweepCell(norm, encoding, convertedName, clock.Elapsed.TotalSeconds, runs)] };
             Write(folder, file);
@@ -118,10 +118,5 @@ public static class Sweep
                 .. Latency.Margins.Select(m => (object?)s.SpeedupOverHard?[SweepSummary.Key(m)]),
                 s.AnnMacs, s.EnergyAnnPicojoules, s.SopsAtAnnMinus1, s.EnergySnnPicojoulesAtAnnMinus1, s.SopsFinal, s.EnergySnnPicojoulesFinal]));
         AtomicFile.WriteAllText(Path.Combine(folder, SummaryFile), summary.ToString());
-    }
-
-    sealed class Progress(Action<SimulationProgress> report) : IProgress<SimulationProgress>
-    {
-        public void Report(SimulationProgress value) => report(value);
     }
 }

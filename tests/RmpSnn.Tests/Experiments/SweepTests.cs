@@ -90,7 +90,7 @@ public sealed class SweepTests(SweepFixture fixture) : IClassFixture<SweepFixtur
         string folder = fixture.CopyOfWhole();
         var before = Directory.GetFiles(folder).ToDictionary(f => f, f => (File.ReadAllBytes(f), File.GetLastWriteTimeUtc(f)));
         int reports = 0;
-        var (file, cellsRun) = fixture.Run(folder, progress: new ConsoleProgress.Callback<SweepProgress>(_ => reports++));
+        var (file, cellsRun) = fixture.Run(folder, progress: new Reporter<SweepProgress>(_ => reports++));
         Assert.Equal(0, cellsRun);
         Assert.Equal(0, reports);
         Assert.True(file.Finished);
@@ -106,7 +106,7 @@ public sealed class SweepTests(SweepFixture fixture) : IClassFixture<SweepFixtur
     {
         string whole = fixture.Whole, resumed = Path.Combine(fixture.Dir, "resumed");
         using var cancel = new CancellationTokenSource();
-        var stopAfterFirstCell = new ConsoleProgress.Callback<SweepProgress>(p => { if (p.CellsDone == 1) cancel.Cancel(); });
+        var stopAfterFirstCell = new Reporter<SweepProgress>(p => { if (p.CellsDone == 1) cancel.Cancel(); });
         Assert.ThrowsAny<OperationCanceledException>(() => fixture.Run(resumed, progress: stopAfterFirstCell, cancel: cancel.Token));
         var partial = SweepFile.Load(resumed)!;
         Assert.Single(partial.Cells);

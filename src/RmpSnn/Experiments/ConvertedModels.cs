@@ -1,0 +1,54 @@
+using RmpSnn.Conversion;
+using RmpSnn.Data;
+using RmpSnn.Models;
+using RmpSnn.Snn;
+using static TorchSharp.torch;
+
+namespace RmpSnn.Experiments;
+
+/// <summary>The convert step as <c>convert</c>, <c>simulate</c> and <c>demo</c> run it: calibration images, balancing, and the file beside the model.</summary>
+public static class ConvertedModels
+{
+    /// <summary>How to convert: the balancing, the reset modes to balance, readout and max-pooling.</summary>
+    /// <param name="Balancing">Threshold balancing.</param>
+    /// <param name="Resets">Reset modes to balance (each in its own SNN unless <see cref="BalancingOptions.SharedFrom"/>).</param>
+    /// <param name="Readout">Output layer readout.</param>
+    /// <param name="MaxPool">What max-pooling becomes.</param>
+    public sealed record Plan(BalancingOptions Balancing, IReadOnlyList<ResetMode> Resets, ReadoutMode Readout = ReadoutMode.Potential,
+        MaxPoolMode MaxPool = MaxPoolMode.Gate);
+
+    /// <summary>Loads <paramref name="calibration"/>'s first images and balances <paramref name="ann"/> (stored at <paramref name="modelPath"/>).</summary>
+    public static ConvertedModel Convert(string modelPath, Network ann, ModelInfo info, DatasetSelection calibration, Plan plan, Device device,
+        IProgress<WorkflowProgress>? progress = null)
+    {
+        var balancing = plan.Balancing;
+        var images = (calibration with { Limit = balancing.CalibrationImages }).Load();
+        progress?.Report(new WorkflowProgress(balancing.Mode == NormMode.Qcfs ? "taking thresholds from the QCFS clips" :
+            $"balancing thresholds ({balancing.Mode}, {images.Count} images{(balancing.Mode == NormMode.Spike ? $" × {balancing.CalibrationSteps} steps" : "")}, " +
+            $"{string.Join("+", plan.Resets)}{(balancing.SharedFrom is { } shared ? $", balanced in the {shared} SNN and shared" : "")})"));
+        return ConversionPipeline.Convert(modelPath, ann, info.Normalization, images, balancing, plan.Resets, plan.Readout, plan.MaxPool, device);
+    }
+
+    /// <summary>
+    /// The converted model at <paramref name="convertedPath"/> if it exists and was converted from this very model file (same
+    /// SHA-256), else a new conversion saved there; returns it and whether it was created.
+    /// </summary>
+    /// <exception cref="RmpSnnException">The file belongs to another model (both files are named).</exception>
+    public static (ConvertedModel Converted, bool Created) LoadOrConvert(string convertedPath, string modelPath, Network ann, ModelInfo info,
+        DatasetSelection calibration, Func<Plan> plan, Device device, IProgress<WorkflowProgress>? progress = null)
+    {
+        if (File.Exists(convertedPath)) return (Load(convertedPath, modelPath), false);
+        var converted = Convert(modelPath, ann, info, calibration, plan(), device, progress);
+        converted.Save(convertedPath);
+        return (converted, true);
+    }
+
+    /// <summary>Reads <paramref name="convertedPath"/> and checks that it was converted from <paramref name="modelPath"/> as it is now.</summary>
+    public static ConvertedModel Load(string convertedPath, string modelPath)
+    {
+        var converted = ConvertedModel.Load(convertedPath);
+        if (converted.ModelSha256 != ConvertedModel.Sha256(modelPath))
+            throw new RmpSnnException($"{convertedPath}: converted from {converted.ModelPath} (SHA-256 {converted.ModelSha256[..12]}…), not from {modelPath} as it is now; re-run 'rmpsnn convert {modelPath}' or pass that model's --converted file");
+        return converted;
+    }
+}

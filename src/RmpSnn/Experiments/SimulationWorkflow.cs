@@ -1,0 +1,73 @@
+using RmpSnn.Conversion;
+using RmpSnn.Data;
+using RmpSnn.Evaluation;
+using RmpSnn.Models;
+using RmpSnn.Snn;
+using RmpSnn.Training;
+using static TorchSharp.torch;
+
+namespace RmpSnn.Experiments;
+
+/// <summary>What <c>rmpsnn simulate</c> asks for; a null choice takes the converted model's default.</summary>
+/// <param name="ModelPath">The model file.</param>
+/// <param name="ConvertedPath">Its converted model (thresholds); converted first with <paramref name="Conversion"/> if missing.</param>
+/// <param name="Images">The images to simulate; the conversion calibrates on the same dataset's training split.</param>
+/// <param name="Conversion">How to convert when <paramref name="ConvertedPath"/> does not exist yet (called only then).</param>
+/// <param name="Resets">Reset modes; null: soft and hard, or soft only for QCFS thresholds.</param>
+/// <param name="Alphas">Threshold scales α.</param>
+/// <param name="Simulation">Steps, batching, seed and engine; <see cref="SimulationOptions.Encoding"/> is replaced by <paramref name="Encoding"/>.</param>
+/// <param name="Encoding">Input coding; null: the converted model's (direct for QCFS, else Poisson).</param>
+/// <param name="InitialPotential">V(0) as a fraction of V_th; null: the converted model's (0.5 for QCFS, else 0).</param>
+/// <param name="ResetPotential">Hard-reset potential as a fraction of V_th.</param>
+public sealed record SimulationRequest(string ModelPath, string ConvertedPath, DatasetSelection Images, Func<ConvertedModels.Plan> Conversion,
+    IReadOnlyList<ResetMode>? Resets, IReadOnlyList<double> Alphas, SimulationOptions Simulation, Encoding? Encoding = null,
+    float? InitialPotential = null, float ResetPotential = 0f);
+
+/// <summary>What a simulation run produced, with the choices it resolved.</summary>
+/// <param name="Info">The model file's header.</param>
+/// <param name="Converted">The converted model used.</param>
+/// <param name="ConvertedNow">Whether it was converted in this run (else it was loaded).</param>
+/// <param name="Images">The simulated images.</param>
+/// <param name="Simulation">The simulation options used.</param>
+/// <param name="Neurons">The neuron options used (each configuration sets its own reset mode).</param>
+/// <param name="AnnAccuracy">The ANN's top-1 accuracy on the same images, in percent.</param>
+/// <param name="Results">One result per configuration (reset mode × α).</param>
+public sealed record SimulationOutcome(ModelInfo Info, ConvertedModel Converted, bool ConvertedNow, ImageDataset Images,
+    SimulationOptions Simulation, NeuronOptions Neurons, double AnnAccuracy, IReadOnlyList<SimulationResult> Results);
+
+/// <summary>The simulate workflow: load the model, convert it if needed, measure the ANN and simulate every configuration.</summary>
+public static class SimulationWorkflow
+{
+    /// <summary>Runs <paramref name="request"/> on <paramref name="device"/>.</summary>
+    public static SimulationOutcome Run(SimulationRequest request, Device device, IProgress<WorkflowProgress>? progress = null,
+        CancellationToken cancel = default)
+    {
+        var (ann, info) = ModelFile.Load(request.ModelPath, device);
+        using (ann)
+        {
+            var (converted, created) = ConvertedModels.LoadOrConvert(request.ConvertedPath, request.ModelPath, ann, info,
+                request.Images with { Split = "train", Limit = 0 }, request.Conversion, device, progress);
+            var resets = request.Resets ?? (converted.Norm == NormMode.Qcfs ? [ResetMode.Soft] : [ResetMode.Soft, ResetMode.Hard]);
+            var configurations = resets.SelectMany(r => request.Alphas.Distinct().Select(a => new SnnConfiguration(r, a))).ToArray();
+            var simulation = request.Simulation with { Encoding = request.Encoding ?? converted.SimulationEncoding };
+            var neurons = new NeuronOptions(ResetMode.Soft, request.ResetPotential, request.InitialPotential ?? converted.InitialPotential).Validate();
+            var images = request.Images.Load();
+            progress?.Report(new WorkflowProgress($"evaluating the ANN on {images.Count} images"));
+            double annAccuracy = 100 * Evaluator.Accuracy(ann, images, info.Normalization, simulation.BatchSize, device);
+            var results = Simulate(ann, info, converted, request.ConvertedPath, images, configurations, neurons, simulation, device, progress, cancel);
+            return new SimulationOutcome(info, converted, created, images, simulation, neurons, annAccuracy, results);
+        }
+    }
+
+    /// <summary>Simulates <paramref name="configurations"/> of one converted model side by side, reporting images done.</summary>
+    public static IReadOnlyList<SimulationResult> Simulate(Network ann, ModelInfo info, ConvertedModel converted, string convertedPath,
+        ImageDataset images, IReadOnlyList<SnnConfiguration> configurations, NeuronOptions neurons, SimulationOptions simulation, Device device,
+        IProgress<WorkflowProgress>? progress, CancellationToken cancel)
+    {
+        string stage = $"simulating {configurations.Count} SNN(s) × {simulation.Steps} steps";
+        progress?.Report(new WorkflowProgress(stage));
+        var perImage = progress is null ? null : new Reporter<SimulationProgress>(p =>
+            progress.Report(new WorkflowProgress(stage, p.SamplesDone, p.SamplesTotal, $"{p.SamplesDone}/{p.SamplesTotal} images")));
+        return ConversionExperiment.Run(ann, info, converted, convertedPath, images, configurations, neurons, simulation, device, perImage, cancel);
+    }
+}

@@ -1,0 +1,74 @@
+using RmpSnn.Data;
+using RmpSnn.Models;
+using RmpSnn.Training;
+using TorchSharp;
+
+namespace RmpSnn.Experiments;
+
+/// <summary>What <c>rmpsnn train</c> asks for.</summary>
+/// <param name="Spec">The architecture; with <paramref name="InitPath"/> only its activation and levels are used.</param>
+/// <param name="Data">The training images (the dataset defaults to the init model's).</param>
+/// <param name="EvalSplit">Split evaluated after each epoch: <c>test</c>, <c>val</c> or <c>none</c>.</param>
+/// <param name="Options">Optimiser, schedule, checkpoint and resume settings (the checkpoint goes next to <paramref name="OutPath"/>).</param>
+/// <param name="OutPath">The model file to write.</param>
+/// <param name="InitPath">A model whose weights (and architecture options, dataset, normalisation) the training starts from.</param>
+/// <param name="AugmentationOff">Train without the dataset's augmentation.</param>
+public sealed record TrainingRequest(ModelSpec Spec, DatasetSelection Data, string EvalSplit, TrainerOptions Options, string OutPath,
+    string? InitPath = null, bool AugmentationOff = false);
+
+/// <summary>What a training run produced.</summary>
+/// <param name="Info">The header written with the model.</param>
+/// <param name="History">Per-epoch loss, accuracy and time.</param>
+/// <param name="TrainImages">Name and size of the training images.</param>
+/// <param name="EvalImages">Name and size of the images evaluated each epoch, or null.</param>
+public sealed record TrainingOutcome(ModelInfo Info, TrainingHistory History, (string Name, int Count) TrainImages, (string Name, int Count)? EvalImages);
+
+/// <summary>The train workflow: from scratch or from another model's weights (QCFS fine-tuning), then the model file.</summary>
+public static class TrainingWorkflow
+{
+    /// <summary>Runs <paramref name="request"/>; writes the model file atomically and a checkpoint after every epoch.</summary>
+    public static TrainingOutcome Run(TrainingRequest request, IProgress<WorkflowProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var device = request.Options.Device;
+        Network? source = null;
+        ModelInfo? sourceInfo = null;
+        if (request.InitPath is { } initPath) (source, sourceInfo) = ModelFile.Load(initPath, device);
+        using var _ = source;
+        var selection = request.Data with { Validation = Math.Max(request.Data.Validation, 0) };
+        var train = selection.Load();
+        var test = request.EvalSplit == "none" ? null : (selection with { Split = request.EvalSplit, Limit = 0 }).Load();
+        var spec = request.Spec with { InChannels = train.Channels, ImageSize = train.Height, Classes = train.Classes };
+        var normalization = DatasetCatalog.DefaultNormalization(selection.Dataset);
+        if (sourceInfo is not null)
+            (spec, normalization) = (sourceInfo.Spec with { Activation = spec.Activation, QuantLevels = spec.QuantLevels }, sourceInfo.Normalization);
+        var network = ModelZoo.Create(spec, request.Options.Seed);
+        network.to(device);
+        if (source is not null && !request.Options.Resume)
+        {
+            progress?.Report(new WorkflowProgress($"copying weights from {request.InitPath}"));
+            InitialWeights.Copy(source, network, train.Take(InitialWeights.CalibrationImages), normalization, device);
+        }
+        var options = request.Options with
+        {
+            CheckpointPath = request.OutPath + ".ckpt",
+            Augmentation = request.AugmentationOff ? null : DatasetCatalog.DefaultAugmentation(selection.Dataset),
+        };
+        string stage = $"training {spec.Arch} on {train.Name} ({train.Count} images), evaluating on {test?.Name ?? "nothing"} ({test?.Count ?? 0})";
+        progress?.Report(new WorkflowProgress(stage));
+        var history = Trainer.Train(network, train, test, normalization, options, progress is null ? null : new Reporter<TrainingProgress>(p =>
+        {
+            double done = p.Completed is null ? (p.Epoch - 1) * (double)p.Batches + p.Batch : p.Epoch * (double)Math.Max(p.Batches, 1);
+            if (p.Batches > 0)
+                progress.Report(new WorkflowProgress(stage, done, p.Epochs * (double)p.Batches,
+                    $"epoch {p.Epoch}/{p.Epochs} loss {p.Loss:F3} acc {100 * p.Accuracy:F1}% {p.ImagesPerSecond:F0} img/s"));
+        }), cancel);
+        var info = new ModelInfo(spec, normalization, selection.Dataset, history.Epochs[^1].TestAccuracy, history.Epochs.Count,
+            Metadata: new Dictionary<string, string>
+            {
+                ["val"] = selection.Validation.ToString(), ["valSeed"] = selection.ValidationSeed.ToString(), ["evalSplit"] = request.EvalSplit,
+                ["init"] = request.InitPath ?? "none",
+            });
+        using (network) ModelFile.Save(request.OutPath, network, info);
+        return new TrainingOutcome(info, history, (train.Name, train.Count), test is null ? null : (test.Name, test.Count));
+    }
+}
