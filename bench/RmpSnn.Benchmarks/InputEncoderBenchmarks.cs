@@ -23,7 +23,7 @@ public class InputEncoderBenchmarks
     [Benchmark]
     public void Poisson()
     {
-        using var frames = InputEncoder.Encode(Encoding.Poisson, _pixels, Steps, _generator);
+        using var frames = InputEncoder.Encode(InputCoding.Poisson, _pixels, Steps, _generator);
     }
 
     [GlobalCleanup]

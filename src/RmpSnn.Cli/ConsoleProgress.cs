@@ -33,6 +33,7 @@ public static class ConsoleProgress
                     if (p.Stage != stage)
                     {
                         Finish();
+                        if (Console.IsOutputRedirected) AnsiConsole.WriteLine(p.Stage);   // a log shows every stage, even those done before a refresh
                         (stage, task) = (p.Stage, ctx.AddTask(Markup.Escape(p.Stage)));
                         task.IsIndeterminate = true;
                     }

@@ -77,17 +77,17 @@ public sealed class ConversionOptionsBinder
     public ResetMode[]? GivenResets(ParseResult parse) => Given(parse, _reset) ? Resets(parse) : null;
 
     /// <summary>The input coding given with --encoding, or null to take the converted model's default.</summary>
-    public Encoding? GivenEncoding(ParseResult parse) => Given(parse, _encoding) ? EncodingOf(parse.GetValue(_encoding)!) : null;
+    public InputCoding? GivenEncoding(ParseResult parse) => Given(parse, _encoding) ? EncodingOf(parse.GetValue(_encoding)!) : null;
 
     /// <summary>The conversion plan: balancing, reset modes, readout and max-pooling, for a model with <paramref name="spec"/>.</summary>
-    public Experiments.ConvertedModels.Plan Plan(ParseResult parse, int seed, Models.ModelSpec spec)
+    public Experiments.ConvertStep.Plan Plan(ParseResult parse, int seed, Models.ModelSpec spec)
     {
         var balancing = Balancing(parse, seed, spec);
         return new(balancing, Resets(parse, balancing.Mode), Readout(parse), MaxPool(parse));
     }
 
     /// <summary>Input coding; <paramref name="fallback"/> when --encoding is not given.</summary>
-    public Encoding Encoding(ParseResult parse, Encoding fallback = Snn.Encoding.Poisson) =>
+    public InputCoding Encoding(ParseResult parse, InputCoding fallback = InputCoding.Poisson) =>
         Given(parse, _encoding) ? EncodingOf(parse.GetValue(_encoding)!) : fallback;
 
     /// <summary>Readout mode.</summary>
@@ -107,12 +107,12 @@ public sealed class ConversionOptionsBinder
 
     /// <summary>Calibration images, steps and percentile (mode and encoding left at their defaults, for commands that pick them).</summary>
     public BalancingOptions Calibration(ParseResult parse, int seed) =>
-        new(NormMode.Spike, parse.GetValue(_calibImages), parse.GetValue(_calibSteps), parse.GetValue(_percentile), Snn.Encoding.Poisson, seed);
+        new(NormMode.Spike, parse.GetValue(_calibImages), parse.GetValue(_calibSteps), parse.GetValue(_percentile), InputCoding.Poisson, seed);
 
     /// <summary>The balancing mode named by a <c>--norm</c> word.</summary>
     public static NormMode Norm(string word) =>
         word switch { "act-max" => NormMode.ActMax, "act-pct" => NormMode.ActPct, "qcfs" => NormMode.Qcfs, _ => NormMode.Spike };
 
     /// <summary>The input coding named by an <c>--encoding</c> word.</summary>
-    public static Encoding EncodingOf(string word) => word == "direct" ? Snn.Encoding.Direct : Snn.Encoding.Poisson;
+    public static InputCoding EncodingOf(string word) => word == "direct" ? InputCoding.Direct : InputCoding.Poisson;
 }

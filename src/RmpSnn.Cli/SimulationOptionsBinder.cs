@@ -60,7 +60,7 @@ public sealed class SimulationOptionsBinder
     public int Seed(ParseResult parse) => parse.GetValue(_seed);
 
     /// <summary>Simulation options with <paramref name="encoding"/>.</summary>
-    public SimulationOptions Simulation(ParseResult parse, Encoding encoding) =>
+    public SimulationOptions Simulation(ParseResult parse, InputCoding encoding) =>
         new(parse.GetValue(_steps), encoding, parse.GetValue(_batch), parse.GetValue(_chunk), parse.GetValue(_seed),
             MaxMemoryMegabytes: parse.GetValue(_maxMemory), Engine: Engine(parse, _engine));
 

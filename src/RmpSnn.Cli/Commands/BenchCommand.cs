@@ -64,7 +64,7 @@ public static class BenchCommand
                     foreach (int b in parse.GetValue(batch)!)
                     {
                         cancel.ThrowIfCancellationRequested();
-                        var options = new SimulationOptions(t, parse.GetValue(poisson) ? Encoding.Poisson : Encoding.Direct, b,
+                        var options = new SimulationOptions(t, parse.GetValue(poisson) ? InputCoding.Poisson : InputCoding.Direct, b,
                             parse.GetValue(chunk), parse.GetValue(seed),
                             RecordStatistics: !parse.GetValue(noStats), MaxMemoryMegabytes: parse.GetValue(maxMemory),
                             CacheConstantInput: !parse.GetValue(noCache), Engine: engineChoice);

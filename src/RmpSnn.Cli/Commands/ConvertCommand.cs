@@ -42,7 +42,7 @@ public static class ConvertCommand
             var dev = device.Resolve(parse);
             var (modelPath, ann, info) = ModelArgument.Load(parse, model, dev);
             string outPath = parse.GetValue(output) ?? modelPath + ".snn.json";
-            var converted = ConsoleProgress.Workflow(progress => ConvertedModels.Convert(modelPath, ann, info, ModelArgument.Selection(data, parse, info),
+            var converted = ConsoleProgress.Workflow(progress => ConvertStep.Convert(modelPath, ann, info, ModelArgument.Selection(data, parse, info),
                 conversion.Plan(parse, parse.GetValue(seed), info.Spec), dev, progress));
             converted.Save(outPath);
             ShowThresholds(converted);
@@ -52,7 +52,7 @@ public static class ConvertCommand
         return command;
     }
 
-    static void ShowThresholds(ConvertedModel converted)
+    static void ShowThresholds(BalancedThresholds converted)
     {
         var table = new Table().AddColumn("layer");
         foreach (var reset in converted.Thresholds.Keys) table.AddColumn($"V_th {reset.ToString().ToLowerInvariant()}");

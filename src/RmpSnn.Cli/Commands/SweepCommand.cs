@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RmpSnn.Conversion;
 using RmpSnn.Experiments;
+using RmpSnn.Snn;
 using Spectre.Console;
 
 namespace RmpSnn.Cli.Commands;
@@ -50,9 +51,9 @@ public static class SweepCommand
             string folder = parse.GetValue(output) ?? Path.Combine("out", "sweep", Path.GetFileNameWithoutExtension(modelPath));
             var images = selection.Load();
             var calibration = conversion.Calibration(parse, simulation.Seed(parse));
-            var run = simulation.Simulation(parse, Snn.Encoding.Poisson);
+            var run = simulation.Simulation(parse, InputCoding.Poisson);
             var neurons = simulation.Neurons(parse);
-            var settings = new SweepSettings(ConvertedModel.Sha256(modelPath), selection.Dataset, selection.Split, selection.Validation, images.Count, run.Steps,
+            var settings = new SweepSettings(BalancedThresholds.Sha256(modelPath), selection.Dataset, selection.Split, selection.Validation, images.Count, run.Steps,
                 [.. parse.GetValue(norms)!.Distinct().Select(ConversionOptionsBinder.Norm)],
                 [.. parse.GetValue(encodings)!.Distinct().Select(ConversionOptionsBinder.EncodingOf)],
                 conversion.Resets(parse), simulation.Alphas(parse), calibration.Percentile, calibration.CalibrationImages, calibration.CalibrationSteps,

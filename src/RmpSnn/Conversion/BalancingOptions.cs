@@ -20,7 +20,7 @@ public sealed record BalancingOptions(
     int CalibrationImages = 100,
     int CalibrationSteps = 128,
     double Percentile = 99.9,
-    Encoding Encoding = Encoding.Poisson,
+    InputCoding Encoding = InputCoding.Poisson,
     int Seed = 0,
     int BatchSize = 100,
     int ChunkSteps = 1,

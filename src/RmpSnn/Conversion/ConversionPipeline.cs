@@ -12,7 +12,7 @@ public static class ConversionPipeline
     /// Converts <paramref name="ann"/> and balances it once per reset mode in <paramref name="resets"/>, or once in the
     /// SNN of <see cref="BalancingOptions.SharedFrom"/> with those thresholds given to every mode.
     /// </summary>
-    public static ConvertedModel Convert(string modelPath, Network ann, Normalization normalization, ImageDataset calibration,
+    public static BalancedThresholds Convert(string modelPath, Network ann, Normalization normalization, ImageDataset calibration,
         BalancingOptions balancing, IEnumerable<ResetMode> resets, ReadoutMode readout, MaxPoolMode maxPool, Device device)
     {
         var modes = resets.Distinct().ToArray();
@@ -26,14 +26,14 @@ public static class ConversionPipeline
             foreach (var reset in balancing.SharedFrom is null ? [balanceIn] : modes) thresholds[reset] = balanced;
         }
         bool qcfs = balancing.Mode == NormMode.Qcfs;
-        return new ConvertedModel(Path.GetFullPath(modelPath), ConvertedModel.Sha256(modelPath), ann.Spec.Arch, balancing.Mode,
+        return new BalancedThresholds(Path.GetFullPath(modelPath), BalancedThresholds.Sha256(modelPath), ann.Spec.Arch, balancing.Mode,
             balancing.Percentile, qcfs ? 0 : Math.Min(balancing.CalibrationImages, calibration.Count), balancing.CalibrationSteps,
             balancing.Encoding, readout, maxPool, thresholds,
-            qcfs ? Encoding.Direct : Encoding.Poisson, qcfs ? 0.5f : 0f, balancing.SharedFrom);
+            qcfs ? InputCoding.Direct : InputCoding.Poisson, qcfs ? 0.5f : 0f, balancing.SharedFrom);
     }
 
     /// <summary>Compiles the SNN of a converted model for <paramref name="engine"/>; its IF layers have <paramref name="neurons"/> dynamics and no thresholds yet.</summary>
-    public static SpikingNetwork Compile(Network ann, Normalization normalization, ConvertedModel converted, NeuronOptions neurons,
+    public static SpikingNetwork Compile(Network ann, Normalization normalization, BalancedThresholds converted, NeuronOptions neurons,
         SimulationEngine engine, Device device) =>
         Compile(ann, normalization, new ConversionOptions(converted.Readout, converted.MaxPool), neurons, engine, device);
 
@@ -43,7 +43,7 @@ public static class ConversionPipeline
         SpikingNetwork.Compile(Converter.Convert(ann, normalization, options), ann.Spec, options.Readout, neurons, engine, device);
 
     /// <summary>One configuration of a compiled SNN: its own IF layers with <paramref name="neurons"/> dynamics and the stored thresholds × α.</summary>
-    public static SpikingNetwork Configure(SpikingNetwork compiled, ConvertedModel converted, string convertedPath, NeuronOptions neurons, double alpha)
+    public static SpikingNetwork Configure(SpikingNetwork compiled, BalancedThresholds converted, string convertedPath, NeuronOptions neurons, double alpha)
     {
         var snn = compiled.WithNeurons(neurons);
         snn.SetThresholds(ThresholdBalancer.Scale(converted.ThresholdsFor(neurons.Reset, compiled, convertedPath), alpha), convertedPath);

@@ -17,7 +17,7 @@ public sealed record SnnConfiguration(ResetMode Reset, double Alpha)
 public static class ConversionExperiment
 {
     /// <summary>Compiles the converted model once for the simulation's engine, configures one SNN per configuration (sharing its weights) and simulates them together.</summary>
-    public static IReadOnlyList<SimulationResult> Run(Network ann, ModelInfo info, ConvertedModel converted, string convertedPath,
+    public static IReadOnlyList<SimulationResult> Run(Network ann, ModelInfo info, BalancedThresholds converted, string convertedPath,
         ImageDataset images, IReadOnlyList<SnnConfiguration> configurations, NeuronOptions neurons, SimulationOptions simulation,
         Device device, IProgress<SimulationProgress>? progress = null, CancellationToken cancel = default)
     {

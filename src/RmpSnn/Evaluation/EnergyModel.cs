@@ -21,11 +21,11 @@ public static class EnergyModel
     public static double Ann(SimulationResult result) => MacPicojoules * AnnMacs(result);
 
     /// <summary>SNN energy per image (pJ) over the first <paramref name="t"/> steps.</summary>
-    public static double Snn(SimulationResult result, Encoding encoding, int t)
+    public static double Snn(SimulationResult result, InputCoding encoding, int t)
     {
         var sops = result.SynapticOpsPerSample(t);
         if (sops.Length == 0) throw new InvalidOperationException($"{result.Label}: no synaptic-operation statistics recorded");
-        return encoding == Encoding.Direct
+        return encoding == InputCoding.Direct
             ? MacPicojoules * result.WeightedLayers[0].Size * t + SopPicojoules * sops.Skip(1).Sum()
             : SopPicojoules * sops.Sum();
     }

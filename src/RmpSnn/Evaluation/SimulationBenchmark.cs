@@ -44,7 +44,7 @@ public static class SimulationBenchmark
         var snn = ConversionPipeline.Compile(ann, identity, new ConversionOptions(), neurons, engine, device);
         var calibration = RandomImages(64, seed);
         snn.SetThresholds(ThresholdBalancer.Balance(snn, ann, calibration, identity,
-            new BalancingOptions(NormMode.ActMax, CalibrationImages: 64, Encoding: Encoding.Direct), device));
+            new BalancingOptions(NormMode.ActMax, CalibrationImages: 64, Encoding: InputCoding.Direct), device));
         return (ann, snn);
     }
 

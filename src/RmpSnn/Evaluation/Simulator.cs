@@ -62,7 +62,7 @@ public static class Simulator
             {
                 using var scope = NewDisposeScope();
                 int k = Math.Min(options.ChunkSteps, options.Steps - first);
-                bool constant = options.Encoding == Encoding.Direct && options.CacheConstantInput;
+                bool constant = options.Encoding == InputCoding.Direct && options.CacheConstantInput;
                 var frames = constant ? batch.Images : InputEncoder.Encode(options.Encoding, batch.Images, k, generator);
                 for (int i = 0; i < networks.Count; i++)
                 {

@@ -39,7 +39,7 @@ public static class Demo
         }
         else progress?.Report(new WorkflowProgress($"reusing {modelPath} (--retrain to train again)"));
 
-        var conversion = new ConvertedModels.Plan(new BalancingOptions(NormMode.Spike), [ResetMode.Soft, ResetMode.Hard]);
+        var conversion = new ConvertStep.Plan(new BalancingOptions(NormMode.Spike), [ResetMode.Soft, ResetMode.Hard]);
         return SimulationWorkflow.Run(new SimulationRequest(modelPath, modelPath + ".snn.json", test, () => conversion,
             conversion.Resets, Alphas, new SimulationOptions(steps)), device, progress, cancel);
     }

@@ -19,8 +19,8 @@ namespace RmpSnn.Experiments;
 /// <param name="Encoding">Input coding; null: the converted model's (direct for QCFS, else Poisson).</param>
 /// <param name="InitialPotential">V(0) as a fraction of V_th; null: the converted model's (0.5 for QCFS, else 0).</param>
 /// <param name="ResetPotential">Hard-reset potential as a fraction of V_th.</param>
-public sealed record SimulationRequest(string ModelPath, string ConvertedPath, DatasetSelection Images, Func<ConvertedModels.Plan> Conversion,
-    IReadOnlyList<ResetMode>? Resets, IReadOnlyList<double> Alphas, SimulationOptions Simulation, Encoding? Encoding = null,
+public sealed record SimulationRequest(string ModelPath, string ConvertedPath, DatasetSelection Images, Func<ConvertStep.Plan> Conversion,
+    IReadOnlyList<ResetMode>? Resets, IReadOnlyList<double> Alphas, SimulationOptions Simulation, InputCoding? Encoding = null,
     float? InitialPotential = null, float ResetPotential = 0f);
 
 /// <summary>What a simulation run produced, with the choices it resolved.</summary>
@@ -32,7 +32,7 @@ public sealed record SimulationRequest(string ModelPath, string ConvertedPath, D
 /// <param name="Neurons">The neuron options used (each configuration sets its own reset mode).</param>
 /// <param name="AnnAccuracy">The ANN's top-1 accuracy on the same images, in percent.</param>
 /// <param name="Results">One result per configuration (reset mode × α).</param>
-public sealed record SimulationOutcome(ModelInfo Info, ConvertedModel Converted, bool ConvertedNow, ImageDataset Images,
+public sealed record SimulationOutcome(ModelInfo Info, BalancedThresholds Converted, bool ConvertedNow, ImageDataset Images,
     SimulationOptions Simulation, NeuronOptions Neurons, double AnnAccuracy, IReadOnlyList<SimulationResult> Results);
 
 /// <summary>The simulate workflow: load the model, convert it if needed, measure the ANN and simulate every configuration.</summary>
@@ -45,7 +45,7 @@ public static class SimulationWorkflow
         var (ann, info) = ModelFile.Load(request.ModelPath, device);
         using (ann)
         {
-            var (converted, created) = ConvertedModels.LoadOrConvert(request.ConvertedPath, request.ModelPath, ann, info,
+            var (converted, created) = ConvertStep.LoadOrConvert(request.ConvertedPath, request.ModelPath, ann, info,
                 request.Images with { Split = "train", Limit = 0 }, request.Conversion, device, progress);
             var resets = request.Resets ?? (converted.Norm == NormMode.Qcfs ? [ResetMode.Soft] : [ResetMode.Soft, ResetMode.Hard]);
             var configurations = resets.SelectMany(r => request.Alphas.Distinct().Select(a => new SnnConfiguration(r, a))).ToArray();
@@ -60,7 +60,7 @@ public static class SimulationWorkflow
     }
 
     /// <summary>Simulates <paramref name="configurations"/> of one converted model side by side, reporting images done.</summary>
-    public static IReadOnlyList<SimulationResult> Simulate(Network ann, ModelInfo info, ConvertedModel converted, string convertedPath,
+    public static IReadOnlyList<SimulationResult> Simulate(Network ann, ModelInfo info, BalancedThresholds converted, string convertedPath,
         ImageDataset images, IReadOnlyList<SnnConfiguration> configurations, NeuronOptions neurons, SimulationOptions simulation, Device device,
         IProgress<WorkflowProgress>? progress, CancellationToken cancel)
     {

@@ -8,7 +8,6 @@ using RmpSnn.Models;
 using RmpSnn.Snn;
 using RmpSnn.Training;
 using static TorchSharp.torch;
-using Encoding = RmpSnn.Snn.Encoding;
 
 namespace RmpSnn.Experiments;
 
@@ -82,10 +81,10 @@ public static class Sweep
     }
 
     /// <summary>A cached converted model that matches the settings, or null when there is none (a mismatch is an error).</summary>
-    static ConvertedModel? LoadConverted(string path, SweepSettings settings, NormMode norm, Encoding encoding)
+    static BalancedThresholds? LoadConverted(string path, SweepSettings settings, NormMode norm, InputCoding encoding)
     {
         if (!File.Exists(path)) return null;
-        var converted = ConvertedModel.Load(path);
+        var converted = BalancedThresholds.Load(path);
         bool matches = converted.ModelSha256 == settings.ModelSha256 && converted.Norm == norm && converted.Readout == settings.Readout && converted.MaxPool == settings.MaxPool
             && settings.Resets.All(converted.Thresholds.ContainsKey)
             && (norm != NormMode.Spike || (converted.CalibrationEncoding == encoding && converted.CalibrationSteps == settings.CalibrationSteps))

@@ -16,13 +16,13 @@ public sealed record SweepRun(ResetMode Reset, double Alpha, StoredResult Result
 /// <param name="Converted">File name of the cached converted model in the sweep folder.</param>
 /// <param name="Seconds">Wall time of the cell (balancing + simulation).</param>
 /// <param name="Runs">The configurations, resets outer and α inner.</param>
-public sealed record SweepCell(NormMode Norm, Encoding Encoding, string Converted, double Seconds, SweepRun[] Runs)
+public sealed record SweepCell(NormMode Norm, InputCoding Encoding, string Converted, double Seconds, SweepRun[] Runs)
 {
     /// <summary>Cell name, e.g. <c>spike/poisson</c>.</summary>
     public string Name => CellName(Norm, Encoding);
 
     /// <summary>The name of the (norm, encoding) cell.</summary>
-    public static string CellName(NormMode norm, Encoding encoding) => $"{Sweep.Word(norm)}/{Sweep.Word(encoding)}";
+    public static string CellName(NormMode norm, InputCoding encoding) => $"{Sweep.Word(norm)}/{Sweep.Word(encoding)}";
 
     /// <summary>The run of (<paramref name="reset"/>, <paramref name="alpha"/>), or null.</summary>
     public SweepRun? Find(ResetMode reset, double alpha) => Runs.FirstOrDefault(r => r.Reset == reset && r.Alpha == alpha);

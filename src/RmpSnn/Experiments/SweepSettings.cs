@@ -16,7 +16,7 @@ public sealed record SweepSettings(
     int Images,
     int Steps,
     NormMode[] Norms,
-    Encoding[] Encodings,
+    InputCoding[] Encodings,
     ResetMode[] Resets,
     double[] Alphas,
     double Percentile,

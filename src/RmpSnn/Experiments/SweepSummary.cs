@@ -9,7 +9,7 @@ namespace RmpSnn.Experiments;
 /// speed-up over hard), activity and energy (<see cref="EnergyModel"/>) at ANN − 1 % and at the final T.
 /// </summary>
 public sealed record SweepSummary(
-    NormMode Norm, Encoding Encoding, ResetMode Reset, double Alpha,
+    NormMode Norm, InputCoding Encoding, ResetMode Reset, double Alpha,
     double AnnAccuracy, double FinalAccuracy, int Steps,
     IReadOnlyDictionary<string, int?> StepsToAnnMinus,
     IReadOnlyDictionary<string, double?>? SpeedupOverHard,
@@ -31,7 +31,7 @@ public sealed record SweepSummary(
     })).ToArray();
 
     /// <summary>The summary of one result; <paramref name="hard"/> (the hard-reset twin of a soft-reset run) gives the speed-up.</summary>
-    public static SweepSummary Of(NormMode norm, Encoding encoding, ResetMode reset, double alpha, SimulationResult result,
+    public static SweepSummary Of(NormMode norm, InputCoding encoding, ResetMode reset, double alpha, SimulationResult result,
         SimulationResult? hard, double ann)
     {
         int? t1 = Latency.StepsTo(result, ann, 1);

@@ -17,7 +17,7 @@ public static class CheckpointImporter
     /// any key lies under a <c>shortcut.</c> module, else A. Dropout is 0 (it has no effect on inference).
     /// </summary>
     /// <exception cref="RmpSnnException">The checkpoint has no conv or no linear weight.</exception>
-    public static ModelSpec InferSpec(Checkpoint checkpoint, string arch, int imageSize = 32)
+    public static ModelSpec InferSpec(PyTorchCheckpoint checkpoint, string arch, int imageSize = 32)
     {
         var tensors = checkpoint.Tensors;
         var normalized = tensors.Keys.Where(k => k.EndsWith(".running_mean", StringComparison.Ordinal)).Select(Module).ToHashSet();
@@ -34,7 +34,7 @@ public static class CheckpointImporter
     /// <summary>Builds a <paramref name="spec"/> network on the CPU, loads <paramref name="checkpoint"/> into it (see
     /// <see cref="StateDictMapper.Load"/>) and returns it in eval mode.</summary>
     /// <exception cref="RmpSnnException">Unknown or unsupported architecture, or the weights do not fit it.</exception>
-    public static Network Import(Checkpoint checkpoint, ModelSpec spec)
+    public static Network Import(PyTorchCheckpoint checkpoint, ModelSpec spec)
     {
         var network = ModelZoo.Create(spec);
         try
@@ -55,7 +55,7 @@ public static class CheckpointImporter
     /// <c>sourceFormat</c>, <c>sourceStateDict</c> (the wrapping key, if any) and every scalar of the checkpoint as
     /// <c>checkpoint.NAME</c> (e.g. <c>checkpoint.best_prec1</c>).
     /// </summary>
-    public static Dictionary<string, string> Provenance(Checkpoint checkpoint)
+    public static Dictionary<string, string> Provenance(PyTorchCheckpoint checkpoint)
     {
         string hash;
         using (var stream = File.OpenRead(checkpoint.Path)) hash = Convert.ToHexStringLower(SHA256.HashData(stream));

@@ -13,11 +13,11 @@ public static class CheckpointReader
     /// <summary>
     /// Reads the state dict in <paramref name="path"/> onto <paramref name="device"/> (CPU if null). A state dict
     /// wrapped in a dict (<c>{'state_dict': …}</c>, <c>{'model': …}</c>) is unwrapped, the wrapper's scalars going to
-    /// <see cref="Checkpoint.Metadata"/>; a <c>module.</c> prefix on every key is stripped.
+    /// <see cref="PyTorchCheckpoint.Metadata"/>; a <c>module.</c> prefix on every key is stripped.
     /// </summary>
     /// <exception cref="RmpSnnException">The file is missing, truncated, not a checkpoint, uses an unsupported
     /// Python global or dtype, or holds no state dict.</exception>
-    public static Checkpoint Read(string path, Device? device = null)
+    public static PyTorchCheckpoint Read(string path, Device? device = null)
     {
         device ??= CPU;
         try
@@ -51,20 +51,20 @@ public static class CheckpointReader
         }
     }
 
-    private static Checkpoint FromPickle(string path, CheckpointFormat format, object? root, Device device)
+    private static PyTorchCheckpoint FromPickle(string path, CheckpointFormat format, object? root, Device device)
     {
         var located = StateDictLocator.Locate(root, device);
         return Create(path, format, located.Tensors, located.Metadata, located.Key);
     }
 
-    private static Checkpoint Create(string path, CheckpointFormat format, OrderedDictionary<string, Tensor> tensors,
+    private static PyTorchCheckpoint Create(string path, CheckpointFormat format, OrderedDictionary<string, Tensor> tensors,
         Dictionary<string, object> metadata, string? stateDictKey)
     {
         if (tensors.Count == 0) throw new RmpSnnException($"{path}: checkpoint holds no tensors");
         if (!tensors.Keys.All(k => k.StartsWith(DataParallelPrefix, StringComparison.Ordinal) && k.Length > DataParallelPrefix.Length))
-            return new Checkpoint(path, format, tensors, metadata, stateDictKey, null);
+            return new PyTorchCheckpoint(path, format, tensors, metadata, stateDictKey, null);
         var stripped = new OrderedDictionary<string, Tensor>(tensors.Count);
         foreach (var (k, t) in tensors) stripped.Add(k[DataParallelPrefix.Length..], t);
-        return new Checkpoint(path, format, stripped, metadata, stateDictKey, DataParallelPrefix);
+        return new PyTorchCheckpoint(path, format, stripped, metadata, stateDictKey, DataParallelPrefix);
     }
 }

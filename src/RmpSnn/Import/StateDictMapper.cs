@@ -34,7 +34,7 @@ public static class StateDictMapper
 
     /// <summary>Copies <paramref name="checkpoint"/>'s tensors into <paramref name="network"/> after checking that they fit.</summary>
     /// <exception cref="RmpSnnException">One line naming the file and listing the missing, unexpected and mis-shaped keys.</exception>
-    public static void Load(Network network, Checkpoint checkpoint)
+    public static void Load(Network network, PyTorchCheckpoint checkpoint)
     {
         var map = KeyMap(network, checkpoint.Tensors.Keys);
         var folds = BiasFolds(network, checkpoint.Tensors.Keys).Where(f => checkpoint.Tensors.ContainsKey(f.Bias)).ToList();

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace RmpSnn.Snn;
 
 /// <summary>How images become input frames for the first layer.</summary>
-public enum Encoding
+public enum InputCoding
 {
     /// <summary>Rate coding: each step a pixel spikes (value 1) with probability equal to its intensity in [0, 1].</summary>
     Poisson,
@@ -20,11 +20,11 @@ public enum Encoding
 public static class InputEncoder
 {
     /// <summary>Encodes <paramref name="steps"/> frames, drawing Poisson spikes from <paramref name="generator"/>.</summary>
-    public static Tensor Encode(Encoding encoding, Tensor pixels, int steps, Generator generator)
+    public static Tensor Encode(InputCoding encoding, Tensor pixels, int steps, Generator generator)
     {
         long[] frameShape = [steps, .. pixels.shape];
         long[] flatShape = [steps * pixels.shape[0], .. pixels.shape[1..]];
-        if (encoding == Encoding.Direct)
+        if (encoding == InputCoding.Direct)
             return pixels.unsqueeze(0).expand(frameShape).reshape(flatShape);
         using var uniform = rand(frameShape, generator: generator, device: pixels.device);
         return uniform.lt(pixels.unsqueeze(0)).to_type(pixels.dtype).view(flatShape);

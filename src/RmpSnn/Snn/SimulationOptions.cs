@@ -12,7 +12,7 @@ namespace RmpSnn.Snn;
 /// <param name="CacheConstantInput">With direct input, run the stages before the first neuron layer once per batch instead of every step (same result).</param>
 public sealed record SimulationOptions(
     int Steps,
-    Encoding Encoding = Encoding.Poisson,
+    InputCoding Encoding = InputCoding.Poisson,
     int BatchSize = 100,
     int ChunkSteps = 1,
     int Seed = 0,

@@ -33,7 +33,7 @@ public static class Trainer
         double? best = null;
         if (options.Resume)
         {
-            var header = Checkpoint.Load(options.CheckpointPath!, network, optimizer, options);
+            var header = TrainingCheckpoint.Load(options.CheckpointPath!, network, optimizer, options);
             history.AddRange(header.History);
             best = header.BestTestAccuracy;
         }
@@ -48,8 +48,8 @@ public static class Trainer
             history.Add(result);
             if (testAccuracy > (best ?? double.MinValue)) best = testAccuracy;
             if (options.CheckpointPath is not null)
-                Checkpoint.Save(options.CheckpointPath, network, optimizer,
-                    new Checkpoint.Header(network.Spec, Checkpoint.RunKey.Of(options), best, history.ToArray()));
+                TrainingCheckpoint.Save(options.CheckpointPath, network, optimizer,
+                    new TrainingCheckpoint.Header(network.Spec, TrainingCheckpoint.RunKey.Of(options), best, history.ToArray()));
             int batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
             progress?.Report(new TrainingProgress(epoch, options.Epochs, batches, batches, result.Loss, result.TrainAccuracy,
                 train.Count / result.Seconds, result));

@@ -33,7 +33,7 @@ public sealed record TrainerOptions
     public int Seed { get; init; }
     /// <summary>Device to train on; the network must already be there.</summary>
     public Device Device { get; init; } = CPU;
-    /// <summary>Checkpoint written atomically after every epoch; <c>null</c> = none.</summary>
+    /// <summary>TrainingCheckpoint written atomically after every epoch; <c>null</c> = none.</summary>
     public string? CheckpointPath { get; init; }
     /// <summary>Continue from <see cref="CheckpointPath"/> (which must exist) instead of starting at epoch 1.</summary>
     public bool Resume { get; init; }

@@ -30,7 +30,7 @@ public sealed class ConvertSimulateCommandTests : IDisposable
     {
         string converted = Path.Combine(_dir, "tiny.snn.json");
         Assert.Equal(CliRunner.Ok, Run("convert", _model, "--norm", "act-pct", "--calib-images", "20", "--out", converted).Code);
-        var thresholds = ConvertedModel.Load(converted).Thresholds;
+        var thresholds = BalancedThresholds.Load(converted).Thresholds;
         Assert.Equal(2, thresholds.Count);                                     // soft and hard by default
         string output = Path.Combine(_dir, "sim");
         var (code, errors) = Run("simulate", _model, "--converted", converted, "--limit", "20", "--steps", "8", "--alpha", "1", "0.5", "--out", output);
@@ -77,7 +77,7 @@ public sealed class ConvertSimulateCommandTests : IDisposable
     {
         string converted = Path.Combine(_dir, "tiny.snn.json");
         Assert.Equal(CliRunner.Ok, Run("convert", _model, "--norm", "act-max", "--calib-images", "10", "--reset", "soft", "--out", converted).Code);
-        var good = ConvertedModel.Load(converted);
+        var good = BalancedThresholds.Load(converted);
         (good with
         {
             Thresholds = good.Thresholds.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, float>)p.Value.Skip(1).ToDictionary()),
@@ -95,8 +95,8 @@ public sealed class ConvertSimulateCommandTests : IDisposable
         string[] spike = ["--norm", "spike", "--calib-images", "10", "--calib-steps", "32"];
         Assert.Equal(CliRunner.Ok, Run(["convert", _model, .. spike, "--out", each]).Code);
         Assert.Equal(CliRunner.Ok, Run(["convert", _model, .. spike, "--balance-reset", "soft", "--out", shared]).Code);
-        var separate = ConvertedModel.Load(each);
-        var common = ConvertedModel.Load(shared);
+        var separate = BalancedThresholds.Load(each);
+        var common = BalancedThresholds.Load(shared);
         Assert.Null(separate.ThresholdsSharedFrom);
         Assert.NotEqual(separate.Thresholds[ResetMode.Soft], separate.Thresholds[ResetMode.Hard]);   // balanced in two different SNNs
         Assert.Equal(ResetMode.Soft, common.ThresholdsSharedFrom);
@@ -122,11 +122,11 @@ public sealed class ConvertSimulateCommandTests : IDisposable
             ModelFile.Save(model, network, new ModelInfo(network.Spec, DatasetCatalog.DefaultNormalization("fashion-mnist-sample"), "fashion-mnist-sample"));
         string converted = Path.Combine(_dir, "qcfs.snn.json");
         Assert.Equal(CliRunner.Ok, Run("convert", model, "--out", converted).Code);
-        var snn = ConvertedModel.Load(converted);
+        var snn = BalancedThresholds.Load(converted);
         Assert.Equal(NormMode.Qcfs, snn.Norm);
         Assert.Equal([ResetMode.Soft], snn.Thresholds.Keys);
         Assert.All(snn.Thresholds[ResetMode.Soft].Values, v => Assert.Equal(8f, v));   // the initial clip λ = 8
-        Assert.Equal((Encoding.Direct, 0.5f), (snn.SimulationEncoding, snn.InitialPotential));
+        Assert.Equal((InputCoding.Direct, 0.5f), (snn.SimulationEncoding, snn.InitialPotential));
         string output = Path.Combine(_dir, "qcfs-sim");
         var (code, errors) = Run("simulate", model, "--converted", converted, "--limit", "5", "--steps", "4", "--out", output);
         Assert.True(code == CliRunner.Ok, errors);

@@ -32,14 +32,14 @@ public class EfficiencyTests
     {
         var r = Result("soft", [0, 1, 2, 2]);
         // first 3 steps per sample: layer 1 (40+40+40)/2 = 60, layer 2 (10+20+30)/2 = 30
-        Assert.Equal(0.9 * (60 + 30), EnergyModel.Snn(r, Encoding.Poisson, 3), 1e-9);
+        Assert.Equal(0.9 * (60 + 30), EnergyModel.Snn(r, InputCoding.Poisson, 3), 1e-9);
     }
 
     [Fact]
     public void DirectSnnEnergyChargesTheFirstLayerItsDenseMacsEveryStep()
     {
         var r = Result("soft", [0, 1, 2, 2]);
-        Assert.Equal(4.6 * 100 * 3 + 0.9 * 30, EnergyModel.Snn(r, Encoding.Direct, 3), 1e-9);
+        Assert.Equal(4.6 * 100 * 3 + 0.9 * 30, EnergyModel.Snn(r, InputCoding.Direct, 3), 1e-9);
     }
 
     [Fact]
@@ -54,13 +54,13 @@ public class EfficiencyTests
         Assert.Equal(4.0 / 3, Latency.Speedup(hard, soft, 100, 0.5)!.Value, 1e-12);
         Assert.Null(Latency.Speedup(hard, soft, 101, 0.5));
 
-        var summary = SweepSummary.Of(NormMode.Spike, Encoding.Poisson, ResetMode.Soft, 1, soft, hard, 100);
+        var summary = SweepSummary.Of(NormMode.Spike, InputCoding.Poisson, ResetMode.Soft, 1, soft, hard, 100);
         Assert.Equal(3, summary.StepsToAnnMinus["1"]);
         Assert.Equal(4.0 / 3, summary.SpeedupOverHard!["1"]!.Value, 1e-12);
         Assert.Equal(60 + 30, summary.SopsAtAnnMinus1!.Value, 1e-9);
         Assert.Equal(0.9 * 90, summary.EnergySnnPicojoulesAtAnnMinus1!.Value, 1e-9);
         Assert.Equal(0.9 * (80 + 50), summary.EnergySnnPicojoulesFinal, 1e-9);
         Assert.Equal(20.0 / (10 * 2 * 4), summary.SpikesPerNeuronPerStep["relu1"], 1e-12);
-        Assert.Null(SweepSummary.Of(NormMode.Spike, Encoding.Poisson, ResetMode.Hard, 1, hard, null, 100).SpeedupOverHard);
+        Assert.Null(SweepSummary.Of(NormMode.Spike, InputCoding.Poisson, ResetMode.Hard, 1, hard, null, 100).SpeedupOverHard);
     }
 }

@@ -35,8 +35,8 @@ public sealed class SweepFixture : IDisposable
         First = Run(Whole);
     }
 
-    public SweepSettings Settings() => new(ConvertedModel.Sha256(Model), "fashion-mnist-sample", "test", 0, Images, Steps,
-        [NormMode.Spike, NormMode.ActPct], [Encoding.Poisson, Encoding.Direct], [ResetMode.Soft, ResetMode.Hard], [1.0, 0.5],
+    public SweepSettings Settings() => new(BalancedThresholds.Sha256(Model), "fashion-mnist-sample", "test", 0, Images, Steps,
+        [NormMode.Spike, NormMode.ActPct], [InputCoding.Poisson, InputCoding.Direct], [ResetMode.Soft, ResetMode.Hard], [1.0, 0.5],
         99.9, 8, 8, ReadoutMode.Potential, 8, 0, 0f, 0f);
 
     public (SweepFile File, int CellsRun) Run(string folder, SweepSettings? settings = null, IProgress<SweepProgress>? progress = null, CancellationToken cancel = default) =>

@@ -52,11 +52,11 @@ public sealed class FastEngineTests(TrainedSmallCnn model) : IClassFixture<Train
         Simulator.Run([(reset.ToString(), model.Snn(reset, options.Engine))], model.Test, options, CPU)[0];
 
     [Theory]
-    [InlineData(ResetMode.Soft, Encoding.Direct)]
-    [InlineData(ResetMode.Hard, Encoding.Direct)]
-    [InlineData(ResetMode.Soft, Encoding.Poisson)]
-    [InlineData(ResetMode.Hard, Encoding.Poisson)]
-    public void FastEngineReproducesThePerStepLoop(ResetMode reset, Encoding encoding)
+    [InlineData(ResetMode.Soft, InputCoding.Direct)]
+    [InlineData(ResetMode.Hard, InputCoding.Direct)]
+    [InlineData(ResetMode.Soft, InputCoding.Poisson)]
+    [InlineData(ResetMode.Hard, InputCoding.Poisson)]
+    public void FastEngineReproducesThePerStepLoop(ResetMode reset, InputCoding encoding)
     {
         var reference = Simulate(reset, Reference with { Encoding = encoding });
         Assert.True(reference.AccuracyAt(Steps) >= 50, $"the trained model should classify: {reference.AccuracyAt(Steps)}%");
@@ -70,9 +70,9 @@ public sealed class FastEngineTests(TrainedSmallCnn model) : IClassFixture<Train
     }
 
     [Theory]
-    [InlineData(ResetMode.Soft, Encoding.Direct)]
-    [InlineData(ResetMode.Hard, Encoding.Poisson)]
-    public void EventEngineMatchesTheDenseEngineUpToRounding(ResetMode reset, Encoding encoding)
+    [InlineData(ResetMode.Soft, InputCoding.Direct)]
+    [InlineData(ResetMode.Hard, InputCoding.Poisson)]
+    public void EventEngineMatchesTheDenseEngineUpToRounding(ResetMode reset, InputCoding encoding)
     {
         var dense = Simulate(reset, Reference with { Encoding = encoding, Steps = 64, Engine = SimulationEngine.Dense });
         var events = Simulate(reset, Reference with { Encoding = encoding, Steps = 64, Engine = SimulationEngine.Event });
@@ -88,7 +88,7 @@ public sealed class FastEngineTests(TrainedSmallCnn model) : IClassFixture<Train
     public void SmallMemoryBudgetPicksASmallerBatchWithTheSameCurve()
     {
         var snn = model.Snn(ResetMode.Soft, SimulationEngine.Reference);
-        var options = Reference with { Encoding = Encoding.Direct, ChunkSteps = 8 };
+        var options = Reference with { Encoding = InputCoding.Direct, ChunkSteps = 8 };
         double budget = MemoryBudget.EstimateMegabytes([snn], 5, 1) * 1.01;
         var full = Simulate(ResetMode.Soft, options);
         var bounded = Simulate(ResetMode.Soft, options with { MaxMemoryMegabytes = budget });

@@ -26,7 +26,7 @@ public enum CheckpointFormat
 /// safetensors <c>__metadata__</c>; values are double, long, bool or string.</param>
 /// <param name="StateDictKey">The entry of a wrapping dict that held the state dict (e.g. <c>state_dict</c>), or null if the file is the state dict itself.</param>
 /// <param name="StrippedPrefix">The prefix removed from every key (<c>module.</c> from DataParallel), or null.</param>
-public sealed record Checkpoint(
+public sealed record PyTorchCheckpoint(
     string Path,
     CheckpointFormat Format,
     IReadOnlyDictionary<string, Tensor> Tensors,

@@ -13,7 +13,7 @@ namespace RmpSnn.Conversion;
 /// QCFS ANN), Poisson and 0 otherwise and in files written before these fields existed. <see cref="ThresholdsSharedFrom"/>
 /// names the reset mode whose SNN was balanced when all modes share its thresholds (null: each mode balanced in its own).
 /// </summary>
-public sealed record ConvertedModel(
+public sealed record BalancedThresholds(
     string ModelPath,
     string ModelSha256,
     string Arch,
@@ -21,11 +21,11 @@ public sealed record ConvertedModel(
     double Percentile,
     int CalibrationImages,
     int CalibrationSteps,
-    Encoding CalibrationEncoding,
+    InputCoding CalibrationEncoding,
     ReadoutMode Readout,
     MaxPoolMode MaxPool,
     IReadOnlyDictionary<ResetMode, IReadOnlyDictionary<string, float>> Thresholds,
-    Encoding SimulationEncoding = Encoding.Poisson,
+    InputCoding SimulationEncoding = InputCoding.Poisson,
     float InitialPotential = 0f,
     ResetMode? ThresholdsSharedFrom = null)
 {
@@ -39,12 +39,12 @@ public sealed record ConvertedModel(
     public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
     /// <summary>Reads a converted-model JSON; a missing or malformed file gives one clear error.</summary>
-    public static ConvertedModel Load(string path)
+    public static BalancedThresholds Load(string path)
     {
         if (!File.Exists(path)) throw new RmpSnnException($"{path}: converted model not found; create it with 'rmpsnn convert MODEL --out {path}'");
         try
         {
-            return JsonSerializer.Deserialize<ConvertedModel>(File.ReadAllText(path), Json)
+            return JsonSerializer.Deserialize<BalancedThresholds>(File.ReadAllText(path), Json)
                 ?? throw new RmpSnnException($"{path}: empty converted-model file");
         }
         catch (JsonException e)

@@ -8,7 +8,7 @@ namespace RmpSnn.Training;
 /// of the finished epochs), the network's state dict, then the SGD state (momentum buffers). No RNG state is needed because
 /// every epoch reseeds from <c>Seed + epoch</c>.
 /// </summary>
-internal static class Checkpoint
+internal static class TrainingCheckpoint
 {
     const string Magic = "RMPSNNC1";
     const string Kind = "checkpoint";

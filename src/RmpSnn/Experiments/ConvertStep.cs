@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace RmpSnn.Experiments;
 
 /// <summary>The convert step as <c>convert</c>, <c>simulate</c> and <c>demo</c> run it: calibration images, balancing, and the file beside the model.</summary>
-public static class ConvertedModels
+public static class ConvertStep
 {
     /// <summary>How to convert: the balancing, the reset modes to balance, readout and max-pooling.</summary>
     /// <param name="Balancing">Threshold balancing.</param>
@@ -18,7 +18,7 @@ public static class ConvertedModels
         MaxPoolMode MaxPool = MaxPoolMode.Gate);
 
     /// <summary>Loads <paramref name="calibration"/>'s first images and balances <paramref name="ann"/> (stored at <paramref name="modelPath"/>).</summary>
-    public static ConvertedModel Convert(string modelPath, Network ann, ModelInfo info, DatasetSelection calibration, Plan plan, Device device,
+    public static BalancedThresholds Convert(string modelPath, Network ann, ModelInfo info, DatasetSelection calibration, Plan plan, Device device,
         IProgress<WorkflowProgress>? progress = null)
     {
         var balancing = plan.Balancing;
@@ -34,7 +34,7 @@ public static class ConvertedModels
     /// SHA-256), else a new conversion saved there; returns it and whether it was created.
     /// </summary>
     /// <exception cref="RmpSnnException">The file belongs to another model (both files are named).</exception>
-    public static (ConvertedModel Converted, bool Created) LoadOrConvert(string convertedPath, string modelPath, Network ann, ModelInfo info,
+    public static (BalancedThresholds Converted, bool Created) LoadOrConvert(string convertedPath, string modelPath, Network ann, ModelInfo info,
         DatasetSelection calibration, Func<Plan> plan, Device device, IProgress<WorkflowProgress>? progress = null)
     {
         if (File.Exists(convertedPath)) return (Load(convertedPath, modelPath), false);
@@ -44,10 +44,10 @@ public static class ConvertedModels
     }
 
     /// <summary>Reads <paramref name="convertedPath"/> and checks that it was converted from <paramref name="modelPath"/> as it is now.</summary>
-    public static ConvertedModel Load(string convertedPath, string modelPath)
+    public static BalancedThresholds Load(string convertedPath, string modelPath)
     {
-        var converted = ConvertedModel.Load(convertedPath);
-        if (converted.ModelSha256 != ConvertedModel.Sha256(modelPath))
+        var converted = BalancedThresholds.Load(convertedPath);
+        if (converted.ModelSha256 != BalancedThresholds.Sha256(modelPath))
             throw new RmpSnnException($"{convertedPath}: converted from {converted.ModelPath} (SHA-256 {converted.ModelSha256[..12]}…), not from {modelPath} as it is now; re-run 'rmpsnn convert {modelPath}' or pass that model's --converted file");
         return converted;
     }
