@@ -59,10 +59,12 @@ public sealed class SimulationOptionsBinder
     /// <summary>The seed.</summary>
     public int Seed(ParseResult parse) => parse.GetValue(_seed);
 
-    /// <summary>Simulation options with <paramref name="encoding"/>.</summary>
-    public SimulationOptions Simulation(ParseResult parse, InputCoding encoding) =>
-        new(parse.GetValue(_steps), encoding, parse.GetValue(_batch), parse.GetValue(_chunk), parse.GetValue(_seed),
-            MaxMemoryMegabytes: parse.GetValue(_maxMemory), Engine: Engine(parse, _engine));
+    /// <summary>What to simulate: steps and seed, with <paramref name="encoding"/>.</summary>
+    public SimulationOptions Simulation(ParseResult parse, InputCoding encoding) => new(parse.GetValue(_steps), encoding, parse.GetValue(_seed));
+
+    /// <summary>How to run it: batch, chunk, memory budget and engine.</summary>
+    public ExecutionOptions Execution(ParseResult parse) =>
+        new(parse.GetValue(_batch), parse.GetValue(_chunk), parse.GetValue(_maxMemory), Engine(parse, _engine));
 
     /// <summary>--initial-potential if given, else null (the converted model's default).</summary>
     public float? GivenInitialPotential(ParseResult parse) => ConversionOptionsBinder.Given(parse, _initial) ? parse.GetValue(_initial) : null;

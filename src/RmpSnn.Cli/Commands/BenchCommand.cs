@@ -64,12 +64,11 @@ public static class BenchCommand
                     foreach (int b in parse.GetValue(batch)!)
                     {
                         cancel.ThrowIfCancellationRequested();
-                        var options = new SimulationOptions(t, parse.GetValue(poisson) ? InputCoding.Poisson : InputCoding.Direct, b,
-                            parse.GetValue(chunk), parse.GetValue(seed),
-                            RecordStatistics: !parse.GetValue(noStats), MaxMemoryMegabytes: parse.GetValue(maxMemory),
-                            CacheConstantInput: !parse.GetValue(noCache), Engine: engineChoice);
+                        var options = new SimulationOptions(t, parse.GetValue(poisson) ? InputCoding.Poisson : InputCoding.Direct, parse.GetValue(seed),
+                            RecordStatistics: !parse.GetValue(noStats));
+                        var execution = new ExecutionOptions(b, parse.GetValue(chunk), parse.GetValue(maxMemory), engineChoice, !parse.GetValue(noCache));
                         string load = LoadAverage();
-                        var row = SimulationBenchmark.Measure(name, ann, snn, options, dev);
+                        var row = SimulationBenchmark.Measure(name, ann, snn, options, execution, dev);
                         (double Wall, double Cpu)? torchRate = pytorch?.ImageStepsPerSecond(name, row.Batch, t, threads, parse.GetValue(seed));
                         AnsiConsole.MarkupLine(Markup.Escape($"{name} B={row.Batch} T={t} K={row.ChunkSteps}: {row.ImageStepsPerSecond:0} image·steps/s"
                             + (torchRate is (double w, double c) ? $", PyTorch {w:0} (per CPU-s: RmpSnn {row.ImageStepsPerSecond * row.Seconds / row.CpuSeconds:0}, PyTorch {c:0})" : "") + $" (load {load})"));

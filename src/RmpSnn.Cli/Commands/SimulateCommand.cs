@@ -44,7 +44,7 @@ public static class SimulateCommand
             var info = ModelFile.ReadInfo(modelPath);
             var request = new SimulationRequest(modelPath, parse.GetValue(converted) ?? modelPath + ".snn.json", ModelArgument.Selection(data, parse, info),
                 () => conversion.Plan(parse, simulationOptions.Seed(parse), info.Spec), conversion.GivenResets(parse), simulationOptions.Alphas(parse),
-                simulationOptions.Simulation(parse, InputCoding.Poisson), conversion.GivenEncoding(parse), simulationOptions.GivenInitialPotential(parse),
+                simulationOptions.Simulation(parse, InputCoding.Poisson), simulationOptions.Execution(parse), conversion.GivenEncoding(parse), simulationOptions.GivenInitialPotential(parse),
                 simulationOptions.ResetPotential(parse));
             var outcome = ConsoleProgress.Workflow(progress => SimulationWorkflow.Run(request, device.Resolve(parse), progress, cancel));
             if (outcome.ConvertedNow) AnsiConsole.MarkupLine($"Converted and saved [green]{Markup.Escape(request.ConvertedPath)}[/]");
@@ -58,7 +58,7 @@ public static class SimulateCommand
                     ["dataset"] = images.Name, ["images"] = images.Count, ["encoding"] = simulation.Encoding.ToString(),
                     ["norm"] = snnModel.Norm.ToString(), ["readout"] = snnModel.Readout.ToString(), ["maxpool"] = snnModel.MaxPool.ToString(), ["seed"] = simulation.Seed,
                     ["initialPotential"] = neurons.InitialPotential, ["resetPotential"] = neurons.ResetPotential,
-                    ["maxMemoryMegabytes"] = simulation.MaxMemoryMegabytes, ["peakMemoryBytes"] = PeakMemory.Bytes(),
+                    ["maxMemoryMegabytes"] = outcome.Execution.MaxMemoryMegabytes, ["peakMemoryBytes"] = PeakMemory.Bytes(),
                 });
             return CliRunner.Ok;
         });

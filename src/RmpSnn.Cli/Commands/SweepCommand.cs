@@ -52,12 +52,13 @@ public static class SweepCommand
             var images = selection.Load();
             var calibration = conversion.Calibration(parse, simulation.Seed(parse));
             var run = simulation.Simulation(parse, InputCoding.Poisson);
+            var execution = simulation.Execution(parse);
             var neurons = simulation.Neurons(parse);
             var settings = new SweepSettings(BalancedThresholds.Sha256(modelPath), selection.Dataset, selection.Split, selection.Validation, images.Count, run.Steps,
                 [.. parse.GetValue(norms)!.Distinct().Select(ConversionOptionsBinder.Norm)],
                 [.. parse.GetValue(encodings)!.Distinct().Select(ConversionOptionsBinder.EncodingOf)],
                 conversion.Resets(parse), simulation.Alphas(parse), calibration.Percentile, calibration.CalibrationImages, calibration.CalibrationSteps,
-                conversion.Readout(parse), run.BatchSize, run.Seed, neurons.InitialPotential, neurons.ResetPotential, conversion.MaxPool(parse));
+                conversion.Readout(parse), execution.BatchSize, run.Seed, neurons.InitialPotential, neurons.ResetPotential, conversion.MaxPool(parse));
             if (settings.Resets.Length == 0) throw new RmpSnnException("--reset: expected at least one reset mode (soft, hard)");
 
             var existing = SweepFile.Load(folder);
@@ -65,7 +66,7 @@ public static class SweepCommand
             int cells = settings.Norms.Length * settings.Encodings.Length;
             string stage = $"sweep: {cells} cells × {settings.Resets.Length * settings.Alphas.Length} SNNs × {settings.Steps} steps";
             var (file, cellsRun) = existing is { Finished: true } ? (existing, 0) : ConsoleProgress.Workflow(progress =>
-                Sweep.Run(folder, modelPath, ann, info, images, selection with { Split = "train" }, settings, run, dev,
+                Sweep.Run(folder, modelPath, ann, info, images, selection with { Split = "train" }, settings, execution, dev,
                     new Reporter<SweepProgress>(p => progress.Report(new WorkflowProgress(stage, p.CellsDone * p.SamplesTotal + p.SamplesDone, p.Cells * p.SamplesTotal,
                         $"cell {Math.Min(p.CellsDone + 1, p.Cells)}/{p.Cells} {p.Stage} ({p.SamplesDone}/{p.SamplesTotal} images)"))), cancel));
             if (cellsRun == 0) AnsiConsole.MarkupLine($"[green]{Markup.Escape(folder)}[/] holds the finished sweep; nothing to simulate");

@@ -56,28 +56,28 @@ public static class SimulationBenchmark
         return new ImageDataset("random", pixels, new int[count], Shape.InChannels, Shape.ImageSize, Shape.ImageSize, Shape.Classes);
     }
 
-    /// <summary>Simulates <paramref name="options"/>.BatchSize random images once (after a one-step warm-up) and measures it.</summary>
-    public static BenchmarkRow Measure(string arch, Network ann, SpikingNetwork snn, SimulationOptions options, Device device)
+    /// <summary>Simulates <paramref name="execution"/>.BatchSize random images once (after a one-step warm-up) and measures it.</summary>
+    public static BenchmarkRow Measure(string arch, Network ann, SpikingNetwork snn, SimulationOptions options, ExecutionOptions execution, Device device)
     {
-        var images = RandomImages(options.BatchSize, options.Seed + 1);
-        Simulator.Run([("warm-up", snn)], images, options with { Steps = 1 }, device);
+        var images = RandomImages(execution.BatchSize, options.Seed + 1);
+        Simulator.Run([("warm-up", snn)], images, options with { Steps = 1 }, execution, device);
         PeakMemory.Reset();
         using var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        var result = Simulator.Run([(arch, snn)], images, options, device)[0];
+        var result = Simulator.Run([(arch, snn)], images, options, execution, device)[0];
         double seconds = clock.Elapsed.TotalSeconds;
         process.Refresh();
         double cpuSeconds = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
         long peak = PeakMemory.Bytes();
 
         double macs = snn.WeightedLayers.Sum(l => l.MacsPerSample);
-        double imageSteps = (double)options.BatchSize * options.Steps;
-        double? sops = result.Recorder is null ? null : result.SynapticOpsPerSample(options.Steps).Sum() * options.BatchSize;
+        double imageSteps = (double)execution.BatchSize * options.Steps;
+        double? sops = result.Recorder is null ? null : result.SynapticOpsPerSample(options.Steps).Sum() * execution.BatchSize;
         double? spikes = result.Recorder?.Spikes.Sum(s => s.Sum());
         double neurons = snn.Neurons.Sum(n => (double)n.NeuronsPerSample);
-        double plain = PlainImagesPerSecond(ann, result.Options!.BatchSize * Math.Min(result.Options.ChunkSteps, options.Steps), seconds, device);
-        var used = result.Options!;
+        var used = result.Execution!;
+        double plain = PlainImagesPerSecond(ann, used.BatchSize * Math.Min(used.ChunkSteps, options.Steps), seconds, device);
         return new BenchmarkRow(arch, used.BatchSize, options.Steps, Math.Min(used.ChunkSteps, options.Steps), seconds, cpuSeconds,
             imageSteps / seconds, 2 * macs * imageSteps / seconds / 1e9, sops / seconds, spikes / (neurons * imageSteps),
             peak, plain, 2 * macs * plain / 1e9);

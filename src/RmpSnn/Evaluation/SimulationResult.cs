@@ -33,8 +33,11 @@ public sealed class SimulationResult
     /// <summary>Raw per-step counts, or null when statistics were not recorded.</summary>
     public SpikeRecorder? Recorder { get; }
 
-    /// <summary>The options the simulation ran with (batch and chunk after fitting a memory budget); null if not given.</summary>
+    /// <summary>What was simulated; null if not given.</summary>
     public Snn.SimulationOptions? Options { get; init; }
+
+    /// <summary>How it ran (batch and chunk after fitting a memory budget); null if not given.</summary>
+    public Snn.ExecutionOptions? Execution { get; init; }
 
     /// <summary>Time-steps simulated.</summary>
     public int Steps => CorrectPerStep.Length;

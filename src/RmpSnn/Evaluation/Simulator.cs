@@ -18,13 +18,14 @@ public static class Simulator
 {
     /// <summary>Simulates every network in <paramref name="networks"/> on <paramref name="data"/>.</summary>
     public static IReadOnlyList<SimulationResult> Run(IReadOnlyList<(string Label, SpikingNetwork Network)> networks,
-        ImageDataset data, SimulationOptions options, Device device,
+        ImageDataset data, SimulationOptions options, ExecutionOptions execution, Device device,
         IProgress<SimulationProgress>? progress = null, CancellationToken cancel = default)
     {
         options.Validate();
-        if (networks.FirstOrDefault(n => n.Network.Engine != options.Engine) is { Network: not null } other)
-            throw new ArgumentException($"{other.Label} was compiled for the {other.Network.Engine} engine, the options ask for {options.Engine}", nameof(networks));
-        if (options.MaxMemoryMegabytes is double budget) options = MemoryBudget.Fit(networks.Select(n => n.Network).ToArray(), options, budget);
+        execution.Validate();
+        if (networks.FirstOrDefault(n => n.Network.Engine != execution.Engine) is { Network: not null } other)
+            throw new ArgumentException($"{other.Label} was compiled for the {other.Network.Engine} engine, the options ask for {execution.Engine}", nameof(networks));
+        if (execution.MaxMemoryMegabytes is double budget) execution = MemoryBudget.Fit(networks.Select(n => n.Network).ToArray(), execution, budget);
         int steps = options.Steps;
         var correct = networks.Select(_ => new long[steps]).ToArray();
         var recorders = networks.Select(n => options.RecordStatistics
@@ -32,13 +33,13 @@ public static class Simulator
         var pixelsOnly = Normalization.Identity(data.Channels);
         using var noGrad = no_grad();
         int done = 0, batchIndex = 0;
-        foreach (var batch in data.Batches(options.BatchSize, pixelsOnly, device))
+        foreach (var batch in data.Batches(execution.BatchSize, pixelsOnly, device))
         {
             using (batch)
             {
                 cancel.ThrowIfCancellationRequested();
                 using var generator = new Generator((ulong)(options.Seed * 1_000_003L + batchIndex++), device);
-                RunBatch(networks, batch, options, generator, correct, recorders);
+                RunBatch(networks, batch, options, execution, generator, correct, recorders);
                 done += batch.Size;
             }
             progress?.Report(new SimulationProgress(done, data.Count));
@@ -47,22 +48,22 @@ public static class Simulator
         return networks.Select((n, i) => new SimulationResult(n.Label, data.Count, correct[i],
             n.Network.Neurons.Select(l => new LayerInfo(l.Name, l.NeuronsPerSample)).ToArray(),
             n.Network.WeightedLayers.Select(l => new LayerInfo(l.Name, l.MacsPerSample)).ToArray(),
-            recorders[i]) { Options = options }).ToArray();
+            recorders[i]) { Options = options, Execution = execution }).ToArray();
     }
 
     static void RunBatch(IReadOnlyList<(string Label, SpikingNetwork Network)> networks, Batch batch,
-        SimulationOptions options, Generator generator, long[][] correct, SpikeRecorder?[] recorders)
+        SimulationOptions options, ExecutionOptions execution, Generator generator, long[][] correct, SpikeRecorder?[] recorders)
     {
         int b = batch.Size;
         var integrated = new Tensor?[networks.Count];
         foreach (var (_, network) in networks) network.ResetState();
         try
         {
-            for (int first = 0; first < options.Steps; first += options.ChunkSteps)
+            for (int first = 0; first < options.Steps; first += execution.ChunkSteps)
             {
                 using var scope = NewDisposeScope();
-                int k = Math.Min(options.ChunkSteps, options.Steps - first);
-                bool constant = options.Encoding == InputCoding.Direct && options.CacheConstantInput;
+                int k = Math.Min(execution.ChunkSteps, options.Steps - first);
+                bool constant = options.Encoding == InputCoding.Direct && execution.CacheConstantInput;
                 var frames = constant ? batch.Images : InputEncoder.Encode(options.Encoding, batch.Images, k, generator);
                 for (int i = 0; i < networks.Count; i++)
                 {

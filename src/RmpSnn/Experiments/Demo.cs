@@ -41,6 +41,6 @@ public static class Demo
 
         var conversion = new ConvertStep.Plan(new BalancingOptions(NormMode.Spike), [ResetMode.Soft, ResetMode.Hard]);
         return SimulationWorkflow.Run(new SimulationRequest(modelPath, modelPath + ".snn.json", test, () => conversion,
-            conversion.Resets, Alphas, new SimulationOptions(steps)), device, progress, cancel);
+            conversion.Resets, Alphas, new SimulationOptions(steps), new ExecutionOptions()), device, progress, cancel);
     }
 }

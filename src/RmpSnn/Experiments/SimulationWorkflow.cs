@@ -15,12 +15,13 @@ namespace RmpSnn.Experiments;
 /// <param name="Conversion">How to convert when <paramref name="ConvertedPath"/> does not exist yet (called only then).</param>
 /// <param name="Resets">Reset modes; null: soft and hard, or soft only for QCFS thresholds.</param>
 /// <param name="Alphas">Threshold scales α.</param>
-/// <param name="Simulation">Steps, batching, seed and engine; <see cref="SimulationOptions.Encoding"/> is replaced by <paramref name="Encoding"/>.</param>
+/// <param name="Simulation">Steps and seed; <see cref="SimulationOptions.Encoding"/> is replaced by <paramref name="Encoding"/>.</param>
+/// <param name="Execution">Batching, chunking, memory budget and engine.</param>
 /// <param name="Encoding">Input coding; null: the converted model's (direct for QCFS, else Poisson).</param>
 /// <param name="InitialPotential">V(0) as a fraction of V_th; null: the converted model's (0.5 for QCFS, else 0).</param>
 /// <param name="ResetPotential">Hard-reset potential as a fraction of V_th.</param>
 public sealed record SimulationRequest(string ModelPath, string ConvertedPath, DatasetSelection Images, Func<ConvertStep.Plan> Conversion,
-    IReadOnlyList<ResetMode>? Resets, IReadOnlyList<double> Alphas, SimulationOptions Simulation, InputCoding? Encoding = null,
+    IReadOnlyList<ResetMode>? Resets, IReadOnlyList<double> Alphas, SimulationOptions Simulation, ExecutionOptions Execution, InputCoding? Encoding = null,
     float? InitialPotential = null, float ResetPotential = 0f);
 
 /// <summary>What a simulation run produced, with the choices it resolved.</summary>
@@ -28,12 +29,13 @@ public sealed record SimulationRequest(string ModelPath, string ConvertedPath, D
 /// <param name="Converted">The converted model used.</param>
 /// <param name="ConvertedNow">Whether it was converted in this run (else it was loaded).</param>
 /// <param name="Images">The simulated images.</param>
-/// <param name="Simulation">The simulation options used.</param>
+/// <param name="Simulation">What was simulated.</param>
+/// <param name="Execution">How it ran.</param>
 /// <param name="Neurons">The neuron options used (each configuration sets its own reset mode).</param>
 /// <param name="AnnAccuracy">The ANN's top-1 accuracy on the same images, in percent.</param>
 /// <param name="Results">One result per configuration (reset mode × α).</param>
 public sealed record SimulationOutcome(ModelInfo Info, BalancedThresholds Converted, bool ConvertedNow, ImageDataset Images,
-    SimulationOptions Simulation, NeuronOptions Neurons, double AnnAccuracy, IReadOnlyList<SimulationResult> Results);
+    SimulationOptions Simulation, ExecutionOptions Execution, NeuronOptions Neurons, double AnnAccuracy, IReadOnlyList<SimulationResult> Results);
 
 /// <summary>The simulate workflow: load the model, convert it if needed, measure the ANN and simulate every configuration.</summary>
 public static class SimulationWorkflow
@@ -53,21 +55,21 @@ public static class SimulationWorkflow
             var neurons = new NeuronOptions(ResetMode.Soft, request.ResetPotential, request.InitialPotential ?? converted.InitialPotential).Validate();
             var images = request.Images.Load();
             progress?.Report(new WorkflowProgress($"evaluating the ANN on {images.Count} images"));
-            double annAccuracy = 100 * Evaluator.Accuracy(ann, images, info.Normalization, simulation.BatchSize, device);
-            var results = Simulate(ann, info, converted, request.ConvertedPath, images, configurations, neurons, simulation, device, progress, cancel);
-            return new SimulationOutcome(info, converted, created, images, simulation, neurons, annAccuracy, results);
+            double annAccuracy = 100 * Evaluator.Accuracy(ann, images, info.Normalization, request.Execution.BatchSize, device);
+            var results = Simulate(ann, info, converted, request.ConvertedPath, images, configurations, neurons, simulation, request.Execution, device, progress, cancel);
+            return new SimulationOutcome(info, converted, created, images, simulation, request.Execution, neurons, annAccuracy, results);
         }
     }
 
     /// <summary>Simulates <paramref name="configurations"/> of one converted model side by side, reporting images done.</summary>
     public static IReadOnlyList<SimulationResult> Simulate(Network ann, ModelInfo info, BalancedThresholds converted, string convertedPath,
-        ImageDataset images, IReadOnlyList<SnnConfiguration> configurations, NeuronOptions neurons, SimulationOptions simulation, Device device,
-        IProgress<WorkflowProgress>? progress, CancellationToken cancel)
+        ImageDataset images, IReadOnlyList<SnnConfiguration> configurations, NeuronOptions neurons, SimulationOptions simulation, ExecutionOptions execution,
+        Device device, IProgress<WorkflowProgress>? progress, CancellationToken cancel)
     {
         string stage = $"simulating {configurations.Count} SNN(s) × {simulation.Steps} steps";
         progress?.Report(new WorkflowProgress(stage));
         var perImage = progress is null ? null : new Reporter<SimulationProgress>(p =>
             progress.Report(new WorkflowProgress(stage, p.SamplesDone, p.SamplesTotal, $"{p.SamplesDone}/{p.SamplesTotal} images")));
-        return ConversionExperiment.Run(ann, info, converted, convertedPath, images, configurations, neurons, simulation, device, perImage, cancel);
+        return ConversionExperiment.Run(ann, info, converted, convertedPath, images, configurations, neurons, simulation, execution, device, perImage, cancel);
     }
 }

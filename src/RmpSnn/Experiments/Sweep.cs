@@ -32,11 +32,11 @@ public static class Sweep
 
     /// <summary>
     /// Runs the cells of <paramref name="settings"/> not yet in <paramref name="folder"/> (refusing a folder that holds a
-    /// sweep of other settings). Only the chunk, memory budget and engine of <paramref name="engine"/> are used: they
+    /// sweep of other settings). Only the chunk, memory budget and engine of <paramref name="execution"/> are used: they
     /// shape how the cells run, not their results (steps, batch and seed come from <paramref name="settings"/>). Returns the sweep file and the number of cells simulated by this call.
     /// </summary>
     public static (SweepFile File, int CellsRun) Run(string folder, string modelPath, Network ann, ModelInfo info, ImageDataset images,
-        DatasetSelection calibration, SweepSettings settings, SimulationOptions engine, Device device,
+        DatasetSelection calibration, SweepSettings settings, ExecutionOptions execution, Device device,
         IProgress<SweepProgress>? progress = null, CancellationToken cancel = default)
     {
         if (images.Count != settings.Images) throw new ArgumentException($"settings say {settings.Images} images, got {images.Count}");
@@ -59,7 +59,7 @@ public static class Sweep
             string convertedName = $"converted-{Word(norm)}{(norm == NormMode.Spike ? "-" + Word(encoding) : "")}.json";
             string convertedPath = Path.Combine(folder, convertedName);
             var balancing = new BalancingOptions(norm, settings.CalibrationImages, settings.CalibrationSteps, settings.Percentile,
-                encoding, settings.Seed, settings.BatchSize, engine.ChunkSteps).Validate();
+                encoding, settings.Seed, settings.BatchSize, execution.ChunkSteps).Validate();
             var converted = LoadConverted(convertedPath, settings, norm, encoding);
             if (converted is null)
             {
@@ -67,9 +67,10 @@ public static class Sweep
                 converted = ConversionPipeline.Convert(modelPath, ann, info.Normalization, calibrationImages, balancing, settings.Resets, settings.Readout, settings.MaxPool, device);
                 converted.Save(convertedPath);
             }
-            var simulation = engine with { Steps = settings.Steps, Encoding = encoding, BatchSize = settings.BatchSize, Seed = settings.Seed };
+            var simulation = new SimulationOptions(settings.Steps, encoding, settings.Seed);
             int cellsDone = file.Cells.Length;
-            var results = ConversionExperiment.Run(ann, info, converted, convertedPath, images, configurations, neurons, simulation, device,
+            var results = ConversionExperiment.Run(ann, info, converted, convertedPath, images, configurations, neurons, simulation,
+                execution with { BatchSize = settings.BatchSize }, device,
                 new Reporter<SimulationProgress>(p => progress?.Report(new SweepProgress(cellsDone, plan.Length, p.SamplesDone, p.SamplesTotal, $"{name}: simulating"))), cancel);
             var runs = configurations.Zip(results, (c, r) => new SweepRun(c.Reset, c.Alpha, StoredResult.From(r))).ToArray();
             file = file with { Cells = [.. file.Cells, new SweepCell(norm, encoding, convertedName, clock.Elapsed.TotalSeconds, runs)] };

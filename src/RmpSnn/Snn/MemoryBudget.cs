@@ -26,7 +26,7 @@ public static class MemoryBudget
     /// Returns <paramref name="options"/> with the chunk, then the batch, halved until the estimate fits in
     /// <paramref name="maxMegabytes"/>; throws <see cref="RmpSnnException"/> if even batch 1 with chunk 1 does not fit.
     /// </summary>
-    public static SimulationOptions Fit(IReadOnlyList<SpikingNetwork> networks, SimulationOptions options, double maxMegabytes)
+    public static ExecutionOptions Fit(IReadOnlyList<SpikingNetwork> networks, ExecutionOptions options, double maxMegabytes)
     {
         if (!(maxMegabytes > 0))
             throw new RmpSnnException($"--max-memory {maxMegabytes}: expected a positive number of MB");

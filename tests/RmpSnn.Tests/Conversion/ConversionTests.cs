@@ -27,7 +27,7 @@ public class ConversionTests
         var ann = TinyNetworks.Build(seed: 1, batchNorm: true);
         var data = TinyNetworks.Images(200, seed: 2, labelWith: ann);   // labels = ANN predictions
         var snn = Convert(ann, ResetMode.Soft, NormMode.ActMax, data);
-        var result = Simulator.Run([("soft", snn)], data, new SimulationOptions(1024, InputCoding.Direct, ChunkSteps: 64), CPU)[0];
+        var result = Simulator.Run([("soft", snn)], data, new SimulationOptions(1024, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 64), CPU)[0];
         Assert.True(result.AccuracyAt(1024) >= 99.0, $"argmax agreement {result.AccuracyAt(1024)}% < 99%");
     }
 
@@ -79,7 +79,7 @@ public class ConversionTests
         var soft = Convert(ann, ResetMode.Soft, NormMode.Spike, data);
         var hard = Convert(ann, ResetMode.Hard, NormMode.Spike, data);
         Assert.All(soft.Thresholds.Values, v => Assert.True(v > 0));
-        var results = Simulator.Run([("soft", soft), ("hard", hard)], data, new SimulationOptions(256, InputCoding.Direct, ChunkSteps: 32), CPU);
+        var results = Simulator.Run([("soft", soft), ("hard", hard)], data, new SimulationOptions(256, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 32), CPU);
         Assert.Equal(soft.Neurons[0].Threshold, hard.Neurons[0].Threshold);   // same input current, same V_in^max
         Assert.True(results[1].Recorder!.Spikes[0].Sum() < results[0].Recorder!.Spikes[0].Sum(), "hard reset loses the charge above threshold, so it must spike less");
         Assert.True(results[0].AccuracyAt(256) >= 95, $"soft reset agreement with the ANN at T=256: {results[0].AccuracyAt(256)}%");
@@ -91,13 +91,13 @@ public class ConversionTests
         var ann = TinyNetworks.Build(seed: 10);
         var data = TinyNetworks.Images(50, seed: 11, labelWith: ann);
         var snn = Convert(ann, ResetMode.Soft, NormMode.Spike, data);
-        var chunked = Simulator.Run([("k16", snn)], data, new SimulationOptions(40, ChunkSteps: 16, Seed: 3), CPU)[0];
+        var chunked = Simulator.Run([("k16", snn)], data, new SimulationOptions(40, Seed: 3), new ExecutionOptions(ChunkSteps: 16), CPU)[0];
         // Poisson spikes are drawn per chunk, so compare direct input for exact equality and Poisson for reproducibility.
-        var direct1 = Simulator.Run([("k1", snn)], data, new SimulationOptions(40, InputCoding.Direct, ChunkSteps: 1), CPU)[0];
-        var direct16 = Simulator.Run([("k16", snn)], data, new SimulationOptions(40, InputCoding.Direct, ChunkSteps: 16), CPU)[0];
+        var direct1 = Simulator.Run([("k1", snn)], data, new SimulationOptions(40, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 1), CPU)[0];
+        var direct16 = Simulator.Run([("k16", snn)], data, new SimulationOptions(40, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 16), CPU)[0];
         Assert.Equal(direct1.CorrectPerStep, direct16.CorrectPerStep);
         Assert.Equal(direct1.Recorder!.Spikes.SelectMany(s => s), direct16.Recorder!.Spikes.SelectMany(s => s));
-        var again = Simulator.Run([("k16", snn)], data, new SimulationOptions(40, ChunkSteps: 16, Seed: 3), CPU)[0];
+        var again = Simulator.Run([("k16", snn)], data, new SimulationOptions(40, Seed: 3), new ExecutionOptions(ChunkSteps: 16), CPU)[0];
         Assert.Equal(chunked.CorrectPerStep, again.CorrectPerStep);
     }
 
@@ -111,7 +111,7 @@ public class ConversionTests
         var pixels = new byte[16];
         pixels[0] = 255; pixels[5] = 255;     // corner pixel (fan-out 4 positions × 2 channels) and inner pixel (9 × 2)
         var data = new ImageDataset("two-pixels", pixels, [0], 1, 4, 4, 2);
-        var result = Simulator.Run([("x", snn)], data, new SimulationOptions(3, InputCoding.Direct), CPU)[0];
+        var result = Simulator.Run([("x", snn)], data, new SimulationOptions(3, InputCoding.Direct), new ExecutionOptions(), CPU)[0];
         Assert.Equal([3 * (8 + 18.0), 0], result.SynapticOpsPerSample(3));
         Assert.Equal(2 * (4 * 4 + 8 * 6 + 4 * 9), snn.WeightedLayers[0].MacsPerSample);   // 3×3 kernel on a zero-padded 4×4 map
     }
@@ -128,7 +128,7 @@ public class ConversionTests
         var snn = TinyNetworks.Compile(ann, Normalization.Identity(1), new NeuronOptions(ResetMode.Soft), engine);
         snn.SetThresholds(new Dictionary<string, float> { ["layers.1"] = 1e9f });
         var data = new ImageDataset("white", Enumerable.Repeat((byte)255, 64).ToArray(), [0], 1, 8, 8, 2);
-        var result = Simulator.Run([("x", snn)], data, new SimulationOptions(2, InputCoding.Poisson, Engine: engine), CPU)[0];
+        var result = Simulator.Run([("x", snn)], data, new SimulationOptions(2, InputCoding.Poisson), new ExecutionOptions(Engine: engine), CPU)[0];
         // every input pixel drives 3 channels × the outputs whose 7×7 window covers it
         int Covering(int i) => Enumerable.Range(0, 4).Count(o => i + 3 - 2 * o is >= 0 and < 7);
         double fanOut = 3 * Enumerable.Range(0, 8).Sum(Covering) * (double)Enumerable.Range(0, 8).Sum(Covering);
@@ -147,7 +147,7 @@ public class ConversionTests
         var snn = Convert(ann, reset, NormMode.ActMax, data);
         SimulationResult Run(SimulationEngine engine, int chunk) =>
             Simulator.Run([("x", TinyNetworks.Recompile(snn, new NeuronOptions(reset), engine))], data,
-                new SimulationOptions(48, InputCoding.Direct, BatchSize: 8, ChunkSteps: chunk, Engine: engine), CPU)[0];
+                new SimulationOptions(48, InputCoding.Direct), new ExecutionOptions(8, chunk, Engine: engine), CPU)[0];
         var reference = Run(SimulationEngine.Reference, 1);
         Assert.True(reference.Recorder!.Spikes[^1].Sum() > 0, "the last junction should fire");
         foreach (var chunk in new[] { 1, 4 })

@@ -42,7 +42,7 @@ public class MaxPoolConversionTests
         Assert.Equal(["input", "layers.0", "layers.1", "layers.2", "layers.3", "layers.4", "layers.5", "layers.6", "layers.7"], snn.Graph.Nodes.Select(n => n.Name));
         Assert.IsType<SpikingMaxPool>(snn["layers.2"]);
         Assert.IsType<SpikingMaxPool>(snn["layers.5"]);
-        var result = Simulator.Run([("gate", snn)], data, new SimulationOptions(1024, InputCoding.Direct, ChunkSteps: 64), CPU)[0];
+        var result = Simulator.Run([("gate", snn)], data, new SimulationOptions(1024, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 64), CPU)[0];
         Assert.True(result.AccuracyAt(1024) >= 95.0, $"argmax agreement {result.AccuracyAt(1024)}% < 95%");
     }
 
@@ -63,7 +63,7 @@ public class MaxPoolConversionTests
         var replaced = Convert(ann, MaxPoolMode.Average, NormMode.ActMax, labelled);
         var reference = Convert(twin, MaxPoolMode.Gate, NormMode.ActMax, labelled);
         Assert.Equal(reference.Thresholds, replaced.Thresholds);
-        var result = Simulator.Run([("avg", replaced)], labelled, new SimulationOptions(512, InputCoding.Direct, ChunkSteps: 64), CPU)[0];
+        var result = Simulator.Run([("avg", replaced)], labelled, new SimulationOptions(512, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 64), CPU)[0];
         Assert.True(result.AccuracyAt(512) >= 95.0, $"argmax agreement with the average-pool twin {result.AccuracyAt(512)}% < 95%");
     }
 
@@ -74,8 +74,8 @@ public class MaxPoolConversionTests
         var data = TinyNetworks.Images(50, seed: 27, labelWith: ann);
         var snn = Convert(ann, MaxPoolMode.Gate, NormMode.Spike, data);
         Assert.All(snn.Thresholds.Values, v => Assert.True(v > 0));
-        var one = Simulator.Run([("k1", snn)], data, new SimulationOptions(40, InputCoding.Direct, ChunkSteps: 1), CPU)[0];
-        var chunked = Simulator.Run([("k16", snn)], data, new SimulationOptions(40, InputCoding.Direct, ChunkSteps: 16), CPU)[0];
+        var one = Simulator.Run([("k1", snn)], data, new SimulationOptions(40, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 1), CPU)[0];
+        var chunked = Simulator.Run([("k16", snn)], data, new SimulationOptions(40, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 16), CPU)[0];
         Assert.Equal(one.CorrectPerStep, chunked.CorrectPerStep);
         Assert.Equal(one.Recorder!.Spikes.SelectMany(s => s), chunked.Recorder!.Spikes.SelectMany(s => s));
         Assert.Equal(one.Recorder!.SynapticOps.SelectMany(s => s), chunked.Recorder!.SynapticOps.SelectMany(s => s));

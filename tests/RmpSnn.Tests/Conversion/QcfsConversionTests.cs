@@ -74,7 +74,7 @@ public class QcfsConversionTests
         var data = TinyNetworks.Images(200, seed: 9, labelWith: ann);   // labels = ANN predictions
         var snn = Convert(ann, data);
         int steps = 8 * Levels;
-        var result = Simulator.Run([("qcfs", snn)], data, new SimulationOptions(steps, InputCoding.Direct, ChunkSteps: 16), CPU)[0];
+        var result = Simulator.Run([("qcfs", snn)], data, new SimulationOptions(steps, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 16), CPU)[0];
         Assert.True(result.AccuracyAt(Levels) >= 95.0, $"argmax agreement {result.AccuracyAt(Levels)}% < 95% at T = L");
         Assert.True(result.AccuracyAt(steps) >= 99.0, $"argmax agreement {result.AccuracyAt(steps)}% < 99% at T = {steps}");
     }

@@ -40,7 +40,7 @@ public sealed class SweepFixture : IDisposable
         99.9, 8, 8, ReadoutMode.Potential, 8, 0, 0f, 0f);
 
     public (SweepFile File, int CellsRun) Run(string folder, SweepSettings? settings = null, IProgress<SweepProgress>? progress = null, CancellationToken cancel = default) =>
-        Sweep.Run(folder, Model, Ann, Info, TestImages, new DatasetSelection("fashion-mnist-sample", null, "train"), settings ?? Settings(), new SimulationOptions(1, ChunkSteps: 2), CPU, progress, cancel);
+        Sweep.Run(folder, Model, Ann, Info, TestImages, new DatasetSelection("fashion-mnist-sample", null, "train"), settings ?? Settings(), new ExecutionOptions(ChunkSteps: 2), CPU, progress, cancel);
 
     /// <summary>A copy of the finished sweep folder.</summary>
     public string CopyOfWhole()

@@ -121,7 +121,7 @@ public class NewTopologyConversionTests
         Assert.Equal(neuronLayers, snn.Neurons.Count);
         snn.SetThresholds(ThresholdBalancer.Balance(snn, ann, data, TinyNetworks.Normalization,
             new BalancingOptions(NormMode.ActMax, CalibrationImages: 200, Encoding: InputCoding.Direct), CPU));
-        var result = Simulator.Run([("soft", snn)], data, new SimulationOptions(Steps, InputCoding.Direct, ChunkSteps: 64), CPU)[0];
+        var result = Simulator.Run([("soft", snn)], data, new SimulationOptions(Steps, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 64), CPU)[0];
         Assert.True(result.AccuracyAt(8) < 90.0, $"{topology}: {result.AccuracyAt(8)}% at T = 8: the test should need time to converge");
         Assert.True(result.AccuracyAt(Steps) >= 99.0, $"{topology}: argmax agreement {result.AccuracyAt(Steps)}% < 99% at T = {Steps}; T = 256/1024: {result.AccuracyAt(256)}/{result.AccuracyAt(1024)}%");
     }

@@ -46,10 +46,11 @@ public sealed class FastEngineTests(TrainedSmallCnn model) : IClassFixture<Train
 {
     const int Steps = 16;
 
-    static readonly SimulationOptions Reference = new(Steps, BatchSize: 10, ChunkSteps: 1, Seed: 5, CacheConstantInput: false, Engine: SimulationEngine.Reference);
+    static readonly SimulationOptions Options = new(Steps, Seed: 5);
+    static readonly ExecutionOptions Reference = new(BatchSize: 10, ChunkSteps: 1, CacheConstantInput: false, Engine: SimulationEngine.Reference);
 
-    SimulationResult Simulate(ResetMode reset, SimulationOptions options) =>
-        Simulator.Run([(reset.ToString(), model.Snn(reset, options.Engine))], model.Test, options, CPU)[0];
+    SimulationResult Simulate(ResetMode reset, SimulationOptions options, ExecutionOptions execution) =>
+        Simulator.Run([(reset.ToString(), model.Snn(reset, execution.Engine))], model.Test, options, execution, CPU)[0];
 
     [Theory]
     [InlineData(ResetMode.Soft, InputCoding.Direct)]
@@ -58,11 +59,11 @@ public sealed class FastEngineTests(TrainedSmallCnn model) : IClassFixture<Train
     [InlineData(ResetMode.Hard, InputCoding.Poisson)]
     public void FastEngineReproducesThePerStepLoop(ResetMode reset, InputCoding encoding)
     {
-        var reference = Simulate(reset, Reference with { Encoding = encoding });
+        var reference = Simulate(reset, Options with { Encoding = encoding }, Reference);
         Assert.True(reference.AccuracyAt(Steps) >= 50, $"the trained model should classify: {reference.AccuracyAt(Steps)}%");
         foreach (int chunk in new[] { 1, 8 })
         {
-            var fast = Simulate(reset, Reference with { Encoding = encoding, ChunkSteps = chunk, CacheConstantInput = true, Engine = SimulationEngine.Dense });
+            var fast = Simulate(reset, Options with { Encoding = encoding }, Reference with { ChunkSteps = chunk, CacheConstantInput = true, Engine = SimulationEngine.Dense });
             Assert.Equal(reference.CorrectPerStep, fast.CorrectPerStep);
             Assert.Equal(reference.Recorder!.Spikes.SelectMany(s => s), fast.Recorder!.Spikes.SelectMany(s => s));
             Assert.Equal(reference.Recorder.SynapticOps.SelectMany(s => s), fast.Recorder.SynapticOps.SelectMany(s => s));
@@ -74,8 +75,8 @@ public sealed class FastEngineTests(TrainedSmallCnn model) : IClassFixture<Train
     [InlineData(ResetMode.Hard, InputCoding.Poisson)]
     public void EventEngineMatchesTheDenseEngineUpToRounding(ResetMode reset, InputCoding encoding)
     {
-        var dense = Simulate(reset, Reference with { Encoding = encoding, Steps = 64, Engine = SimulationEngine.Dense });
-        var events = Simulate(reset, Reference with { Encoding = encoding, Steps = 64, Engine = SimulationEngine.Event });
+        var dense = Simulate(reset, Options with { Encoding = encoding, Steps = 64 }, Reference with { Engine = SimulationEngine.Dense });
+        var events = Simulate(reset, Options with { Encoding = encoding, Steps = 64 }, Reference with { Engine = SimulationEngine.Event });
         Assert.Equal(dense.CorrectPerStep, events.CorrectPerStep);
         Assert.Equal(dense.Recorder!.SynapticOps[0], events.Recorder!.SynapticOps[0]);   // the same input events at the first layer
         var denseSpikes = dense.Recorder!.Spikes.Select(layer => layer.Sum()).ToArray();
@@ -88,11 +89,12 @@ public sealed class FastEngineTests(TrainedSmallCnn model) : IClassFixture<Train
     public void SmallMemoryBudgetPicksASmallerBatchWithTheSameCurve()
     {
         var snn = model.Snn(ResetMode.Soft, SimulationEngine.Reference);
-        var options = Reference with { Encoding = InputCoding.Direct, ChunkSteps = 8 };
+        var options = Options with { Encoding = InputCoding.Direct };
+        var execution = Reference with { ChunkSteps = 8 };
         double budget = MemoryBudget.EstimateMegabytes([snn], 5, 1) * 1.01;
-        var full = Simulate(ResetMode.Soft, options);
-        var bounded = Simulate(ResetMode.Soft, options with { MaxMemoryMegabytes = budget });
-        Assert.Equal((5, 1), (bounded.Options!.BatchSize, bounded.Options.ChunkSteps));
+        var full = Simulate(ResetMode.Soft, options, execution);
+        var bounded = Simulate(ResetMode.Soft, options, execution with { MaxMemoryMegabytes = budget });
+        Assert.Equal((5, 1), (bounded.Execution!.BatchSize, bounded.Execution.ChunkSteps));
         Assert.Equal(full.CorrectPerStep, bounded.CorrectPerStep);
     }
 
@@ -101,6 +103,6 @@ public sealed class FastEngineTests(TrainedSmallCnn model) : IClassFixture<Train
     {
         var snn = model.Snn(ResetMode.Soft, SimulationEngine.Reference);
         double tiny = MemoryBudget.EstimateMegabytes([snn], 1, 1) / 2;
-        UserError.Expect(() => Simulate(ResetMode.Soft, Reference with { MaxMemoryMegabytes = tiny }), "--max-memory", "even batch 1 with chunk 1");
+        UserError.Expect(() => Simulate(ResetMode.Soft, Options, Reference with { MaxMemoryMegabytes = tiny }), "--max-memory", "even batch 1 with chunk 1");
     }
 }
