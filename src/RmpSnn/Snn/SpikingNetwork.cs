@@ -17,7 +17,7 @@ public sealed class SpikingNetwork : IDisposable
     readonly ISpikingStage?[] _stages;
     readonly bool[] _constant;
     readonly int[] _frontier, _variable;
-    readonly bool _ownsShared;
+    readonly bool _ownsShared, _channelsLast;
     readonly Dictionary<int, Tensor> _constantValues = [];
     readonly Dictionary<int, double> _constantSops = [];
 
@@ -29,6 +29,7 @@ public sealed class SpikingNetwork : IDisposable
         Engine = engine;
         _stages = stages;
         _ownsShared = ownsShared;
+        _channelsLast = engine == SimulationEngine.Event;
         Neurons = stages.OfType<IfLayer>().ToArray();
         WeightedLayers = stages.OfType<SynapticStage>().ToArray();
 
@@ -192,7 +193,7 @@ public sealed class SpikingNetwork : IDisposable
 
     /// <summary>The event engine works in channels-last memory (EventConvolution writes it); starting there keeps every stage in one layout.</summary>
     Tensor InEngineLayout(Tensor frames) =>
-        Engine == SimulationEngine.Event && frames.dim() == 4 ? frames.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : frames;
+        _channelsLast && frames.dim() == 4 ? frames.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : frames;
 
     /// <summary>Values of the constant nodes that variable ones read, computed on the first chunk and kept until <see cref="ResetState"/>.</summary>
     void CacheConstants(Tensor frame, StepContext context)

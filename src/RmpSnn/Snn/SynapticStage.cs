@@ -12,6 +12,7 @@ namespace RmpSnn.Snn;
 public abstract class SynapticStage : ISpikingStage
 {
     readonly SynapticOpsCounter _synapticOps;
+    readonly bool _countOnHost;
 
     /// <summary>
     /// Derives the fan-out and MAC count for samples of <paramref name="sampleShape"/> (without the batch) from
@@ -21,6 +22,7 @@ public abstract class SynapticStage : ISpikingStage
     {
         Name = name;
         Engine = engine;
+        _countOnHost = engine != SimulationEngine.Reference;
         using var scope = NewDisposeScope();
         using var grad = enable_grad();
         var x = ones([1, .. sampleShape], ScalarType.Float64, device).requires_grad_(true);   // float64: exact counts (float32 conv backward of 5×5/7×7 kernels is wrong on some CPUs)
@@ -62,7 +64,7 @@ public abstract class SynapticStage : ISpikingStage
         }
         if (recorder is not null)
         {
-            if (Engine != SimulationEngine.Reference && _synapticOps.PerStepOnCpu(input, context.Steps, context.Batch) is { } counted)
+            if (_countOnHost && _synapticOps.PerStepOnCpu(input, context.Steps, context.Batch) is { } counted)
                 recorder.AddSynapticOps(Name, context.FirstStep, counted);
             else
             {
