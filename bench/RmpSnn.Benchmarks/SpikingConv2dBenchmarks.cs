@@ -4,7 +4,10 @@ using static TorchSharp.torch;
 
 namespace RmpSnn.Benchmarks;
 
-/// <summary>One step of a 3×3 convolution synaptic layer (C → C channels, 32 samples) on ~10 % input spikes, with and without SOP counting (LibTorch ops vs the fused counter).</summary>
+/// <summary>
+/// One step of a 3×3 convolution synaptic layer (C → C channels, 32 samples) on ~10 % input spikes, with and without
+/// SOP counting (LibTorch ops vs the fused counter).
+/// </summary>
 public class SpikingConv2dBenchmarks
 {
     SpikingConv2d _layer = null!;

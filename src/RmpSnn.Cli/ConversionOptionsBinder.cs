@@ -9,15 +9,55 @@ public sealed class ConversionOptionsBinder
 {
     static readonly BalancingOptions Defaults = new();
 
-    readonly Option<string> _norm = new("--norm") { Description = "Threshold balancing: spike (the paper's, SNN-based), act-max or act-pct (ANN activations), qcfs (the trained clips; default for QCFS models)", DefaultValueFactory = _ => "spike" };
-    readonly Option<double> _percentile = new("--percentile") { Description = "Percentile for --norm act-pct", DefaultValueFactory = _ => Defaults.Percentile };
-    readonly Option<int> _calibImages = new("--calib-images") { Description = "Calibration images (from the training split, or the held-out-free part with --val)", DefaultValueFactory = _ => Defaults.CalibrationImages };
-    readonly Option<int> _calibSteps = new("--calib-steps") { Description = "T_cal: steps simulated per layer during spike balancing", DefaultValueFactory = _ => Defaults.CalibrationSteps };
-    readonly Option<string[]> _reset = new("--reset") { Description = "Reset modes: soft (RMP), hard, or both (default: both; soft for --norm qcfs)", DefaultValueFactory = _ => ["soft", "hard"], AllowMultipleArgumentsPerToken = true };
-    readonly Option<string> _readout = new("--readout") { Description = "Output layer: potential (integrate, argmax) or spikes (count)", DefaultValueFactory = _ => "potential" };
-    readonly Option<string> _maxPool = new("--maxpool") { Description = "Max-pooling layers become: gate (pass the spikes of each window's most active input so far) or avg (average pooling)", DefaultValueFactory = _ => "gate" };
-    readonly Option<string> _balanceReset = new("--balance-reset") { Description = "Spike balancing per reset mode (each), or once in the soft/hard SNN with the thresholds shared by both modes (compare resets at equal V_th)", DefaultValueFactory = _ => "each" };
-    readonly Option<string> _encoding = new("--encoding") { Description = "Input coding: poisson (rate-coded spikes) or direct (constant current); simulate defaults to the converted model's (direct for --norm qcfs)", DefaultValueFactory = _ => "poisson" };
+    readonly Option<string> _norm = new("--norm")
+    {
+        Description = "Threshold balancing: spike (the paper's, SNN-based), act-max or act-pct (ANN activations), " +
+            "qcfs (the trained clips; default for QCFS models)",
+        DefaultValueFactory = _ => "spike",
+    };
+    readonly Option<double> _percentile = new("--percentile")
+    {
+        Description = "Percentile for --norm act-pct",
+        DefaultValueFactory = _ => Defaults.Percentile,
+    };
+    readonly Option<int> _calibImages = new("--calib-images")
+    {
+        Description = "Calibration images (from the training split, or the held-out-free part with --val)",
+        DefaultValueFactory = _ => Defaults.CalibrationImages,
+    };
+    readonly Option<int> _calibSteps = new("--calib-steps")
+    {
+        Description = "T_cal: steps simulated per layer during spike balancing",
+        DefaultValueFactory = _ => Defaults.CalibrationSteps,
+    };
+    readonly Option<string[]> _reset = new("--reset")
+    {
+        Description = "Reset modes: soft (RMP), hard, or both (default: both; soft for --norm qcfs)",
+        DefaultValueFactory = _ => ["soft", "hard"],
+        AllowMultipleArgumentsPerToken = true,
+    };
+    readonly Option<string> _readout = new("--readout")
+    {
+        Description = "Output layer: potential (integrate, argmax) or spikes (count)",
+        DefaultValueFactory = _ => "potential",
+    };
+    readonly Option<string> _maxPool = new("--maxpool")
+    {
+        Description = "Max-pooling layers become: gate (pass the spikes of each window's most active input so far) or avg (average pooling)",
+        DefaultValueFactory = _ => "gate",
+    };
+    readonly Option<string> _balanceReset = new("--balance-reset")
+    {
+        Description = "Spike balancing per reset mode (each), or once in the soft/hard SNN with the thresholds shared by both modes " +
+            "(compare resets at equal V_th)",
+        DefaultValueFactory = _ => "each",
+    };
+    readonly Option<string> _encoding = new("--encoding")
+    {
+        Description = "Input coding: poisson (rate-coded spikes) or direct (constant current); simulate defaults to the converted model's " +
+            "(direct for --norm qcfs)",
+        DefaultValueFactory = _ => "poisson",
+    };
 
     /// <summary>Creates the options with their validators.</summary>
     public ConversionOptionsBinder()
@@ -28,7 +68,11 @@ public sealed class ConversionOptionsBinder
         _encoding.AcceptOnlyFromAmong("poisson", "direct");
         _reset.AcceptOnlyFromAmong("soft", "hard", "both");
         _balanceReset.AcceptOnlyFromAmong("each", "soft", "hard");
-        _percentile.Validators.Add(r => { double p = r.GetValueOrDefault<double>(); if (p is <= 0 or > 100) r.AddError($"--percentile {p}: expected a value in (0, 100]"); });
+        _percentile.Validators.Add(r =>
+        {
+            double p = r.GetValueOrDefault<double>();
+            if (p is <= 0 or > 100) r.AddError($"--percentile {p}: expected a value in (0, 100]");
+        });
         _calibImages.Validators.Add(r => Positive(r, "--calib-images"));
         _calibSteps.Validators.Add(r => Positive(r, "--calib-steps"));
     }
@@ -47,7 +91,10 @@ public sealed class ConversionOptionsBinder
     /// <summary>True when the user typed <paramref name="option"/> (rather than relying on its default).</summary>
     internal static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
 
-    /// <summary>Adds the calibration options, --readout, --reset and --maxpool, for commands that choose norm and encoding themselves (sweep).</summary>
+    /// <summary>
+    /// Adds the calibration options, --readout, --reset and --maxpool, for commands that choose norm and encoding
+    /// themselves (sweep).
+    /// </summary>
     public void AddCalibrationTo(Command command)
     {
         foreach (var o in new Option[] { _percentile, _calibImages, _calibSteps, _readout, _reset, _maxPool }) command.Options.Add(o);
@@ -56,7 +103,9 @@ public sealed class ConversionOptionsBinder
     /// <summary>Adds the options; <paramref name="withBalancing"/> includes the balancing ones.</summary>
     public void AddTo(Command command, bool withBalancing = true)
     {
-        if (withBalancing) foreach (var o in new Option[] { _norm, _percentile, _calibImages, _calibSteps, _balanceReset, _readout, _maxPool }) command.Options.Add(o);
+        if (withBalancing)
+            foreach (var o in new Option[] { _norm, _percentile, _calibImages, _calibSteps, _balanceReset, _readout, _maxPool })
+                command.Options.Add(o);
         command.Options.Add(_reset);
         command.Options.Add(_encoding);
     }

@@ -6,16 +6,30 @@ namespace RmpSnn.Cli;
 /// <summary>The options that pick a dataset split (shared by train, eval, convert, simulate).</summary>
 public sealed class DataOptions
 {
-    readonly Option<string?> _dataset = new("--dataset") { Description = $"Dataset: {string.Join(", ", DatasetCatalog.Names)} (default: the model's)" };
-    readonly Option<string?> _root = new("--root") { Description = "Folder holding the dataset files (default: the dataset's standard place, or $RMPSNN_DATA)" };
+    readonly Option<string?> _dataset = new("--dataset")
+    {
+        Description = $"Dataset: {string.Join(", ", DatasetCatalog.Names)} (default: the model's)",
+    };
+    readonly Option<string?> _root = new("--root")
+    {
+        Description = "Folder holding the dataset files (default: the dataset's standard place, or $RMPSNN_DATA)",
+    };
     readonly Option<string> _split;
-    readonly Option<int> _val = new("--val") { Description = "Training images held out as the 'val' split (seeded; default: the model's)", DefaultValueFactory = _ => -1 };
+    readonly Option<int> _val = new("--val")
+    {
+        Description = "Training images held out as the 'val' split (seeded; default: the model's)",
+        DefaultValueFactory = _ => -1,
+    };
     readonly Option<int> _limit = new("--limit") { Description = "Use only the first N images (0 = all)" };
 
     /// <summary>Creates the options; <paramref name="defaultSplit"/> is the split used when --split is not given.</summary>
     public DataOptions(string defaultSplit)
     {
-        _split = new Option<string>("--split") { Description = "train, test or val (the held-out part of train)", DefaultValueFactory = _ => defaultSplit };
+        _split = new Option<string>("--split")
+        {
+            Description = "train, test or val (the held-out part of train)",
+            DefaultValueFactory = _ => defaultSplit,
+        };
         _limit.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--limit: expected 0 (all) or a positive number"); });
     }
 
@@ -31,6 +45,7 @@ public sealed class DataOptions
         string dataset = parse.GetValue(_dataset) ?? modelDataset
             ?? throw new RmpSnnException("--dataset: required (the model does not say which dataset it was trained on)");
         int val = parse.GetValue(_val);
-        return new DatasetSelection(dataset, parse.GetValue(_root), parse.GetValue(_split)!, val < 0 ? modelValidation : val, seed, parse.GetValue(_limit));
+        return new DatasetSelection(dataset, parse.GetValue(_root), parse.GetValue(_split)!, val < 0 ? modelValidation : val, seed,
+            parse.GetValue(_limit));
     }
 }

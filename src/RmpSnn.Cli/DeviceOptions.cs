@@ -7,7 +7,11 @@ namespace RmpSnn.Cli;
 /// <summary><c>--device</c> and <c>--threads</c>: where tensors live and how many CPU threads TorchSharp uses.</summary>
 public sealed class DeviceOptions
 {
-    readonly Option<string> _device = new("--device") { Description = "cpu, cuda or cuda:N (CUDA needs TorchSharp's CUDA packages)", DefaultValueFactory = _ => "cpu" };
+    readonly Option<string> _device = new("--device")
+    {
+        Description = "cpu, cuda or cuda:N (CUDA needs TorchSharp's CUDA packages)",
+        DefaultValueFactory = _ => "cpu",
+    };
     readonly Option<int> _threads = new("--threads") { Description = "CPU threads for TorchSharp (0 = its default)" };
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>

@@ -10,7 +10,10 @@ namespace RmpSnn.Cli;
 /// </summary>
 public sealed class PyTorchReference(string python, string script)
 {
-    /// <summary>Runs the script for <paramref name="arch"/> at <paramref name="batch"/> × <paramref name="steps"/> on <paramref name="threads"/> threads.</summary>
+    /// <summary>
+    /// Runs the script for <paramref name="arch"/> at <paramref name="batch"/> × <paramref name="steps"/> on
+    /// <paramref name="threads"/> threads.
+    /// </summary>
     public (double Wall, double Cpu) ImageStepsPerSecond(string arch, int batch, int steps, int threads, int seed)
     {
         if (!File.Exists(script)) throw new RmpSnnException($"--reference-script {script}: file not found (run from the repository root)");
@@ -44,7 +47,8 @@ public sealed class PyTorchReference(string python, string script)
             }
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
             {
-                throw new RmpSnnException($"{script}: expected a JSON line with imageStepsPerSecond and imageStepsPerCpuSecond, got: {output.Trim()}");
+                throw new RmpSnnException(
+                    $"{script}: expected a JSON line with imageStepsPerSecond and imageStepsPerCpuSecond, got: {output.Trim()}");
             }
         }
     }

@@ -3,16 +3,29 @@ using RmpSnn.Snn;
 
 namespace RmpSnn.Cli;
 
-/// <summary>Options shared by <c>simulate</c> and <c>sweep</c>: steps, α, batch, chunk, memory budget, seed, engine and the neurons' initial/reset potentials.</summary>
+/// <summary>
+/// Options shared by <c>simulate</c> and <c>sweep</c>: steps, α, batch, chunk, memory budget, seed, engine and the
+/// neurons' initial/reset potentials.
+/// </summary>
 public sealed class SimulationOptionsBinder
 {
     readonly Option<int> _steps = new("--steps", "-T") { Description = "Time-steps to simulate", DefaultValueFactory = _ => 256 };
     readonly Option<double[]> _alpha;
     readonly Option<int> _batch = new("--batch") { Description = "Images simulated together", DefaultValueFactory = _ => 100 };
-    readonly Option<int> _chunk = new("--chunk") { Description = "Steps run layer by layer in one pass (memory ∝ chunk × batch; 1 = per-step loop)", DefaultValueFactory = _ => 1 };
-    readonly Option<double?> _maxMemory = new("--max-memory") { Description = "Memory budget in MB: --batch and --chunk are reduced until the estimated working set fits" };
+    readonly Option<int> _chunk = new("--chunk")
+    {
+        Description = "Steps run layer by layer in one pass (memory ∝ chunk × batch; 1 = per-step loop)",
+        DefaultValueFactory = _ => 1,
+    };
+    readonly Option<double?> _maxMemory = new("--max-memory")
+    {
+        Description = "Memory budget in MB: --batch and --chunk are reduced until the estimated working set fits",
+    };
     readonly Option<int> _seed = new("--seed") { Description = "Seed of the Poisson input (and calibration) spikes" };
-    readonly Option<float> _initial = new("--initial-potential") { Description = "Initial membrane potential as a fraction of V_th (default: the converted model's, 0.5 for --norm qcfs, else 0)" };
+    readonly Option<float> _initial = new("--initial-potential")
+    {
+        Description = "Initial membrane potential as a fraction of V_th (default: the converted model's, 0.5 for --norm qcfs, else 0)",
+    };
     readonly Option<float> _resetPotential = new("--reset-potential") { Description = "Hard-reset potential as a fraction of V_th" };
     readonly Option<string> _engine = EngineOption();
 
@@ -36,10 +49,16 @@ public sealed class SimulationOptionsBinder
     /// <summary>Creates the options; <paramref name="alphas"/> is the default list of threshold scales.</summary>
     public SimulationOptionsBinder(double[] alphas)
     {
-        _alpha = new Option<double[]>("--alpha") { Description = "Threshold scales α in (0, 1]; several allowed", DefaultValueFactory = _ => alphas, AllowMultipleArgumentsPerToken = true };
+        _alpha = new Option<double[]>("--alpha")
+        {
+            Description = "Threshold scales α in (0, 1]; several allowed",
+            DefaultValueFactory = _ => alphas,
+            AllowMultipleArgumentsPerToken = true,
+        };
         _alpha.Validators.Add(r =>
         {
-            foreach (double a in r.GetValueOrDefault<double[]>() ?? []) if (a is <= 0 or > 1 || double.IsNaN(a)) r.AddError($"--alpha {a}: expected a threshold scale in (0, 1]");
+            foreach (double a in r.GetValueOrDefault<double[]>() ?? [])
+                if (a is <= 0 or > 1 || double.IsNaN(a)) r.AddError($"--alpha {a}: expected a threshold scale in (0, 1]");
         });
         _steps.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--steps"));
         _batch.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--batch"));
@@ -50,7 +69,8 @@ public sealed class SimulationOptionsBinder
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { _steps, _alpha, _batch, _chunk, _maxMemory, _seed, _initial, _resetPotential, _engine }) command.Options.Add(o);
+        foreach (var o in new Option[] { _steps, _alpha, _batch, _chunk, _maxMemory, _seed, _initial, _resetPotential, _engine })
+            command.Options.Add(o);
     }
 
     /// <summary>The threshold scales, duplicates removed.</summary>

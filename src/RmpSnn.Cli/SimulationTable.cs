@@ -25,7 +25,8 @@ public static class SimulationTable
         var rates = results.Select(r => r.SpikeRates()).ToArray();
         for (int i = 0; i < results[0].NeuronLayers.Count; i++)
             table.AddRow([results[0].NeuronLayers[i].Name, $"{results[0].NeuronLayers[i].Size:N0}", .. rates.Select(r => r[i].ToString("F4"))]);
-        table.AddRow(["SOPs / image", $"MACs {results[0].WeightedLayers.Sum(l => l.Size):G3}", .. results.Select(r => r.SynapticOpsPerSample(r.Steps).Sum().ToString("G3"))]);
+        table.AddRow(["SOPs / image", $"MACs {results[0].WeightedLayers.Sum(l => l.Size):G3}",
+            .. results.Select(r => r.SynapticOpsPerSample(r.Steps).Sum().ToString("G3"))]);
         AnsiConsole.Write(table);
     }
 }

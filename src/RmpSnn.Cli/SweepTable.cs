@@ -18,15 +18,18 @@ public static class SweepTable
         for (int i = 0; i < runs.Length; i++) accuracy.AddRow([.. Key(summaries[i]), .. steps.Select(t => $"{runs[i].AccuracyAt(t):F2}")]);
         AnsiConsole.Write(accuracy);
 
-        var latency = Columns(new Table().Title($"latency and energy per image (E_ANN = {EnergyModel.MacPicojoules} pJ × MACs; E_SNN = {EnergyModel.SopPicojoules} pJ × SOPs, direct input: first layer {EnergyModel.MacPicojoules} pJ × MACs × T)"));
+        var latency = Columns(new Table().Title($"latency and energy per image (E_ANN = {EnergyModel.MacPicojoules} pJ × MACs; " +
+            $"E_SNN = {EnergyModel.SopPicojoules} pJ × SOPs, direct input: first layer {EnergyModel.MacPicojoules} pJ × MACs × T)"));
         foreach (double m in Latency.Margins) latency.AddColumn($"T to ANN−{m}%", c => c.RightAligned());
-        foreach (var name in new[] { "soft speed-up (−1%)", "SOPs @ANN−1%", "E_SNN µJ @ANN−1%", $"E_SNN µJ @T={file.Settings.Steps}", "E_ANN µJ" })
+        foreach (var name in new[] { "soft speed-up (−1%)", "SOPs @ANN−1%", "E_SNN µJ @ANN−1%", $"E_SNN µJ @T={file.Settings.Steps}",
+            "E_ANN µJ" })
             latency.AddColumn(name, c => c.RightAligned());
         foreach (var s in summaries)
             latency.AddRow([.. Key(s),
                 .. Latency.Margins.Select(m => s.StepsToAnnMinus[SweepSummary.Key(m)]?.ToString() ?? $"> {s.Steps}"),
                 s.SpeedupOverHard is null ? "" : s.SpeedupOverHard[SweepSummary.Key(1)] is { } x ? $"{x:F2}×" : "-",
-                s.SopsAtAnnMinus1?.ToString("G3") ?? "-", Micro(s.EnergySnnPicojoulesAtAnnMinus1), Micro(s.EnergySnnPicojoulesFinal), Micro(s.EnergyAnnPicojoules)]);
+                s.SopsAtAnnMinus1?.ToString("G3") ?? "-", Micro(s.EnergySnnPicojoulesAtAnnMinus1), Micro(s.EnergySnnPicojoulesFinal),
+                Micro(s.EnergyAnnPicojoules)]);
         AnsiConsole.Write(latency);
     }
 

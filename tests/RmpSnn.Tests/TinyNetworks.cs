@@ -55,7 +55,10 @@ internal static class TinyNetworks
         return net;
     }
 
-    /// <summary>A chain of nodes named <c>layers.0</c>, <c>layers.1</c>, … after an input of <paramref name="spec"/>'s shape, in eval mode.</summary>
+    /// <summary>
+    /// A chain of nodes named <c>layers.0</c>, <c>layers.1</c>, … after an input of <paramref name="spec"/>'s shape,
+    /// in eval mode.
+    /// </summary>
     public static Network Sequential(ModelSpec spec, params Func<string, GraphNode>[] layers)
     {
         var graph = new GraphBuilder();

@@ -25,29 +25,60 @@ public static class BenchCommand
               rmpsnn bench
               rmpsnn bench --arch resnet20 vgg16 --batch 32 128 --steps 256 --reference --threads 2
             """);
-        var arch = new Option<string[]>("--arch") { Description = "Architectures (ModelZoo names)", DefaultValueFactory = _ => ["resnet20", "vgg16"], AllowMultipleArgumentsPerToken = true };
-        var batch = new Option<int[]>("--batch") { Description = "Batch sizes", DefaultValueFactory = _ => [1, 32], AllowMultipleArgumentsPerToken = true };
-        var steps = new Option<int[]>("--steps", "-T") { Description = "Time-steps T", DefaultValueFactory = _ => [64], AllowMultipleArgumentsPerToken = true };
+        var arch = new Option<string[]>("--arch")
+        {
+            Description = "Architectures (ModelZoo names)",
+            DefaultValueFactory = _ => ["resnet20", "vgg16"],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var batch = new Option<int[]>("--batch")
+        {
+            Description = "Batch sizes",
+            DefaultValueFactory = _ => [1, 32],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var steps = new Option<int[]>("--steps", "-T")
+        {
+            Description = "Time-steps T",
+            DefaultValueFactory = _ => [64],
+            AllowMultipleArgumentsPerToken = true,
+        };
         foreach (var grid in new[] { batch, steps })
             grid.Validators.Add(r =>
             {
                 foreach (int v in r.GetValueOrDefault<int[]>() ?? []) if (v <= 0) r.AddError($"{grid.Name} {v}: expected positive numbers");
             });
-        var chunk = new Option<int>("--chunk") { Description = "Steps per chunk K (1 = per-step loop, the fastest on CPU)", DefaultValueFactory = _ => 1 };
+        var chunk = new Option<int>("--chunk")
+        {
+            Description = "Steps per chunk K (1 = per-step loop, the fastest on CPU)",
+            DefaultValueFactory = _ => 1,
+        };
         chunk.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--chunk"));
         var maxMemory = new Option<double?>("--max-memory") { Description = "Memory budget in MB: batch and chunk are reduced to fit" };
         maxMemory.Validators.Add(ConversionOptionsBinder.PositiveMegabytes);
-        var noCache = new Option<bool>("--no-constant-cache") { Description = "Recompute the first layer every step even for direct input (to measure the cache)" };
+        var noCache = new Option<bool>("--no-constant-cache")
+        {
+            Description = "Recompute the first layer every step even for direct input (to measure the cache)",
+        };
         var noStats = new Option<bool>("--no-stats") { Description = "Skip spike and synaptic-operation recording" };
         var poisson = new Option<bool>("--poisson") { Description = "Poisson input instead of direct (constant-current) input" };
         var seed = new Option<int>("--seed") { Description = "Seed of the random weights and images" };
         var reference = new Option<bool>("--reference") { Description = "Also run the PyTorch reference for every row (needs python3 with torch)" };
-        var python = new Option<string>("--python") { Description = "Python interpreter for --reference", DefaultValueFactory = _ => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3" };
-        var script = new Option<string>("--reference-script") { Description = "The PyTorch reference script", DefaultValueFactory = _ => Path.Combine("bench", "reference", "snn_reference.py") };
+        var python = new Option<string>("--python")
+        {
+            Description = "Python interpreter for --reference",
+            DefaultValueFactory = _ => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3",
+        };
+        var script = new Option<string>("--reference-script")
+        {
+            Description = "The PyTorch reference script",
+            DefaultValueFactory = _ => Path.Combine("bench", "reference", "snn_reference.py"),
+        };
         var output = new Option<string>("--out", "-o") { Description = "Output folder", DefaultValueFactory = _ => Path.Combine("out", "bench") };
         var engine = SimulationOptionsBinder.EngineOption();
         var device = new DeviceOptions();
-        foreach (var o in new Option[] { arch, batch, steps, chunk, maxMemory, engine, noCache, noStats, poisson, seed, reference, python, script, output }) command.Options.Add(o);
+        foreach (var o in new Option[] { arch, batch, steps, chunk, maxMemory, engine, noCache, noStats, poisson, seed, reference, python,
+            script, output }) command.Options.Add(o);
         device.AddTo(command);
 
         CliRunner.SetAction(command, (parse, cancel) =>
@@ -64,14 +95,19 @@ public static class BenchCommand
                     foreach (int b in parse.GetValue(batch)!)
                     {
                         cancel.ThrowIfCancellationRequested();
-                        var options = new SimulationOptions(t, parse.GetValue(poisson) ? InputCoding.Poisson : InputCoding.Direct, parse.GetValue(seed),
-                            RecordStatistics: !parse.GetValue(noStats));
-                        var execution = new ExecutionOptions(b, parse.GetValue(chunk), parse.GetValue(maxMemory), engineChoice, !parse.GetValue(noCache));
+                        var options = new SimulationOptions(t, parse.GetValue(poisson) ? InputCoding.Poisson : InputCoding.Direct,
+                            parse.GetValue(seed), RecordStatistics: !parse.GetValue(noStats));
+                        var execution = new ExecutionOptions(b, parse.GetValue(chunk), parse.GetValue(maxMemory), engineChoice,
+                            !parse.GetValue(noCache));
                         string load = LoadAverage();
                         var row = SimulationBenchmark.Measure(name, ann, snn, options, execution, dev);
                         (double Wall, double Cpu)? torchRate = pytorch?.ImageStepsPerSecond(name, row.Batch, t, threads, parse.GetValue(seed));
-                        AnsiConsole.MarkupLine(Markup.Escape($"{name} B={row.Batch} T={t} K={row.ChunkSteps}: {row.ImageStepsPerSecond:0} image·steps/s"
-                            + (torchRate is (double w, double c) ? $", PyTorch {w:0} (per CPU-s: RmpSnn {row.ImageStepsPerSecond * row.Seconds / row.CpuSeconds:0}, PyTorch {c:0})" : "") + $" (load {load})"));
+                        AnsiConsole.MarkupLine(Markup.Escape(
+                            $"{name} B={row.Batch} T={t} K={row.ChunkSteps}: {row.ImageStepsPerSecond:0} image·steps/s"
+                            + (torchRate is (double w, double c)
+                                ? $", PyTorch {w:0} (per CPU-s: RmpSnn {row.ImageStepsPerSecond * row.Seconds / row.CpuSeconds:0}, PyTorch {c:0})"
+                                : "")
+                            + $" (load {load})"));
                         rows.Add((row, torchRate, load));
                     }
                 snn.Dispose();
@@ -94,7 +130,8 @@ public static class BenchCommand
                     LoadAverage = r.Load,
                 }).ToArray(),
             };
-            AtomicFile.WriteAllText(Path.Combine(folder, "bench.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+            AtomicFile.WriteAllText(Path.Combine(folder, "bench.json"), JsonSerializer.Serialize(json,
+                new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
             AnsiConsole.MarkupLine($"Wrote [green]{Markup.Escape(Path.Combine(folder, "bench.json"))}[/]");
             return CliRunner.Ok;
         });
@@ -107,11 +144,13 @@ public static class BenchCommand
     static void Show(IReadOnlyList<(BenchmarkRow Row, (double Wall, double Cpu)? Reference, string Load)> rows, int threads)
     {
         var table = new Table().Title($"Simulation throughput ({threads} thread(s))");
-        foreach (string column in new[] { "arch", "B", "T", "K", "img·steps/s", "GFLOP/s", "plain", "% plain", "GSOP/s", "spikes", "peak MB", "PyTorch", "ratio", "CPU ratio" })
+        foreach (string column in new[] { "arch", "B", "T", "K", "img·steps/s", "GFLOP/s", "plain", "% plain", "GSOP/s", "spikes", "peak MB",
+            "PyTorch", "ratio", "CPU ratio" })
             table.AddColumn(new TableColumn(column).RightAligned());
         foreach (var (r, reference, _) in rows)
             table.AddRow(r.Arch, $"{r.Batch}", $"{r.Steps}", $"{r.ChunkSteps}", $"{r.ImageStepsPerSecond:0}", $"{r.GflopsPerSecond:0.0}",
-                $"{r.PlainGflopsPerSecond:0.0}", $"{100 * r.GflopsPerSecond / r.PlainGflopsPerSecond:0}%", r.SopsPerSecond is double sops ? $"{sops / 1e9:0.00}" : "–",
+                $"{r.PlainGflopsPerSecond:0.0}", $"{100 * r.GflopsPerSecond / r.PlainGflopsPerSecond:0}%",
+                r.SopsPerSecond is double sops ? $"{sops / 1e9:0.00}" : "–",
                 r.SpikeRate is double rate ? $"{100 * rate:0.0}%" : "–", $"{r.PeakMemoryBytes / (1 << 20)}",
                 reference is (double p, _) ? $"{p:0}" : "–", reference is (double q, _) ? $"{r.ImageStepsPerSecond / q:0.00}×" : "–",
                 reference is (_, double c) ? $"{CpuRate(r) / c:0.00}×" : "–");

@@ -22,7 +22,11 @@ public static class EvalCommand
             """);
         var model = ModelArgument.Create();
         var batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => 256 };
-        var maxPool = new Option<string>("--maxpool") { Description = "max (as trained) or avg: max-pooling replaced by average pooling, as 'convert --maxpool avg' does", DefaultValueFactory = _ => "max" };
+        var maxPool = new Option<string>("--maxpool")
+        {
+            Description = "max (as trained) or avg: max-pooling replaced by average pooling, as 'convert --maxpool avg' does",
+            DefaultValueFactory = _ => "max",
+        };
         maxPool.AcceptOnlyFromAmong("max", "avg");
         var data = new DataOptions("test");
         var device = new DeviceOptions();

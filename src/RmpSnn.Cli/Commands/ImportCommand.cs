@@ -25,19 +25,40 @@ public static class ImportCommand
               rmpsnn eval out/resnet20-pretrained.model
             """);
         var checkpoint = new Argument<string>("CHECKPOINT") { Description = "PyTorch checkpoint (.th, .pt, .pth, .safetensors)" };
-        var arch = new Option<string>("--arch") { Description = $"Architecture: {string.Join(", ", CheckpointImporter.Architectures)}", Required = true };
+        var arch = new Option<string>("--arch")
+        {
+            Description = $"Architecture: {string.Join(", ", CheckpointImporter.Architectures)}",
+            Required = true,
+        };
         var dataset = new Option<string>("--dataset") { Description = "Dataset the weights were trained on", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "Model file to write", Required = true };
-        var batchNorm = new Option<bool?>("--batchnorm") { Description = "BatchNorm after each conv (default: if the checkpoint has running_mean entries)" };
+        var batchNorm = new Option<bool?>("--batchnorm")
+        {
+            Description = "BatchNorm after each conv (default: if the checkpoint has running_mean entries)",
+        };
         var bias = new Option<bool?>("--bias") { Description = "Biases in layers without BatchNorm (default: if the checkpoint has such biases)" };
-        var shortcut = new Option<string?>("--shortcut") { Description = "ResNet shortcut: A (zero-pad) or B (1x1 conv) (default: B if the checkpoint has shortcut.* keys)" };
+        var shortcut = new Option<string?>("--shortcut")
+        {
+            Description = "ResNet shortcut: A (zero-pad) or B (1x1 conv) (default: B if the checkpoint has shortcut.* keys)",
+        };
         dataset.AcceptOnlyFromAmong([.. DatasetCatalog.Names]);
         shortcut.AcceptOnlyFromAmong("A", "B");
         var classes = new Option<int?>("--classes") { Description = "Output classes (default: rows of the last linear weight)" };
-        var maxPool = new Option<bool>("--maxpool") { Description = "The network pools with max-pooling (e.g. torchvision's VGGs), not average pooling" };
+        var maxPool = new Option<bool>("--maxpool")
+        {
+            Description = "The network pools with max-pooling (e.g. torchvision's VGGs), not average pooling",
+        };
         var imageSize = new Option<int>("--image-size") { Description = "Input height = width", DefaultValueFactory = _ => 32 };
-        var mean = new Option<float[]>("--mean") { Description = "Per-channel input mean the weights were trained with (default: the dataset's)", AllowMultipleArgumentsPerToken = true };
-        var std = new Option<float[]>("--std") { Description = "Per-channel input std (default: the dataset's)", AllowMultipleArgumentsPerToken = true };
+        var mean = new Option<float[]>("--mean")
+        {
+            Description = "Per-channel input mean the weights were trained with (default: the dataset's)",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var std = new Option<float[]>("--std")
+        {
+            Description = "Per-channel input std (default: the dataset's)",
+            AllowMultipleArgumentsPerToken = true,
+        };
         command.Arguments.Add(checkpoint);
         foreach (var o in new Option[] { arch, dataset, output, batchNorm, bias, shortcut, classes, maxPool, imageSize, mean, std })
             command.Options.Add(o);
@@ -60,8 +81,10 @@ public static class ImportCommand
             using var network = CheckpointImporter.Import(source, spec);
             ModelFile.Save(outPath, network, new ModelInfo(spec, normalization, datasetName, Metadata: CheckpointImporter.Provenance(source)));
             AnsiConsole.MarkupLine(Markup.Escape($"Imported {source.Tensors.Count} tensors ({source.Format}) into {spec.Arch}: " +
-                $"{spec.InChannels}x{spec.ImageSize}x{spec.ImageSize} -> {spec.Classes}, batchnorm={spec.BatchNorm} bias={spec.Bias} maxpool={spec.MaxPool} shortcut={spec.Shortcut ?? "-"}"));
-            AnsiConsole.MarkupLine(Markup.Escape($"Normalisation: mean [{string.Join(", ", normalization.Mean)}] std [{string.Join(", ", normalization.Std)}]") +
+                $"{spec.InChannels}x{spec.ImageSize}x{spec.ImageSize} -> {spec.Classes}, batchnorm={spec.BatchNorm} bias={spec.Bias} " +
+                $"maxpool={spec.MaxPool} shortcut={spec.Shortcut ?? "-"}"));
+            AnsiConsole.MarkupLine(
+                Markup.Escape($"Normalisation: mean [{string.Join(", ", normalization.Mean)}] std [{string.Join(", ", normalization.Std)}]") +
                 (meanValues.Length == 0 ? " [yellow](the dataset's default; pass --mean/--std if the weights were trained with another)[/]" : ""));
             AnsiConsole.MarkupLine($"Saved [green]{Markup.Escape(outPath)}[/]");
             return CliRunner.Ok;

@@ -27,8 +27,10 @@ public static class InfoCommand
             table.AddRow("architecture", info.Spec.Arch);
             table.AddRow("input", $"{info.Spec.InChannels}×{info.Spec.ImageSize}×{info.Spec.ImageSize}");
             table.AddRow("classes", $"{info.Spec.Classes}");
-            table.AddRow("options", Markup.Escape($"batchnorm={info.Spec.BatchNorm} bias={info.Spec.Bias} maxpool={info.Spec.MaxPool} dropout={info.Spec.Dropout} shortcut={info.Spec.Shortcut ?? "default"}"));
-            table.AddRow("normalisation", Markup.Escape($"mean [{string.Join(", ", info.Normalization.Mean.Select(v => v.ToString("F4")))}] std [{string.Join(", ", info.Normalization.Std.Select(v => v.ToString("F4")))}]"));
+            table.AddRow("options", Markup.Escape($"batchnorm={info.Spec.BatchNorm} bias={info.Spec.Bias} maxpool={info.Spec.MaxPool} " +
+                $"dropout={info.Spec.Dropout} shortcut={info.Spec.Shortcut ?? "default"}"));
+            table.AddRow("normalisation", Markup.Escape($"mean [{string.Join(", ", info.Normalization.Mean.Select(v => v.ToString("F4")))}] " +
+                $"std [{string.Join(", ", info.Normalization.Std.Select(v => v.ToString("F4")))}]"));
             table.AddRow("dataset", info.Dataset);
             table.AddRow("accuracy", info.Accuracy is { } a ? $"{100 * a:F2}%" : "-");
             table.AddRow("epochs", $"{info.Epochs}");

@@ -21,10 +21,23 @@ public static class PlotCommand
               rmpsnn plot out/sweep/fmnist
               rmpsnn plot --transfer out/transfer.png --transfer-steps 8 32 128
             """);
-        var folder = new Argument<string?>("FOLDER") { Description = "Folder holding sweep.json (rmpsnn sweep) or results.json (rmpsnn simulate)", Arity = ArgumentArity.ZeroOrOne };
+        var folder = new Argument<string?>("FOLDER")
+        {
+            Description = "Folder holding sweep.json (rmpsnn sweep) or results.json (rmpsnn simulate)",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var transfer = new Option<string?>("--transfer") { Description = "Also write the neuron transfer curve to this PNG" };
-        var transferSteps = new Option<int[]>("--transfer-steps") { Description = "T values of the transfer curve", DefaultValueFactory = _ => TransferPlot.DefaultSteps, AllowMultipleArgumentsPerToken = true };
-        transferSteps.Validators.Add(r => { foreach (int t in r.GetValueOrDefault<int[]>() ?? []) if (t <= 0) r.AddError($"--transfer-steps {t}: expected a positive number of steps"); });
+        var transferSteps = new Option<int[]>("--transfer-steps")
+        {
+            Description = "T values of the transfer curve",
+            DefaultValueFactory = _ => TransferPlot.DefaultSteps,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        transferSteps.Validators.Add(r =>
+        {
+            foreach (int t in r.GetValueOrDefault<int[]>() ?? [])
+                if (t <= 0) r.AddError($"--transfer-steps {t}: expected a positive number of steps");
+        });
         command.Arguments.Add(folder);
         command.Options.Add(transfer);
         command.Options.Add(transferSteps);
@@ -33,7 +46,8 @@ public static class PlotCommand
         {
             string? dir = parse.GetValue(folder);
             string? transferPath = parse.GetValue(transfer);
-            if (dir is null && transferPath is null) throw new RmpSnnException("plot: expected a FOLDER (sweep or simulate output) and/or --transfer OUT.png");
+            if (dir is null && transferPath is null)
+                throw new RmpSnnException("plot: expected a FOLDER (sweep or simulate output) and/or --transfer OUT.png");
             if (dir is not null)
             {
                 IReadOnlyList<string> figures;

@@ -42,9 +42,10 @@ public static class SimulateCommand
         {
             string modelPath = parse.GetValue(model)!;
             var info = ModelFile.ReadInfo(modelPath);
-            var request = new SimulationRequest(modelPath, parse.GetValue(converted) ?? modelPath + ".snn.json", ModelArgument.Selection(data, parse, info),
-                () => conversion.Plan(parse, simulationOptions.Seed(parse), info.Spec), conversion.GivenResets(parse), simulationOptions.Alphas(parse),
-                simulationOptions.Simulation(parse, InputCoding.Poisson), simulationOptions.Execution(parse), conversion.GivenEncoding(parse), simulationOptions.GivenInitialPotential(parse),
+            var request = new SimulationRequest(modelPath, parse.GetValue(converted) ?? modelPath + ".snn.json",
+                ModelArgument.Selection(data, parse, info), () => conversion.Plan(parse, simulationOptions.Seed(parse), info.Spec),
+                conversion.GivenResets(parse), simulationOptions.Alphas(parse), simulationOptions.Simulation(parse, InputCoding.Poisson),
+                simulationOptions.Execution(parse), conversion.GivenEncoding(parse), simulationOptions.GivenInitialPotential(parse),
                 simulationOptions.ResetPotential(parse));
             var outcome = ConsoleProgress.Workflow(progress => SimulationWorkflow.Run(request, device.Resolve(parse), progress, cancel));
             if (outcome.ConvertedNow) AnsiConsole.MarkupLine($"Converted and saved [green]{Markup.Escape(request.ConvertedPath)}[/]");
@@ -56,8 +57,8 @@ public static class SimulateCommand
                 {
                     ["model"] = Path.GetFullPath(modelPath), ["converted"] = Path.GetFullPath(request.ConvertedPath), ["arch"] = info.Spec.Arch,
                     ["dataset"] = images.Name, ["images"] = images.Count, ["encoding"] = simulation.Encoding.ToString(),
-                    ["norm"] = snnModel.Norm.ToString(), ["readout"] = snnModel.Readout.ToString(), ["maxpool"] = snnModel.MaxPool.ToString(), ["seed"] = simulation.Seed,
-                    ["initialPotential"] = neurons.InitialPotential, ["resetPotential"] = neurons.ResetPotential,
+                    ["norm"] = snnModel.Norm.ToString(), ["readout"] = snnModel.Readout.ToString(), ["maxpool"] = snnModel.MaxPool.ToString(),
+                    ["seed"] = simulation.Seed, ["initialPotential"] = neurons.InitialPotential, ["resetPotential"] = neurons.ResetPotential,
                     ["maxMemoryMegabytes"] = outcome.Execution.MaxMemoryMegabytes, ["peakMemoryBytes"] = PeakMemory.Bytes(),
                 });
             return CliRunner.Ok;

@@ -25,9 +25,19 @@ public static class SweepCommand
               rmpsnn sweep out/fmnist.model --norm spike act-pct --encoding poisson --alpha 1 0.5 --steps 128 --out out/sw
             """);
         var model = ModelArgument.Create();
-        var norms = new Option<string[]>("--norm") { Description = "Threshold balancings to sweep: spike, act-max, act-pct", DefaultValueFactory = _ => ["spike", "act-max", "act-pct"], AllowMultipleArgumentsPerToken = true };
+        var norms = new Option<string[]>("--norm")
+        {
+            Description = "Threshold balancings to sweep: spike, act-max, act-pct",
+            DefaultValueFactory = _ => ["spike", "act-max", "act-pct"],
+            AllowMultipleArgumentsPerToken = true,
+        };
         norms.AcceptOnlyFromAmong("spike", "act-max", "act-pct");
-        var encodings = new Option<string[]>("--encoding") { Description = "Input codings to sweep: poisson, direct", DefaultValueFactory = _ => ["poisson", "direct"], AllowMultipleArgumentsPerToken = true };
+        var encodings = new Option<string[]>("--encoding")
+        {
+            Description = "Input codings to sweep: poisson, direct",
+            DefaultValueFactory = _ => ["poisson", "direct"],
+            AllowMultipleArgumentsPerToken = true,
+        };
         encodings.AcceptOnlyFromAmong("poisson", "direct");
         var output = new Option<string?>("--out", "-o") { Description = "Sweep folder (default: out/sweep/<model name>)" };
         var conversion = new ConversionOptionsBinder();
@@ -54,11 +64,12 @@ public static class SweepCommand
             var run = simulation.Simulation(parse, InputCoding.Poisson);
             var execution = simulation.Execution(parse);
             var neurons = simulation.Neurons(parse);
-            var settings = new SweepSettings(BalancedThresholds.Sha256(modelPath), selection.Dataset, selection.Split, selection.Validation, images.Count, run.Steps,
-                [.. parse.GetValue(norms)!.Distinct().Select(ConversionOptionsBinder.Norm)],
+            var settings = new SweepSettings(BalancedThresholds.Sha256(modelPath), selection.Dataset, selection.Split, selection.Validation,
+                images.Count, run.Steps, [.. parse.GetValue(norms)!.Distinct().Select(ConversionOptionsBinder.Norm)],
                 [.. parse.GetValue(encodings)!.Distinct().Select(ConversionOptionsBinder.EncodingOf)],
-                conversion.Resets(parse), simulation.Alphas(parse), calibration.Percentile, calibration.CalibrationImages, calibration.CalibrationSteps,
-                conversion.Readout(parse), execution.BatchSize, run.Seed, neurons.InitialPotential, neurons.ResetPotential, conversion.MaxPool(parse));
+                conversion.Resets(parse), simulation.Alphas(parse), calibration.Percentile, calibration.CalibrationImages,
+                calibration.CalibrationSteps, conversion.Readout(parse), execution.BatchSize, run.Seed, neurons.InitialPotential,
+                neurons.ResetPotential, conversion.MaxPool(parse));
             if (settings.Resets.Length == 0) throw new RmpSnnException("--reset: expected at least one reset mode (soft, hard)");
 
             var existing = SweepFile.Load(folder);
@@ -67,14 +78,16 @@ public static class SweepCommand
             string stage = $"sweep: {cells} cells × {settings.Resets.Length * settings.Alphas.Length} SNNs × {settings.Steps} steps";
             var (file, cellsRun) = existing is { Finished: true } ? (existing, 0) : ConsoleProgress.Workflow(progress =>
                 Sweep.Run(folder, modelPath, ann, info, images, selection with { Split = "train" }, settings, execution, dev,
-                    new Reporter<SweepProgress>(p => progress.Report(new WorkflowProgress(stage, p.CellsDone * p.SamplesTotal + p.SamplesDone, p.Cells * p.SamplesTotal,
+                    new Reporter<SweepProgress>(p => progress.Report(new WorkflowProgress(stage, p.CellsDone * p.SamplesTotal + p.SamplesDone,
+                        p.Cells * p.SamplesTotal,
                         $"cell {Math.Min(p.CellsDone + 1, p.Cells)}/{p.Cells} {p.Stage} ({p.SamplesDone}/{p.SamplesTotal} images)"))), cancel));
             if (cellsRun == 0) AnsiConsole.MarkupLine($"[green]{Markup.Escape(folder)}[/] holds the finished sweep; nothing to simulate");
             SweepTable.Show(file);
             if (cellsRun > 0 || !File.Exists(Path.Combine(folder, "transfer.png")))
             {
                 var figures = SweepFigures.Save(folder, file);
-                AnsiConsole.MarkupLine($"Wrote [green]{Markup.Escape(folder)}[/]: {SweepFile.FileName}, {Sweep.CsvFile}, {Sweep.SummaryFile} and {figures.Count} figures");
+                AnsiConsole.MarkupLine($"Wrote [green]{Markup.Escape(folder)}[/]: {SweepFile.FileName}, {Sweep.CsvFile}, {Sweep.SummaryFile} " +
+                    $"and {figures.Count} figures");
             }
             return CliRunner.Ok;
         });

@@ -26,30 +26,54 @@ public static class TrainCommand
             """);
         var data = new DataOptions("train");
         var device = new DeviceOptions();
-        var arch = new Option<string>("--arch") { Description = $"Architecture: {string.Join(", ", ModelZoo.Architectures.Select(a => a.Name))}", DefaultValueFactory = _ => "smallcnn" };
+        var arch = new Option<string>("--arch")
+        {
+            Description = $"Architecture: {string.Join(", ", ModelZoo.Architectures.Select(a => a.Name))}",
+            DefaultValueFactory = _ => "smallcnn",
+        };
         var output = new Option<string>("--out", "-o") { Description = "Model file to write", Required = true };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch") { Description = "Mini-batch size", DefaultValueFactory = _ => 128 };
         var lr = new Option<double>("--lr") { Description = "Initial learning rate (SGD, momentum 0.9)", DefaultValueFactory = _ => 0.05 };
         var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay", DefaultValueFactory = _ => 5e-4 };
-        var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule: cosine or step", DefaultValueFactory = _ => "cosine" };
+        var schedule = new Option<string>("--schedule")
+        {
+            Description = "Learning-rate schedule: cosine or step",
+            DefaultValueFactory = _ => "cosine",
+        };
         schedule.AcceptOnlyFromAmong("cosine", "step");
         var smoothing = new Option<double>("--label-smoothing") { Description = "Label smoothing in [0, 1)" };
         var dropout = new Option<double>("--dropout") { Description = "Dropout probability", DefaultValueFactory = _ => 0.2 };
         var batchNorm = new Option<bool>("--batchnorm") { Description = "Unconstrained: BatchNorm after each conv (folded at conversion)" };
         var bias = new Option<bool>("--bias") { Description = "Unconstrained: biases in conv/linear layers" };
-        var maxPool = new Option<bool>("--maxpool") { Description = "Unconstrained: max-pooling instead of average pooling (converted with --maxpool gate or avg)" };
-        var activation = new Option<string>("--activation") { Description = "Hidden activation: relu, or qcfs (quantised clip, for low-latency conversion)", DefaultValueFactory = _ => "relu" };
+        var maxPool = new Option<bool>("--maxpool")
+        {
+            Description = "Unconstrained: max-pooling instead of average pooling (converted with --maxpool gate or avg)",
+        };
+        var activation = new Option<string>("--activation")
+        {
+            Description = "Hidden activation: relu, or qcfs (quantised clip, for low-latency conversion)",
+            DefaultValueFactory = _ => "relu",
+        };
         activation.AcceptOnlyFromAmong("relu", "qcfs");
         var levels = new Option<int>("--levels") { Description = "Quantisation levels L of --activation qcfs", DefaultValueFactory = _ => 8 };
         levels.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--levels"));
-        var init = new Option<string?>("--init") { Description = "Start from this model's weights; its architecture options, dataset and normalisation are used, only --activation/--levels may differ" };
+        var init = new Option<string?>("--init")
+        {
+            Description = "Start from this model's weights; its architecture options, dataset and normalisation are used, " +
+                "only --activation/--levels may differ",
+        };
         var noAugment = new Option<bool>("--no-augment") { Description = "Switch off the dataset's train-time augmentation" };
         var seed = new Option<int>("--seed") { Description = "Seed for weights, shuffling, augmentation and the --val carve-out" };
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint (<out>.ckpt) of an interrupted run" };
-        var testSplit = new Option<string>("--eval-split") { Description = "Split evaluated after each epoch: test, val or none", DefaultValueFactory = _ => "test" };
+        var testSplit = new Option<string>("--eval-split")
+        {
+            Description = "Split evaluated after each epoch: test, val or none",
+            DefaultValueFactory = _ => "test",
+        };
         testSplit.AcceptOnlyFromAmong("test", "val", "none");
-        foreach (var o in new Option[] { arch, output, epochs, batch, lr, weightDecay, schedule, smoothing, dropout, batchNorm, bias, maxPool, activation, levels, init, noAugment, seed, resume, testSplit })
+        foreach (var o in new Option[] { arch, output, epochs, batch, lr, weightDecay, schedule, smoothing, dropout, batchNorm, bias, maxPool,
+            activation, levels, init, noAugment, seed, resume, testSplit })
             command.Options.Add(o);
         data.AddTo(command);
         device.AddTo(command);
@@ -57,7 +81,8 @@ public static class TrainCommand
         CliRunner.SetAction(command, (parse, cancel) =>
         {
             string? initPath = parse.GetValue(init);
-            if (initPath is not null && new Option[] { arch, batchNorm, bias, maxPool, dropout }.FirstOrDefault(o => ConversionOptionsBinder.Given(parse, o)) is { } given)
+            if (initPath is not null
+                && new Option[] { arch, batchNorm, bias, maxPool, dropout }.FirstOrDefault(o => ConversionOptionsBinder.Given(parse, o)) is { } given)
                 throw new RmpSnnException($"{given.Name}: architecture options come from the --init model {initPath}; drop {given.Name}");
             string? initDataset = initPath is null ? null : ModelFile.ReadInfo(initPath).Dataset;
             var selection = data.Selection(parse, initDataset, seed: parse.GetValue(seed)) with { Split = "train" };
@@ -67,7 +92,8 @@ public static class TrainCommand
             {
                 Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
                 WeightDecay = parse.GetValue(weightDecay), Schedule = parse.GetValue(schedule) == "step" ? LrSchedule.Step : LrSchedule.Cosine,
-                LabelSmoothing = parse.GetValue(smoothing), Seed = parse.GetValue(seed), Device = device.Resolve(parse), Resume = parse.GetValue(resume),
+                LabelSmoothing = parse.GetValue(smoothing), Seed = parse.GetValue(seed), Device = device.Resolve(parse),
+                Resume = parse.GetValue(resume),
             };
             string outPath = parse.GetValue(output)!, evalSplit = parse.GetValue(testSplit)!;
             var request = new TrainingRequest(spec, selection, evalSplit, options, outPath, initPath, parse.GetValue(noAugment));

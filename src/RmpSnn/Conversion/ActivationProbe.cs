@@ -20,7 +20,9 @@ public static class ActivationProbe
         var output = graph.Evaluate(input, (i, operands) =>
         {
             var node = graph.Nodes[i];
-            var value = node is MaxPoolNode pool && maxPool == MaxPoolMode.Average ? ReplaceMaxPool.Average(pool).Forward(operands) : node.Forward(operands);
+            var value = node is MaxPoolNode pool && maxPool == MaxPoolMode.Average
+                ? ReplaceMaxPool.Average(pool).Forward(operands)
+                : node.Forward(operands);
             if (IsActivation(node)) activations[node.Name] = value;
             return value;
         });

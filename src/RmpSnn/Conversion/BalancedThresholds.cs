@@ -7,11 +7,12 @@ namespace RmpSnn.Conversion;
 
 /// <summary>
 /// The result of <c>rmpsnn convert</c>, stored as JSON next to the model: which model was converted (path + SHA-256),
-/// how it was converted and balanced, and the balanced thresholds (α = 1) of every IF layer by node name for each reset mode, so later runs reuse them.
-/// <see cref="SimulationEncoding"/> and <see cref="InitialPotential"/> (a fraction of V_th) are what <c>simulate</c> uses
-/// unless told otherwise: direct input and 0.5 for <see cref="NormMode.Qcfs"/> (the shift that makes the SNN match the
-/// QCFS ANN), Poisson and 0 otherwise and in files written before these fields existed. <see cref="ThresholdsSharedFrom"/>
-/// names the reset mode whose SNN was balanced when all modes share its thresholds (null: each mode balanced in its own).
+/// how it was converted and balanced, and the balanced thresholds (α = 1) of every IF layer by node name for each
+/// reset mode, so later runs reuse them. <see cref="SimulationEncoding"/> and <see cref="InitialPotential"/> (a
+/// fraction of V_th) are what <c>simulate</c> uses unless told otherwise: direct input and 0.5 for
+/// <see cref="NormMode.Qcfs"/> (the shift that makes the SNN match the QCFS ANN), Poisson and 0 otherwise and in files
+/// written before these fields existed. <see cref="ThresholdsSharedFrom"/> names the reset mode whose SNN was balanced
+/// when all modes share its thresholds (null: each mode balanced in its own).
 /// </summary>
 public sealed record BalancedThresholds(
     string ModelPath,
@@ -49,7 +50,8 @@ public sealed record BalancedThresholds(
         }
         catch (JsonException e)
         {
-            throw new RmpSnnException($"{path}: not a converted-model JSON of this version, whose thresholds are keyed by layer name ({e.Message}); re-run 'rmpsnn convert'");
+            throw new RmpSnnException($"{path}: not a converted-model JSON of this version, whose thresholds are keyed by layer name " +
+                $"({e.Message}); re-run 'rmpsnn convert'");
         }
     }
 
@@ -57,7 +59,8 @@ public sealed record BalancedThresholds(
     public IReadOnlyDictionary<string, float> ThresholdsFor(ResetMode reset, SpikingNetwork network, string path)
     {
         if (!Thresholds.TryGetValue(reset, out var values))
-            throw new RmpSnnException($"{path}: no thresholds for {reset.ToString().ToLowerInvariant()} reset; re-run 'rmpsnn convert' with --reset both");
+            throw new RmpSnnException(
+                $"{path}: no thresholds for {reset.ToString().ToLowerInvariant()} reset; re-run 'rmpsnn convert' with --reset both");
         if (Arch != network.Spec.Arch)
             throw new RmpSnnException($"{path}: thresholds are for {Arch}, but the network is {network.Spec.Arch}; re-run 'rmpsnn convert'");
         if (values.FirstOrDefault(p => !(p.Value > 0) || float.IsInfinity(p.Value)) is { Key: not null } bad)

@@ -21,7 +21,8 @@ public static class ConversionPipeline
         var thresholds = new Dictionary<ResetMode, IReadOnlyDictionary<string, float>>();
         foreach (var balanceIn in balancing.SharedFrom is { } shared ? [shared] : modes)
         {
-            using var snn = SpikingNetwork.Compile(graph, ann.Spec, readout, new NeuronOptions(balanceIn), SimulationEngines.DefaultFor(device), device);
+            using var snn = SpikingNetwork.Compile(graph, ann.Spec, readout, new NeuronOptions(balanceIn),
+                SimulationEngines.DefaultFor(device), device);
             var balanced = ThresholdBalancer.Balance(snn, ann, calibration, normalization, balancing, device, maxPool);
             foreach (var reset in balancing.SharedFrom is null ? [balanceIn] : modes) thresholds[reset] = balanced;
         }
@@ -32,18 +33,28 @@ public static class ConversionPipeline
             qcfs ? InputCoding.Direct : InputCoding.Poisson, qcfs ? 0.5f : 0f, balancing.SharedFrom);
     }
 
-    /// <summary>Compiles the SNN of a converted model for <paramref name="engine"/>; its IF layers have <paramref name="neurons"/> dynamics and no thresholds yet.</summary>
+    /// <summary>
+    /// Compiles the SNN of a converted model for <paramref name="engine"/>; its IF layers have
+    /// <paramref name="neurons"/> dynamics and no thresholds yet.
+    /// </summary>
     public static SpikingNetwork Compile(Network ann, Normalization normalization, BalancedThresholds converted, NeuronOptions neurons,
         SimulationEngine engine, Device device) =>
         Compile(ann, normalization, new ConversionOptions(converted.Readout, converted.MaxPool), neurons, engine, device);
 
-    /// <summary>Converts <paramref name="ann"/> with <paramref name="options"/> and compiles it for <paramref name="engine"/>; no thresholds yet.</summary>
+    /// <summary>
+    /// Converts <paramref name="ann"/> with <paramref name="options"/> and compiles it for <paramref name="engine"/>;
+    /// no thresholds yet.
+    /// </summary>
     public static SpikingNetwork Compile(Network ann, Normalization normalization, ConversionOptions options, NeuronOptions neurons,
         SimulationEngine engine, Device device) =>
         SpikingNetwork.Compile(Converter.Convert(ann, normalization, options), ann.Spec, options.Readout, neurons, engine, device);
 
-    /// <summary>One configuration of a compiled SNN: its own IF layers with <paramref name="neurons"/> dynamics and the stored thresholds × α.</summary>
-    public static SpikingNetwork Configure(SpikingNetwork compiled, BalancedThresholds converted, string convertedPath, NeuronOptions neurons, double alpha)
+    /// <summary>
+    /// One configuration of a compiled SNN: its own IF layers with <paramref name="neurons"/> dynamics and the stored
+    /// thresholds × α.
+    /// </summary>
+    public static SpikingNetwork Configure(SpikingNetwork compiled, BalancedThresholds converted, string convertedPath, NeuronOptions neurons,
+        double alpha)
     {
         var snn = compiled.WithNeurons(neurons);
         snn.SetThresholds(ThresholdBalancer.Scale(converted.ThresholdsFor(neurons.Reset, compiled, convertedPath), alpha), convertedPath);

@@ -48,7 +48,8 @@ public static class ThresholdBalancer
             throw new RmpSnnException("--norm qcfs: a spiking output layer has no QCFS clip; use --readout potential");
         return snn.Neurons.ToDictionary(n => n.Name, n => snn.Graph[n.Name] is IntegrateFireNode { Activation: QcfsNode q }
             ? Math.Max(q.Qcfs.Lambda.item<float>(), 1e-6f)
-            : throw new RmpSnnException($"--norm qcfs: {ann.Spec.Arch} has ReLU activations ({n.Name}); train it with --activation qcfs or use --norm spike, act-max or act-pct"));
+            : throw new RmpSnnException($"--norm qcfs: {ann.Spec.Arch} has ReLU activations ({n.Name}); " +
+                "train it with --activation qcfs or use --norm spike, act-max or act-pct"));
     }
 
     /// <summary>Multiplies every threshold by α ∈ (0, 1] (threshold scaling).</summary>

@@ -74,7 +74,8 @@ public static class CifarReader
         long length = new FileInfo(file).Length;
         if (length % recordBytes != 0)
             throw new RmpSnnException(
-                $"{file}: truncated record: {length} bytes is not a multiple of the {recordBytes}-byte record size (expected {length / recordBytes * recordBytes} or {(length / recordBytes + 1) * recordBytes})");
+                $"{file}: truncated record: {length} bytes is not a multiple of the {recordBytes}-byte record size " +
+                $"(expected {length / recordBytes * recordBytes} or {(length / recordBytes + 1) * recordBytes})");
         return checked((int)(length / recordBytes));
     }
 }

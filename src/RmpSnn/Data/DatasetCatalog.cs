@@ -6,7 +6,10 @@ namespace RmpSnn.Data;
 /// </summary>
 public static class DatasetCatalog
 {
-    /// <summary>Environment variable naming the folder that holds <c>cifar-10-batches-bin/</c>, <c>cifar-100-binary/</c> and <c>mnist/</c> (default <c>./data</c>).</summary>
+    /// <summary>
+    /// Environment variable naming the folder that holds <c>cifar-10-batches-bin/</c>, <c>cifar-100-binary/</c> and
+    /// <c>mnist/</c> (default <c>./data</c>).
+    /// </summary>
     public const string DataRootVariable = "RMPSNN_DATA";
 
     /// <summary>Where Debian's <c>dataset-fashion-mnist</c> package installs Fashion-MNIST.</summary>

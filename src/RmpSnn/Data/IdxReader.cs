@@ -80,7 +80,8 @@ public static class IdxReader
         }
         if ((UInt128)(file.Length - headerBytes) != payload)
             throw new RmpSnnException(
-                $"{path}: {file.Length - headerBytes} data bytes, but the header promises {payload} ({string.Join('x', dims)}); file truncated or corrupt");
+                $"{path}: {file.Length - headerBytes} data bytes, but the header promises {payload} ({string.Join('x', dims)}); " +
+                "file truncated or corrupt");
         return (file[headerBytes..], dims);
     }
 }

@@ -38,7 +38,8 @@ public static class ImageFolderReader
             throw new RmpSnnException($"{root}: no .jpg/.jpeg/.png images in its class folders");
         int imageBytes = 3 * crop * crop;
         if ((long)files.Length * imageBytes > Array.MaxLength)
-            throw new RmpSnnException($"{root}: {files.Length} images of {crop}x{crop} do not fit in memory at once; expected a smaller folder or crop");
+            throw new RmpSnnException(
+                $"{root}: {files.Length} images of {crop}x{crop} do not fit in memory at once; expected a smaller folder or crop");
         var pixels = new byte[files.Length * imageBytes];
         for (int i = 0; i < files.Length; i++)
             ReadImage(files[i].Path, resize, crop).CopyTo(pixels, i * imageBytes);

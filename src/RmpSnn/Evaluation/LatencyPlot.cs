@@ -7,7 +7,8 @@ namespace RmpSnn.Evaluation;
 public static class LatencyPlot
 {
     /// <summary>One line per series; α values whose configuration never reached the target are left out of the line.</summary>
-    public static void Save(string path, IReadOnlyList<(string Label, string Group, bool Dotted, (double Alpha, int? Steps)[] Points)> series, string title)
+    public static void Save(string path, IReadOnlyList<(string Label, string Group, bool Dotted, (double Alpha, int? Steps)[] Points)> series,
+        string title)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();

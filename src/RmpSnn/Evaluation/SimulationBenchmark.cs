@@ -34,7 +34,10 @@ public static class SimulationBenchmark
     /// <summary>Input shape of every benchmark network.</summary>
     public static readonly ModelSpec Shape = new("", 3, 32, 10);
 
-    /// <summary>Builds the random-weight ANN of <paramref name="arch"/> and its converted, balanced SNN, compiled for <paramref name="engine"/> on <paramref name="device"/>.</summary>
+    /// <summary>
+    /// Builds the random-weight ANN of <paramref name="arch"/> and its converted, balanced SNN, compiled for
+    /// <paramref name="engine"/> on <paramref name="device"/>.
+    /// </summary>
     public static (Network Ann, SpikingNetwork Snn) Build(string arch, NeuronOptions neurons, int seed, SimulationEngine engine, Device device)
     {
         var ann = ModelZoo.Create(Shape with { Arch = arch }, seed);
@@ -57,7 +60,8 @@ public static class SimulationBenchmark
     }
 
     /// <summary>Simulates <paramref name="execution"/>.BatchSize random images once (after a one-step warm-up) and measures it.</summary>
-    public static BenchmarkRow Measure(string arch, Network ann, SpikingNetwork snn, SimulationOptions options, ExecutionOptions execution, Device device)
+    public static BenchmarkRow Measure(string arch, Network ann, SpikingNetwork snn, SimulationOptions options, ExecutionOptions execution,
+        Device device)
     {
         var images = RandomImages(execution.BatchSize, options.Seed + 1);
         Simulator.Run([("warm-up", snn)], images, options with { Steps = 1 }, execution, device);
@@ -83,7 +87,10 @@ public static class SimulationBenchmark
             peak, plain, 2 * macs * plain / 1e9);
     }
 
-    /// <summary>Images per second of the ANN forward alone at batch <paramref name="batch"/>, timed for about <paramref name="budgetSeconds"/> (at least 3 passes).</summary>
+    /// <summary>
+    /// Images per second of the ANN forward alone at batch <paramref name="batch"/>, timed for about
+    /// <paramref name="budgetSeconds"/> (at least 3 passes).
+    /// </summary>
     static double PlainImagesPerSecond(Network ann, int batch, double budgetSeconds, Device device)
     {
         using var noGrad = no_grad();

@@ -18,15 +18,18 @@ public static class SimulationFigures
             var results = configurations.Select(c =>
             {
                 int samples = c.GetProperty("samples").GetInt32();
-                long[] correct = c.GetProperty("accuracyPerStep").EnumerateArray().Select(v => (long)Math.Round(v.GetDouble() * samples / 100)).ToArray();
+                long[] correct = c.GetProperty("accuracyPerStep").EnumerateArray()
+                    .Select(v => (long)Math.Round(v.GetDouble() * samples / 100)).ToArray();
                 return new SimulationResult(c.GetProperty("label").GetString()!, samples, correct, [], [], null);
             }).ToArray();
-            var layers = configurations[0].GetProperty("spikesPerNeuronPerStep").EnumerateArray().Select(l => l.GetProperty("layer").GetString()!).ToArray();
+            var layers = configurations[0].GetProperty("spikesPerNeuronPerStep").EnumerateArray()
+                .Select(l => l.GetProperty("layer").GetString()!).ToArray();
             var rates = configurations.Select(c => (c.GetProperty("label").GetString()!,
                 c.GetProperty("spikesPerNeuronPerStep").EnumerateArray().Select(l => l.GetProperty("rate").GetDouble()).ToArray())).ToArray();
             string title = $"{Text(root, "arch")}, {Text(root, "dataset")} ({Text(root, "images")} images, {Text(root, "encoding")})";
             AccuracyPlot.Save(Path.Combine(folder, "accuracy_vs_T.png"), results, ann, title);
-            SpikeRatePlot.Save(Path.Combine(folder, "spike-rates.png"), layers, rates, $"spikes per neuron per step over T = {results[0].Steps}: {title}");
+            SpikeRatePlot.Save(Path.Combine(folder, "spike-rates.png"), layers, rates,
+                $"spikes per neuron per step over T = {results[0].Steps}: {title}");
             return ["accuracy_vs_T.png", "spike-rates.png"];
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)

@@ -23,7 +23,8 @@ public static class SimulationReport
             ["annAccuracy"] = annAccuracy,
             ["configurations"] = results.Select(r => Describe(r, annAccuracy)).ToArray(),
         };
-        AtomicFile.WriteAllText(Path.Combine(folder, "results.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(folder, "results.json"),
+            JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
 
         var curve = new StringBuilder("config,t,accuracy\n");
         foreach (var r in results)
@@ -34,9 +35,11 @@ public static class SimulationReport
         foreach (var r in results)
         {
             var rates = r.SpikeRates();
-            for (int i = 0; i < rates.Length; i++) layers.Append(Csv(r.Label, r.NeuronLayers[i].Name, "neuron", r.NeuronLayers[i].Size, rates[i], ""));
+            for (int i = 0; i < rates.Length; i++)
+                layers.Append(Csv(r.Label, r.NeuronLayers[i].Name, "neuron", r.NeuronLayers[i].Size, rates[i], ""));
             var sops = r.SynapticOpsPerSample(r.Steps);
-            for (int i = 0; i < sops.Length; i++) layers.Append(Csv(r.Label, r.WeightedLayers[i].Name, "synapse", r.WeightedLayers[i].Size, "", sops[i]));
+            for (int i = 0; i < sops.Length; i++)
+                layers.Append(Csv(r.Label, r.WeightedLayers[i].Name, "synapse", r.WeightedLayers[i].Size, "", sops[i]));
         }
         AtomicFile.WriteAllText(Path.Combine(folder, "layers.csv"), layers.ToString());
     }
@@ -53,7 +56,8 @@ public static class SimulationReport
         ["stepsToAnnMinus1"] = ann is null ? null : r.StepsToReach(ann.Value - 1),
         ["accuracyPerStep"] = Enumerable.Range(1, r.Steps).Select(r.AccuracyAt).ToArray(),
         ["spikesPerNeuronPerStep"] = r.NeuronLayers.Zip(r.SpikeRates(), (l, v) => new { layer = l.Name, neurons = l.Size, rate = v }).ToArray(),
-        ["synapticOpsPerImage"] = r.WeightedLayers.Zip(r.SynapticOpsPerSample(r.Steps), (l, v) => new { layer = l.Name, denseMacs = l.Size, sops = v }).ToArray(),
+        ["synapticOpsPerImage"] = r.WeightedLayers.Zip(r.SynapticOpsPerSample(r.Steps),
+            (l, v) => new { layer = l.Name, denseMacs = l.Size, sops = v }).ToArray(),
         ["totalSynapticOpsPerImage"] = r.SynapticOpsPerSample(r.Steps).Sum(),
         ["synapticOpsPerImageAtAnnMinus1"] = ann is not null && r.StepsToReach(ann.Value - 1) is { } t ? r.SynapticOpsPerSample(t).Sum() : null,
         ["synapticOpsPerImagePerStep"] = r.Recorder is null ? null

@@ -24,12 +24,14 @@ public static class Simulator
         options.Validate();
         execution.Validate();
         if (networks.FirstOrDefault(n => n.Network.Engine != execution.Engine) is { Network: not null } other)
-            throw new ArgumentException($"{other.Label} was compiled for the {other.Network.Engine} engine, the options ask for {execution.Engine}", nameof(networks));
+            throw new ArgumentException($"{other.Label} was compiled for the {other.Network.Engine} engine, the options ask for {execution.Engine}",
+                nameof(networks));
         if (execution.MaxMemoryMegabytes is double budget) execution = MemoryBudget.Fit(networks.Select(n => n.Network).ToArray(), execution, budget);
         int steps = options.Steps;
         var correct = networks.Select(_ => new long[steps]).ToArray();
         var recorders = networks.Select(n => options.RecordStatistics
-            ? new SpikeRecorder(n.Network.Neurons.Select(l => l.Name).ToArray(), n.Network.WeightedLayers.Select(l => l.Name).ToArray(), steps) : null).ToArray();
+            ? new SpikeRecorder(n.Network.Neurons.Select(l => l.Name).ToArray(), n.Network.WeightedLayers.Select(l => l.Name).ToArray(), steps)
+            : null).ToArray();
         var pixelsOnly = Normalization.Identity(data.Channels);
         using var noGrad = no_grad();
         int done = 0, batchIndex = 0;

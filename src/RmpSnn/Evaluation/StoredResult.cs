@@ -22,7 +22,8 @@ public sealed record StoredResult(string Label, int Samples, long[] CorrectPerSt
         SpikeRecorder? recorder = null;
         if (Spikes is not null && SynapticOps is not null)
         {
-            recorder = new SpikeRecorder(NeuronLayers.Select(l => l.Name).ToArray(), WeightedLayers.Select(l => l.Name).ToArray(), CorrectPerStep.Length);
+            recorder = new SpikeRecorder(NeuronLayers.Select(l => l.Name).ToArray(), WeightedLayers.Select(l => l.Name).ToArray(),
+                CorrectPerStep.Length);
             for (int i = 0; i < Spikes.Length; i++) Spikes[i].CopyTo(recorder.Spikes[i], 0);
             for (int i = 0; i < SynapticOps.Length; i++) SynapticOps[i].CopyTo(recorder.SynapticOps[i], 0);
         }

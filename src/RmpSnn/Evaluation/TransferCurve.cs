@@ -20,7 +20,8 @@ public static class TransferCurve
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var neuron = new IfLayer("transfer", new NeuronOptions(reset), SimulationEngine.Reference) { Threshold = 1f };
-        var input = tensor(currents.Select(c => (float)c).ToArray(), device: device).unsqueeze(0).expand(steps, currents.Count).reshape(steps * currents.Count, 1);
+        var input = tensor(currents.Select(c => (float)c).ToArray(), device: device).unsqueeze(0).expand(steps, currents.Count)
+            .reshape(steps * currents.Count, 1);
         var spikes = neuron.Forward(input, null, new StepContext(steps, currents.Count, 0)).view(steps, currents.Count);
         var rates = spikes.sum(0, keepdim: false, type: ScalarType.Float64).div(steps).cpu();
         neuron.ResetState();

@@ -6,7 +6,10 @@ using static TorchSharp.torch;
 
 namespace RmpSnn.Experiments;
 
-/// <summary>The convert step as <c>convert</c>, <c>simulate</c> and <c>demo</c> run it: calibration images, balancing, and the file beside the model.</summary>
+/// <summary>
+/// The convert step as <c>convert</c>, <c>simulate</c> and <c>demo</c> run it: calibration images, balancing, and the
+/// file beside the model.
+/// </summary>
 public static class ConvertStep
 {
     /// <summary>How to convert: the balancing, the reset modes to balance, readout and max-pooling.</summary>
@@ -17,14 +20,18 @@ public static class ConvertStep
     public sealed record Plan(BalancingOptions Balancing, IReadOnlyList<ResetMode> Resets, ReadoutMode Readout = ReadoutMode.Potential,
         MaxPoolMode MaxPool = MaxPoolMode.Gate);
 
-    /// <summary>Loads <paramref name="calibration"/>'s first images and balances <paramref name="ann"/> (stored at <paramref name="modelPath"/>).</summary>
+    /// <summary>
+    /// Loads <paramref name="calibration"/>'s first images and balances <paramref name="ann"/> (stored at
+    /// <paramref name="modelPath"/>).
+    /// </summary>
     public static BalancedThresholds Convert(string modelPath, Network ann, ModelInfo info, DatasetSelection calibration, Plan plan, Device device,
         IProgress<WorkflowProgress>? progress = null)
     {
         var balancing = plan.Balancing;
         var images = (calibration with { Limit = balancing.CalibrationImages }).Load();
         progress?.Report(new WorkflowProgress(balancing.Mode == NormMode.Qcfs ? "taking thresholds from the QCFS clips" :
-            $"balancing thresholds ({balancing.Mode}, {images.Count} images{(balancing.Mode == NormMode.Spike ? $" × {balancing.CalibrationSteps} steps" : "")}, " +
+            $"balancing thresholds ({balancing.Mode}, {images.Count} images" +
+            $"{(balancing.Mode == NormMode.Spike ? $" × {balancing.CalibrationSteps} steps" : "")}, " +
             $"{string.Join("+", plan.Resets)}{(balancing.SharedFrom is { } shared ? $", balanced in the {shared} SNN and shared" : "")})"));
         return ConversionPipeline.Convert(modelPath, ann, info.Normalization, images, balancing, plan.Resets, plan.Readout, plan.MaxPool, device);
     }
@@ -48,7 +55,8 @@ public static class ConvertStep
     {
         var converted = BalancedThresholds.Load(convertedPath);
         if (converted.ModelSha256 != BalancedThresholds.Sha256(modelPath))
-            throw new RmpSnnException($"{convertedPath}: converted from {converted.ModelPath} (SHA-256 {converted.ModelSha256[..12]}…), not from {modelPath} as it is now; re-run 'rmpsnn convert {modelPath}' or pass that model's --converted file");
+            throw new RmpSnnException($"{convertedPath}: converted from {converted.ModelPath} (SHA-256 {converted.ModelSha256[..12]}…), " +
+                $"not from {modelPath} as it is now; re-run 'rmpsnn convert {modelPath}' or pass that model's --converted file");
         return converted;
     }
 }

@@ -23,7 +23,10 @@ public static class Demo
     /// <summary>Where the demo keeps its model in <paramref name="folder"/>.</summary>
     public static string ModelPath(string folder) => Path.Combine(folder, "fmnist.model");
 
-    /// <summary>Runs the demo in <paramref name="folder"/>: <paramref name="epochs"/> of training unless a model is there (or <paramref name="retrain"/>).</summary>
+    /// <summary>
+    /// Runs the demo in <paramref name="folder"/>: <paramref name="epochs"/> of training unless a model is there (or
+    /// <paramref name="retrain"/>).
+    /// </summary>
     public static SimulationOutcome Run(string folder, int steps, int epochs, bool retrain, Device device,
         IProgress<WorkflowProgress>? progress = null, CancellationToken cancel = default)
     {

@@ -21,8 +21,8 @@ namespace RmpSnn.Experiments;
 /// <param name="InitialPotential">V(0) as a fraction of V_th; null: the converted model's (0.5 for QCFS, else 0).</param>
 /// <param name="ResetPotential">Hard-reset potential as a fraction of V_th.</param>
 public sealed record SimulationRequest(string ModelPath, string ConvertedPath, DatasetSelection Images, Func<ConvertStep.Plan> Conversion,
-    IReadOnlyList<ResetMode>? Resets, IReadOnlyList<double> Alphas, SimulationOptions Simulation, ExecutionOptions Execution, InputCoding? Encoding = null,
-    float? InitialPotential = null, float ResetPotential = 0f);
+    IReadOnlyList<ResetMode>? Resets, IReadOnlyList<double> Alphas, SimulationOptions Simulation, ExecutionOptions Execution,
+    InputCoding? Encoding = null, float? InitialPotential = null, float ResetPotential = 0f);
 
 /// <summary>What a simulation run produced, with the choices it resolved.</summary>
 /// <param name="Info">The model file's header.</param>
@@ -52,24 +52,27 @@ public static class SimulationWorkflow
             var resets = request.Resets ?? (converted.Norm == NormMode.Qcfs ? [ResetMode.Soft] : [ResetMode.Soft, ResetMode.Hard]);
             var configurations = resets.SelectMany(r => request.Alphas.Distinct().Select(a => new SnnConfiguration(r, a))).ToArray();
             var simulation = request.Simulation with { Encoding = request.Encoding ?? converted.SimulationEncoding };
-            var neurons = new NeuronOptions(ResetMode.Soft, request.ResetPotential, request.InitialPotential ?? converted.InitialPotential).Validate();
+            var neurons = new NeuronOptions(ResetMode.Soft, request.ResetPotential,
+                request.InitialPotential ?? converted.InitialPotential).Validate();
             var images = request.Images.Load();
             progress?.Report(new WorkflowProgress($"evaluating the ANN on {images.Count} images"));
             double annAccuracy = 100 * Evaluator.Accuracy(ann, images, info.Normalization, request.Execution.BatchSize, device);
-            var results = Simulate(ann, info, converted, request.ConvertedPath, images, configurations, neurons, simulation, request.Execution, device, progress, cancel);
+            var results = Simulate(ann, info, converted, request.ConvertedPath, images, configurations, neurons, simulation, request.Execution,
+                device, progress, cancel);
             return new SimulationOutcome(info, converted, created, images, simulation, request.Execution, neurons, annAccuracy, results);
         }
     }
 
     /// <summary>Simulates <paramref name="configurations"/> of one converted model side by side, reporting images done.</summary>
     public static IReadOnlyList<SimulationResult> Simulate(Network ann, ModelInfo info, BalancedThresholds converted, string convertedPath,
-        ImageDataset images, IReadOnlyList<SnnConfiguration> configurations, NeuronOptions neurons, SimulationOptions simulation, ExecutionOptions execution,
-        Device device, IProgress<WorkflowProgress>? progress, CancellationToken cancel)
+        ImageDataset images, IReadOnlyList<SnnConfiguration> configurations, NeuronOptions neurons, SimulationOptions simulation,
+        ExecutionOptions execution, Device device, IProgress<WorkflowProgress>? progress, CancellationToken cancel)
     {
         string stage = $"simulating {configurations.Count} SNN(s) × {simulation.Steps} steps";
         progress?.Report(new WorkflowProgress(stage));
         var perImage = progress is null ? null : new Reporter<SimulationProgress>(p =>
             progress.Report(new WorkflowProgress(stage, p.SamplesDone, p.SamplesTotal, $"{p.SamplesDone}/{p.SamplesTotal} images")));
-        return ConversionExperiment.Run(ann, info, converted, convertedPath, images, configurations, neurons, simulation, execution, device, perImage, cancel);
+        return ConversionExperiment.Run(ann, info, converted, convertedPath, images, configurations, neurons, simulation, execution, device,
+            perImage, cancel);
     }
 }

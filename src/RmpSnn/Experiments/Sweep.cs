@@ -31,9 +31,10 @@ public static class Sweep
     public static string Word<T>(T value) where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 
     /// <summary>
-    /// Runs the cells of <paramref name="settings"/> not yet in <paramref name="folder"/> (refusing a folder that holds a
-    /// sweep of other settings). Only the chunk, memory budget and engine of <paramref name="execution"/> are used: they
-    /// shape how the cells run, not their results (steps, batch and seed come from <paramref name="settings"/>). Returns the sweep file and the number of cells simulated by this call.
+    /// Runs the cells of <paramref name="settings"/> not yet in <paramref name="folder"/> (refusing a folder that holds
+    /// a sweep of other settings). Only the chunk, memory budget and engine of <paramref name="execution"/> are used:
+    /// they shape how the cells run, not their results (steps, batch and seed come from <paramref name="settings"/>).
+    /// Returns the sweep file and the number of cells simulated by this call.
     /// </summary>
     public static (SweepFile File, int CellsRun) Run(string folder, string modelPath, Network ann, ModelInfo info, ImageDataset images,
         DatasetSelection calibration, SweepSettings settings, ExecutionOptions execution, Device device,
@@ -64,14 +65,16 @@ public static class Sweep
             if (converted is null)
             {
                 calibrationImages ??= (calibration with { Limit = settings.CalibrationImages }).Load();
-                converted = ConversionPipeline.Convert(modelPath, ann, info.Normalization, calibrationImages, balancing, settings.Resets, settings.Readout, settings.MaxPool, device);
+                converted = ConversionPipeline.Convert(modelPath, ann, info.Normalization, calibrationImages, balancing, settings.Resets,
+                    settings.Readout, settings.MaxPool, device);
                 converted.Save(convertedPath);
             }
             var simulation = new SimulationOptions(settings.Steps, encoding, settings.Seed);
             int cellsDone = file.Cells.Length;
             var results = ConversionExperiment.Run(ann, info, converted, convertedPath, images, configurations, neurons, simulation,
                 execution with { BatchSize = settings.BatchSize }, device,
-                new Reporter<SimulationProgress>(p => progress?.Report(new SweepProgress(cellsDone, plan.Length, p.SamplesDone, p.SamplesTotal, $"{name}: simulating"))), cancel);
+                new Reporter<SimulationProgress>(p => progress?.Report(new SweepProgress(cellsDone, plan.Length, p.SamplesDone, p.SamplesTotal,
+                    $"{name}: simulating"))), cancel);
             var runs = configurations.Zip(results, (c, r) => new SweepRun(c.Reset, c.Alpha, StoredResult.From(r))).ToArray();
             file = file with { Cells = [.. file.Cells, new SweepCell(norm, encoding, convertedName, clock.Elapsed.TotalSeconds, runs)] };
             Write(folder, file);
@@ -86,11 +89,14 @@ public static class Sweep
     {
         if (!File.Exists(path)) return null;
         var converted = BalancedThresholds.Load(path);
-        bool matches = converted.ModelSha256 == settings.ModelSha256 && converted.Norm == norm && converted.Readout == settings.Readout && converted.MaxPool == settings.MaxPool
+        bool matches = converted.ModelSha256 == settings.ModelSha256 && converted.Norm == norm && converted.Readout == settings.Readout
+            && converted.MaxPool == settings.MaxPool
             && settings.Resets.All(converted.Thresholds.ContainsKey)
             && (norm != NormMode.Spike || (converted.CalibrationEncoding == encoding && converted.CalibrationSteps == settings.CalibrationSteps))
             && (norm != NormMode.ActPct || converted.Percentile == settings.Percentile);
-        return matches ? converted : throw new RmpSnnException($"{path}: converted for other settings or another model; delete it or use another --out folder");
+        return matches
+            ? converted
+            : throw new RmpSnnException($"{path}: converted for other settings or another model; delete it or use another --out folder");
     }
 
     /// <summary>Writes <c>sweep.json</c>, <c>sweep.csv</c> and <c>sweep-summary.csv</c> atomically.</summary>

@@ -34,7 +34,8 @@ public static class SweepFigures
         }
         Add("steps-vs-alpha.png", path => LatencyPlot.Save(path, file.Cells.SelectMany(cell => file.Settings.Resets.Select(reset =>
             ($"{cell.Name} {Sweep.Word(reset)}", cell.Name, reset == ResetMode.Hard,
-             cell.Runs.Where(r => r.Reset == reset).Select(r => (r.Alpha, Latency.StepsTo(r.Result.ToResult(), file.AnnAccuracy, 1))).ToArray()))).ToArray(),
+             cell.Runs.Where(r => r.Reset == reset)
+                 .Select(r => (r.Alpha, Latency.StepsTo(r.Result.ToResult(), file.AnnAccuracy, 1))).ToArray()))).ToArray(),
             $"steps to reach ANN − 1 % ({file.AnnAccuracy:F2} − 1), {images}; dotted = hard reset"));
         Add("transfer.png", path => TransferPlot.Save(path));
         return written;

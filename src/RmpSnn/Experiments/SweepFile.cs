@@ -56,7 +56,8 @@ public sealed record SweepFile(SweepSettings Settings, string Model, string Arch
         {
             string have = stored[name]?.ToJsonString() ?? "(none)", want = value?.ToJsonString() ?? "(none)";
             if (have != want)
-                throw new RmpSnnException($"{Path.Combine(folder, FileName)}: holds a sweep with {name} = {have}, not {want}; use another --out folder or delete this one");
+                throw new RmpSnnException($"{Path.Combine(folder, FileName)}: holds a sweep with {name} = {have}, not {want}; " +
+                    "use another --out folder or delete this one");
         }
     }
 }

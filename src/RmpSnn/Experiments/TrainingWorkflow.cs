@@ -21,7 +21,8 @@ public sealed record TrainingRequest(ModelSpec Spec, DatasetSelection Data, stri
 /// <param name="History">Per-epoch loss, accuracy and time.</param>
 /// <param name="TrainImages">Name and size of the training images.</param>
 /// <param name="EvalImages">Name and size of the images evaluated each epoch, or null.</param>
-public sealed record TrainingOutcome(ModelInfo Info, TrainingHistory History, (string Name, int Count) TrainImages, (string Name, int Count)? EvalImages);
+public sealed record TrainingOutcome(ModelInfo Info, TrainingHistory History, (string Name, int Count) TrainImages,
+    (string Name, int Count)? EvalImages);
 
 /// <summary>The train workflow: from scratch or from another model's weights (QCFS fine-tuning), then the model file.</summary>
 public static class TrainingWorkflow

@@ -48,7 +48,8 @@ public sealed class GraphBuilder
     {
         int at = _nodes.FindIndex(n => n.Name == name);
         if (at < 0) throw new KeyNotFoundException($"no node named '{name}'");
-        if (replacement.Name != name && _inputs.ContainsKey(replacement.Name)) throw new RmpSnnException($"graph: two nodes are named '{replacement.Name}'");
+        if (replacement.Name != name && _inputs.ContainsKey(replacement.Name))
+            throw new RmpSnnException($"graph: two nodes are named '{replacement.Name}'");
         _nodes[at] = replacement;
         _inputs.Remove(name);
         _inputs[replacement.Name] = inputs;

@@ -82,7 +82,8 @@ public sealed class NetworkGraph
         foreach (int i in order)
         {
             if (i == 0 || given?.ContainsKey(i) == true) continue;
-            var operands = Array.ConvertAll(_inputs[i], j => values[j] ?? throw new InvalidOperationException($"{Nodes[j]} has no value before {Nodes[i]}"));
+            var operands = Array.ConvertAll(_inputs[i],
+                j => values[j] ?? throw new InvalidOperationException($"{Nodes[j]} has no value before {Nodes[i]}"));
             values[i] = evaluate(i, operands);
             var dying = _inputs[i].Distinct().Where(j => lastUse[j] == i).ToArray();
             foreach (int j in dying) values[j] = null;

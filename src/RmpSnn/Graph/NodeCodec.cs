@@ -30,10 +30,14 @@ public static class NodeCodec
             },
             QcfsNode n => new() { ["levels"] = [n.Qcfs.Levels] },
             ClipNode n => new() { ["min"] = [n.Min], ["max"] = [n.Max] },
-            AvgPoolNode n => new() { ["kernel"] = D(n.Kernel), ["stride"] = D(n.Stride), ["padding"] = D(n.Padding), ["ceil"] = [n.CeilMode ? 1 : 0] },
+            AvgPoolNode n => new()
+            {
+                ["kernel"] = D(n.Kernel), ["stride"] = D(n.Stride), ["padding"] = D(n.Padding), ["ceil"] = [n.CeilMode ? 1 : 0],
+            },
             MaxPoolNode n => new()
             {
-                ["kernel"] = D(n.Kernel), ["stride"] = D(n.Stride), ["padding"] = D(n.Padding), ["dilation"] = D(n.Dilation), ["ceil"] = [n.CeilMode ? 1 : 0],
+                ["kernel"] = D(n.Kernel), ["stride"] = D(n.Stride), ["padding"] = D(n.Padding), ["dilation"] = D(n.Dilation),
+                ["ceil"] = [n.CeilMode ? 1 : 0],
             },
             ReshapeNode n => new() { ["shape"] = D(n.Shape) },
             PadNode n => new() { ["pads"] = D(n.Pads) },

@@ -5,7 +5,10 @@ namespace RmpSnn.Import;
 /// <summary>The container format a checkpoint was read from.</summary>
 public enum CheckpointFormat
 {
-    /// <summary><c>torch.save</c> before PyTorch 1.6 (or with <c>_use_new_zipfile_serialization=False</c>): concatenated pickles and raw storages.</summary>
+    /// <summary>
+    /// <c>torch.save</c> before PyTorch 1.6 (or with <c>_use_new_zipfile_serialization=False</c>): concatenated pickles
+    /// and raw storages.
+    /// </summary>
     TorchLegacy,
 
     /// <summary><c>torch.save</c> from PyTorch 1.6 on: a zip archive with <c>data.pkl</c> and one entry per storage.</summary>
@@ -24,7 +27,8 @@ public enum CheckpointFormat
 /// <param name="Tensors">Parameter name → tensor, in file order, with <see cref="StrippedPrefix"/> removed.</param>
 /// <param name="Metadata">Scalar entries beside the state dict (e.g. <c>best_prec1</c> → 91.78, <c>epoch</c> → 200L) or a
 /// safetensors <c>__metadata__</c>; values are double, long, bool or string.</param>
-/// <param name="StateDictKey">The entry of a wrapping dict that held the state dict (e.g. <c>state_dict</c>), or null if the file is the state dict itself.</param>
+/// <param name="StateDictKey">The entry of a wrapping dict that held the state dict (e.g. <c>state_dict</c>), or null
+/// if the file is the state dict itself.</param>
 /// <param name="StrippedPrefix">The prefix removed from every key (<c>module.</c> from DataParallel), or null.</param>
 public sealed record PyTorchCheckpoint(
     string Path,

@@ -84,14 +84,20 @@ internal static class PyTorchNames
         }
     }
 
-    /// <summary>Block, path (<c>main</c>/<c>shortcut</c>) and position of a zoo node name <c>layers.i.path.j</c>; no block for <c>layers.i</c>.</summary>
+    /// <summary>
+    /// Block, path (<c>main</c>/<c>shortcut</c>) and position of a zoo node name <c>layers.i.path.j</c>; no block for
+    /// <c>layers.i</c>.
+    /// </summary>
     private static (string? Block, string? Path, string? Index) Place(string name)
     {
         var parts = name.Split('.');
         return parts.Length == 4 ? ($"{parts[0]}.{parts[1]}", parts[2], parts[3]) : (null, null, null);
     }
 
-    /// <summary>Names convs <c>conv1, conv2, …</c>, BatchNorms <c>bn1, bn2, …</c> and the linear layer (named by the architecture) under a prefix.</summary>
+    /// <summary>
+    /// Names convs <c>conv1, conv2, …</c>, BatchNorms <c>bn1, bn2, …</c> and the linear layer (named by the
+    /// architecture) under a prefix.
+    /// </summary>
     private sealed class Numbering(string prefix, string linear)
     {
         private int convs, norms;

@@ -63,7 +63,9 @@ internal static class SafetensorsFormat
         try
         {
             var doc = JsonDocument.Parse(header);
-            return doc.RootElement.ValueKind == JsonValueKind.Object ? doc : throw new InvalidDataException("safetensors header is not a JSON object");
+            return doc.RootElement.ValueKind == JsonValueKind.Object
+                ? doc
+                : throw new InvalidDataException("safetensors header is not a JSON object");
         }
         catch (JsonException e)
         {

@@ -70,7 +70,10 @@ public static class StateDictMapper
         foreach (var (bias, mean) in folds) state[mean].sub_(checkpoint.Tensors[bias]);
     }
 
-    /// <summary>For every bias-free conv directly followed by a BatchNorm: the PyTorch key of a conv bias and the RmpSnn key of the BN mean it folds into.</summary>
+    /// <summary>
+    /// For every bias-free conv directly followed by a BatchNorm: the PyTorch key of a conv bias and the RmpSnn key of
+    /// the BN mean it folds into.
+    /// </summary>
     private static IEnumerable<(string Bias, string Mean)> BiasFolds(Network network, IEnumerable<string> checkpointKeys)
     {
         var names = ModuleNames(network);

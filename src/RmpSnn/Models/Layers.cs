@@ -58,8 +58,9 @@ internal static class Layers
 
     /// <summary>
     /// A residual block <c>y = act(main(x) + shortcut(x))</c> under the next name of <paramref name="stack"/>: the main
-    /// path as <c>{block}.main.j</c>, the shortcut as <c>{block}.shortcut.j</c> (none: identity), then <c>{block}.add</c>
-    /// and the node <paramref name="activation"/> makes, named <c>{block}.activation</c> (He et al.; the paper's constraint puts it after the addition).
+    /// path as <c>{block}.main.j</c>, the shortcut as <c>{block}.shortcut.j</c> (none: identity), then
+    /// <c>{block}.add</c> and the node <paramref name="activation"/> makes, named <c>{block}.activation</c> (He et al.;
+    /// the paper's constraint puts it after the addition).
     /// </summary>
     public static void Residual(LayerStack stack, Func<string, GraphNode> activation, Action<LayerStack> main, Action<LayerStack> shortcut)
     {

@@ -11,7 +11,8 @@ namespace RmpSnn.Models;
 /// <param name="Epochs">Training epochs completed.</param>
 /// <param name="Created">Creation time; <see cref="ModelFile.Save"/> stamps the current time when <c>null</c>.</param>
 /// <param name="Metadata">Free-form key/value notes (command line, git commit, …).</param>
-/// <param name="Graph">The network's nodes and edges (written by every save); files without it are rebuilt from <paramref name="Spec"/> by the zoo.</param>
+/// <param name="Graph">The network's nodes and edges (written by every save); files without it are rebuilt from
+/// <paramref name="Spec"/> by the zoo.</param>
 public sealed record ModelInfo(
     ModelSpec Spec,
     Normalization Normalization,

@@ -19,8 +19,10 @@ public static class ModelZoo
         (new("resnet32", "CIFAR ResNet-32, 5 blocks per stage, 0.46M params"), s => ResNet.Cifar(s, 5)),
         (new("resnet44", "CIFAR ResNet-44, 7 blocks per stage, 0.66M params"), s => ResNet.Cifar(s, 7)),
         (new("resnet56", "CIFAR ResNet-56, 9 blocks per stage, 0.85M params"), s => ResNet.Cifar(s, 9)),
-        (new("resnet18", "ImageNet-style ResNet-18 (3x3 stem for images <= 64 px), projection shortcuts, 11M params"), s => ResNet.ImageNet(s, [2, 2, 2, 2])),
-        (new("resnet34", "ImageNet-style ResNet-34 (3x3 stem for images <= 64 px), projection shortcuts, 21M params"), s => ResNet.ImageNet(s, [3, 4, 6, 3])),
+        (new("resnet18", "ImageNet-style ResNet-18 (3x3 stem for images <= 64 px), projection shortcuts, 11M params"),
+            s => ResNet.ImageNet(s, [2, 2, 2, 2])),
+        (new("resnet34", "ImageNet-style ResNet-34 (3x3 stem for images <= 64 px), projection shortcuts, 21M params"),
+            s => ResNet.ImageNet(s, [3, 4, 6, 3])),
         (new("smallcnn", "3-conv CNN for 28x28 MNIST/Fashion-MNIST (0.43M params), ~90% on Fashion-MNIST in minutes"), SmallCnn.Create),
     ];
 
@@ -35,13 +37,15 @@ public static class ModelZoo
     public static Network Create(ModelSpec spec, int? seed = null)
     {
         if (spec.InChannels <= 0 || spec.ImageSize <= 0 || spec.Classes <= 1)
-            throw new RmpSnnException($"model spec {spec.Arch}: expected positive channels and image size and at least 2 classes, got {spec.InChannels}x{spec.ImageSize}x{spec.ImageSize} -> {spec.Classes}");
+            throw new RmpSnnException($"model spec {spec.Arch}: expected positive channels and image size and at least 2 classes, " +
+                $"got {spec.InChannels}x{spec.ImageSize}x{spec.ImageSize} -> {spec.Classes}");
         if (spec.Dropout is < 0 or >= 1)
             throw new RmpSnnException($"--dropout {spec.Dropout}: expected a probability in [0, 1)");
         if (seed is int s) torch.random.manual_seed(s);
         foreach (var (info, create) in Entries)
             if (string.Equals(info.Name, spec.Arch, StringComparison.OrdinalIgnoreCase))
                 return create(spec);
-        throw new RmpSnnException($"--arch {spec.Arch}: unknown architecture; expected one of {string.Join(", ", Architectures.Select(a => a.Name))}");
+        throw new RmpSnnException(
+            $"--arch {spec.Arch}: unknown architecture; expected one of {string.Join(", ", Architectures.Select(a => a.Name))}");
     }
 }

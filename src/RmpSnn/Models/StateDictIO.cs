@@ -43,7 +43,8 @@ internal static class StateDictIO
             if (!state.TryGetValue(name, out var target))
                 throw new RmpSnnException($"{path}: weight '{name}' does not exist in a {arch} network with this spec");
             if (!target.shape.SequenceEqual(shape) || target.dtype != dtype)
-                throw new RmpSnnException($"{path}: weight '{name}' is {dtype}{Shape(shape)} but the {arch} spec expects {target.dtype}{Shape(target.shape)}");
+                throw new RmpSnnException(
+                    $"{path}: weight '{name}' is {dtype}{Shape(shape)} but the {arch} spec expects {target.dtype}{Shape(target.shape)}");
             using var source = empty(shape, dtype);
             byte[] bytes = reader.ReadBytes(checked((int)(source.NumberOfElements * source.ElementSize)));
             if (bytes.Length != source.NumberOfElements * source.ElementSize) throw new EndOfStreamException();

@@ -17,7 +17,10 @@ internal static class Vgg
     public static readonly int[] Vgg16 = [64, 64, P, 128, 128, P, 256, 256, 256, P, 512, 512, 512, P, 512, 512, 512, P];
     /// <summary>VGG-11 (8 conv): 9,747,136 parameters for CIFAR-10; a faster stand-in for VGG-16 on CPU.</summary>
     public static readonly int[] Vgg11 = [64, P, 128, P, 256, 256, P, 512, 512, P, 512, 512, P];
-    /// <summary>A narrow VGG-9 (6 conv of 32–256 channels + the 3-layer head): 1,569,632 parameters for CIFAR-10; a CPU-friendly stand-in.</summary>
+    /// <summary>
+    /// A narrow VGG-9 (6 conv of 32–256 channels + the 3-layer head): 1,569,632 parameters for CIFAR-10; a
+    /// CPU-friendly stand-in.
+    /// </summary>
     public static readonly int[] Vgg9 = [32, 32, P, 64, 64, P, 128, 128, P, 256, P, 256, P];
 
     /// <summary>Builds the layers for <paramref name="config"/> (channel counts, <c>0</c> = pooling).</summary>

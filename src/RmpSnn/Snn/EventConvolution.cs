@@ -74,10 +74,12 @@ public sealed class EventConvolution
     public Tensor? TryApply(Tensor input, double[]? synapticOps = null, double? maxDensity = null)
     {
         if (input.device_type != DeviceType.CPU || input.dtype != ScalarType.Float32 || input.dim() != 4 || input.shape[1] != _inChannels)
-            throw new ArgumentException($"expected a float32 CPU input [N, {_inChannels}, H, W], got {input.dtype} {input.device} [{string.Join(", ", input.shape)}]");
+            throw new ArgumentException(
+                $"expected a float32 CPU input [N, {_inChannels}, H, W], got {input.dtype} {input.device} [{string.Join(", ", input.shape)}]");
         int n = (int)input.shape[0], h = (int)input.shape[2], w = (int)input.shape[3];
         int outH = (h + 2 * _padH - _kernelH) / _strideH + 1, outW = (w + 2 * _padW - _kernelW) / _strideW + 1;
-        if (input.numel() > HostTensors.MaxElements || (long)n * _outChannels * outH * outW > HostTensors.MaxElements) return null;   // read and written through spans
+        if (input.numel() > HostTensors.MaxElements || (long)n * _outChannels * outH * outW > HostTensors.MaxElements)
+            return null;   // read and written through spans
         bool channelsLast = HostTensors.IsChannelsLast(input);
         using var memory = channelsLast ? input.permute(0, 2, 3, 1) : input.contiguous();   // contiguous NHWC or NCHW
         var (nonZero, amplitude) = Scan(HostTensors.Floats(memory));
@@ -107,7 +109,10 @@ public sealed class EventConvolution
         return output.permute(0, 3, 1, 2);
     }
 
-    /// <summary>A run of <see cref="Count"/> kernel taps (reversed-column index <see cref="Tap"/> on) landing on consecutive outputs from <see cref="Output"/>.</summary>
+    /// <summary>
+    /// A run of <see cref="Count"/> kernel taps (reversed-column index <see cref="Tap"/> on) landing on consecutive
+    /// outputs from <see cref="Output"/>.
+    /// </summary>
     readonly record struct Run(int Tap, int Output, int Count);
 
     /// <summary>Input and output sizes, and for every input row (column) the runs of kernel taps that land on output rows (columns).</summary>
@@ -168,7 +173,8 @@ public sealed class EventConvolution
                     ref float columnTarget = ref Unsafe.Add(ref target, column.Output * _outChannels);
                     int columnTap = column.Tap * _outChannels;
                     if (rowRuns.Length == 3 && length <= MaxRowsLength && length % (3 * Vector<float>.Count) == 0)
-                        MultiplyAddRows(ref Unsafe.Add(ref columnTarget, rowRuns[0].Output * outRow), ref Unsafe.Add(ref columnTarget, rowRuns[1].Output * outRow),
+                        MultiplyAddRows(ref Unsafe.Add(ref columnTarget, rowRuns[0].Output * outRow),
+                            ref Unsafe.Add(ref columnTarget, rowRuns[1].Output * outRow),
                             ref Unsafe.Add(ref columnTarget, rowRuns[2].Output * outRow), length, rowRuns[0].Tap * rowLength + columnTap,
                             rowRuns[1].Tap * rowLength + columnTap, rowRuns[2].Tap * rowLength + columnTap, offsets[..events], values[..events]);
                     else
@@ -200,7 +206,10 @@ public sealed class EventConvolution
         return events;
     }
 
-    /// <summary>Longest kernel row (taps × C_out) for which <see cref="MultiplyAddRows"/> beats three <see cref="MultiplyAdd"/> calls: measured up to 128 channels, slower at 256 (docs/PERFORMANCE.md).</summary>
+    /// <summary>
+    /// Longest kernel row (taps × C_out) for which <see cref="MultiplyAddRows"/> beats three <see cref="MultiplyAdd"/>
+    /// calls: measured up to 128 channels, slower at 256 (docs/PERFORMANCE.md).
+    /// </summary>
     const int MaxRowsLength = 3 * 128;
 
     /// <summary>
@@ -208,7 +217,8 @@ public sealed class EventConvolution
     /// taps <paramref name="tap0"/>…<paramref name="tap2"/>): three vectors of each row in registers, so one pass over
     /// the events covers nine vectors. Same operations in the same order as three MultiplyAdd calls.
     /// </summary>
-    void MultiplyAddRows(ref float t0, ref float t1, ref float t2, int length, int tap0, int tap1, int tap2, ReadOnlySpan<int> offsets, ReadOnlySpan<float> values)
+    void MultiplyAddRows(ref float t0, ref float t1, ref float t2, int length, int tap0, int tap1, int tap2, ReadOnlySpan<int> offsets,
+        ReadOnlySpan<float> values)
     {
         ref float weights = ref MemoryMarshal.GetArrayDataReference(_weights);
         int width = Vector<float>.Count;
@@ -240,7 +250,10 @@ public sealed class EventConvolution
         }
     }
 
-    /// <summary>target[0..length) += Σ_e values[e] × weights[offsets[e] + tap + (0..length)], four vectors of target at a time in registers.</summary>
+    /// <summary>
+    /// target[0..length) += Σ_e values[e] × weights[offsets[e] + tap + (0..length)], four vectors of target at a time
+    /// in registers.
+    /// </summary>
     void MultiplyAdd(ref float target, int length, int tap, ReadOnlySpan<int> offsets, ReadOnlySpan<float> values)
     {
         ref float weights = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_weights), tap);

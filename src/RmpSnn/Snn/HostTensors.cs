@@ -4,7 +4,10 @@ using static TorchSharp.torch;
 
 namespace RmpSnn.Snn;
 
-/// <summary>What the CPU kernels (<see cref="IntegrateAndFireKernel"/>, <see cref="EventConvolution"/>, <see cref="SynapticOpsCounter"/>) need to read tensors in place.</summary>
+/// <summary>
+/// What the CPU kernels (<see cref="IntegrateAndFireKernel"/>, <see cref="EventConvolution"/>,
+/// <see cref="SynapticOpsCounter"/>) need to read tensors in place.
+/// </summary>
 internal static class HostTensors
 {
     /// <summary>The most float32 elements a span over a tensor's bytes can hold (2 GB).</summary>

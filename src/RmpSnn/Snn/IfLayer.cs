@@ -68,7 +68,8 @@ public sealed class IfLayer : ISpikingStage
         if (_fused)
         {
             if (!IntegrateAndFireKernel.Supports(currents, _potential))
-                throw new InvalidOperationException($"{Name}: the {Engine.ToString().ToLowerInvariant()} engine's IF kernel needs float32 CPU tensors, got {currents.dtype} on {currents.device}");
+                throw new InvalidOperationException($"{Name}: the {Engine.ToString().ToLowerInvariant()} engine's IF kernel " +
+                    $"needs float32 CPU tensors, got {currents.dtype} on {currents.device}");
             output = IntegrateAndFireKernel.Run(currents, shortcuts, _potential, context.Steps, threshold, Options.Reset, resetTo, out var counts);
             context.Recorder?.AddSpikes(Name, context.FirstStep, Array.ConvertAll(counts, c => (double)c));
         }

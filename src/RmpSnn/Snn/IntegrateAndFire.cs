@@ -13,7 +13,10 @@ namespace RmpSnn.Snn;
 /// </summary>
 public static class IntegrateAndFire
 {
-    /// <summary>Advances the membrane potential <paramref name="v"/> by one step of <paramref name="current"/>; returns whether the neuron fired.</summary>
+    /// <summary>
+    /// Advances the membrane potential <paramref name="v"/> by one step of <paramref name="current"/>; returns whether
+    /// the neuron fired.
+    /// </summary>
     public static bool Step(ref float v, float current, float threshold, ResetMode reset, float resetTo)
     {
         float potential = v + current;

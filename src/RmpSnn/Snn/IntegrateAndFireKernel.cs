@@ -5,11 +5,11 @@ using static TorchSharp.torch;
 namespace RmpSnn.Snn;
 
 /// <summary>
-/// The <see cref="IfLayer"/> update (<see cref="IntegrateAndFire"/>) fused into one pass over float32 CPU memory. For each block of neurons it runs every
-/// step of the chunk: integrate, compare, write the amplitude-V_th spike, reset, and count the spikes. The LibTorch
-/// loop reads and writes the membrane four to six times per step; this kernel does it once, with the block kept in
-/// cache across steps. It performs the same float operations in the same order, so the results are bit-identical
-/// (tested against <see cref="SimulationEngine.Reference"/>).
+/// The <see cref="IfLayer"/> update (<see cref="IntegrateAndFire"/>) fused into one pass over float32 CPU memory. For
+/// each block of neurons it runs every step of the chunk: integrate, compare, write the amplitude-V_th spike, reset,
+/// and count the spikes. The LibTorch loop reads and writes the membrane four to six times per step; this kernel does
+/// it once, with the block kept in cache across steps. It performs the same float operations in the same order, so the
+/// results are bit-identical (tested against <see cref="SimulationEngine.Reference"/>).
 /// </summary>
 internal static class IntegrateAndFireKernel
 {
@@ -33,7 +33,8 @@ internal static class IntegrateAndFireKernel
     /// Currents in another memory layout than the potential are copied into its layout first. Returns the spikes (V_th or
     /// 0, in the potential's layout) and the spikes of each step.
     /// </summary>
-    public static Tensor Run(Tensor currents, Tensor? shortcut, Tensor potential, int steps, float threshold, ResetMode reset, float resetTo, out long[] counts)
+    public static Tensor Run(Tensor currents, Tensor? shortcut, Tensor potential, int steps, float threshold, ResetMode reset, float resetTo,
+        out long[] counts)
     {
         int n = (int)potential.numel();
         using var matched = Matched(currents, potential);
@@ -68,7 +69,10 @@ internal static class IntegrateAndFireKernel
     /// <summary><paramref name="currents"/> itself when laid out like <paramref name="potential"/> per step, else a copy that is.</summary>
     static Tensor Matched(Tensor currents, Tensor potential) => SameLayout(currents, potential) ? currents.alias() : InLayoutOf(currents, potential);
 
-    /// <summary>True when <paramref name="currents"/> <c>[steps, …]</c> holds its steps one after another, each laid out like <paramref name="potential"/>.</summary>
+    /// <summary>
+    /// True when <paramref name="currents"/> <c>[steps, …]</c> holds its steps one after another, each laid out like
+    /// <paramref name="potential"/>.
+    /// </summary>
     static bool SameLayout(Tensor currents, Tensor potential)
     {
         if (currents.shape[0] > 1 && currents.stride(0) != potential.numel()) return false;
@@ -93,7 +97,8 @@ internal static class IntegrateAndFireKernel
     }
 
     /// <summary>One step of one block (<paramref name="shortcut"/> empty, or added to the current); returns its spike count.</summary>
-    static long Step(Span<float> v, ReadOnlySpan<float> current, ReadOnlySpan<float> shortcut, Span<float> spike, float threshold, ResetMode reset, float resetTo)
+    static long Step(Span<float> v, ReadOnlySpan<float> current, ReadOnlySpan<float> shortcut, Span<float> spike, float threshold, ResetMode reset,
+        float resetTo)
     {
         bool residual = !shortcut.IsEmpty;
         int width = Vector<float>.Count, i = 0;

@@ -8,7 +8,10 @@ namespace RmpSnn.Snn;
 /// </summary>
 public static class MemoryBudget
 {
-    /// <summary>Bytes held per neuron per chunk sample, in float32 values: peak RSS growth over K·B × neurons, measured 4.8–7.0 with <c>rmpsnn bench</c> on ResNet-20 (docs/PERFORMANCE.md).</summary>
+    /// <summary>
+    /// Bytes held per neuron per chunk sample, in float32 values: peak RSS growth over K·B × neurons, measured
+    /// 4.8–7.0 with <c>rmpsnn bench</c> on ResNet-20 (docs/PERFORMANCE.md).
+    /// </summary>
     public const double ActivationCopies = 7;
 
     const double BytesPerValue = sizeof(float), Megabyte = 1 << 20;

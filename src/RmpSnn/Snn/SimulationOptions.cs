@@ -1,6 +1,9 @@
 namespace RmpSnn.Snn;
 
-/// <summary>What a simulation computes: how many steps of which input. Together with the batch size (Poisson spikes are drawn per batch) it fixes the results.</summary>
+/// <summary>
+/// What a simulation computes: how many steps of which input. Together with the batch size (Poisson spikes are drawn
+/// per batch) it fixes the results.
+/// </summary>
 /// <param name="Steps">Time-steps T simulated for every sample (the accuracy curve covers t = 1…T).</param>
 /// <param name="Encoding">Input coding.</param>
 /// <param name="Seed">Seed of the Poisson spike generator (the same seed gives the same spikes for every network).</param>

@@ -36,14 +36,20 @@ internal sealed class SpikePatternConvolution
         _entry = kernelH * kernelW * outChannels;
     }
 
-    /// <summary>True when a layer of these sizes has a table: channel counts that fill the groups and chunks, and a table of at most 1.25 MB.</summary>
+    /// <summary>
+    /// True when a layer of these sizes has a table: channel counts that fill the groups and chunks, and a table of at
+    /// most 1.25 MB.
+    /// </summary>
     public static bool Supports(int inChannels, int outChannels, int kernelH, int kernelW) =>
         inChannels % GroupWidth == 0 && outChannels % Chunk == 0 && TableBytes(inChannels, outChannels, kernelH, kernelW) <= MaxTableBytes;
 
     static long TableBytes(int inChannels, int outChannels, int kernelH, int kernelW) =>
         (long)inChannels / GroupWidth * Patterns * kernelH * kernelW * outChannels * sizeof(float);
 
-    /// <summary>Builds the table from weights laid out <c>[C_in, k_h, k_w reversed, C_out]</c>, as <see cref="EventConvolution"/> keeps them (see <see cref="Supports"/>).</summary>
+    /// <summary>
+    /// Builds the table from weights laid out <c>[C_in, k_h, k_w reversed, C_out]</c>, as
+    /// <see cref="EventConvolution"/> keeps them (see <see cref="Supports"/>).
+    /// </summary>
     public static SpikePatternConvolution Build(ReadOnlySpan<float> weights, int inChannels, int outChannels, int kernelH, int kernelW)
     {
         int entry = kernelH * kernelW * outChannels, groups = inChannels / GroupWidth;
@@ -131,7 +137,8 @@ internal sealed class SpikePatternConvolution
                     for (int ky = ky0; ky < ky1; ky++)
                     {
                         int row = (top + ky) * rowStride + left * groups;              // pattern index of kernel column 0 (may lie left of the image)
-                        ref float taps = ref Unsafe.Add(ref table, ky * _kernelW * tapStride + c);   // reversed column j holds kernel column last − j
+                        // reversed column j holds kernel column last − j
+                        ref float taps = ref Unsafe.Add(ref table, ky * _kernelW * tapStride + c);
                         if (threeWide)
                         {
                             ref float t1 = ref Unsafe.Add(ref taps, tapStride);

@@ -3,9 +3,10 @@ using static TorchSharp.torch;
 namespace RmpSnn.Snn;
 
 /// <summary>
-/// The monitor a simulation attaches: accumulates, for every time-step, the spikes of each neuron layer and the synaptic
-/// operations of each weighted layer, by layer name, summed over all simulated samples. Counts are summed on the simulation's device and copied to the CPU only
-/// when read (or on <see cref="Flush"/>), so recording costs no per-step device-to-host copies.
+/// The monitor a simulation attaches: accumulates, for every time-step, the spikes of each neuron layer and the
+/// synaptic operations of each weighted layer, by layer name, summed over all simulated samples. Counts are summed on
+/// the simulation's device and copied to the CPU only when read (or on <see cref="Flush"/>), so recording costs no
+/// per-step device-to-host copies.
 /// </summary>
 public sealed class SpikeRecorder(IReadOnlyList<string> neuronLayers, IReadOnlyList<string> weightedLayers, int steps)
 {
@@ -43,7 +44,8 @@ public sealed class SpikeRecorder(IReadOnlyList<string> neuronLayers, IReadOnlyL
     public void AddSpikes(string layer, int firstStep, ReadOnlySpan<double> counts) => AddHost(_spikes[_neurons[layer]], firstStep, counts);
 
     /// <summary>Adds per-step synaptic-operation counts already on the host.</summary>
-    public void AddSynapticOps(string layer, int firstStep, ReadOnlySpan<double> counts) => AddHost(_synapticOps[_synapses[layer]], firstStep, counts);
+    public void AddSynapticOps(string layer, int firstStep, ReadOnlySpan<double> counts) =>
+        AddHost(_synapticOps[_synapses[layer]], firstStep, counts);
 
     /// <summary>Adds the same synaptic-operation count to <paramref name="count"/> consecutive steps (a layer with constant input).</summary>
     public void AddSynapticOps(string layer, int firstStep, int count, double perStep)

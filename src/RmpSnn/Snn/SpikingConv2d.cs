@@ -25,7 +25,8 @@ public sealed class SpikingConv2d : SynapticStage
         _bias = bias?.detach().to(device).DetachFromDisposeScope();
         if (engine != SimulationEngine.Event) return;
         if (!EventConvolution.Supports(node.Dilation, node.Groups))
-            throw new RmpSnnException($"{node}: the event engine runs convolutions with dilation 1 and one group, not dilation {string.Join("x", node.Dilation)} with {node.Groups} groups; use --engine dense");
+            throw new RmpSnnException($"{node}: the event engine runs convolutions with dilation 1 and one group, " +
+                $"not dilation {string.Join("x", node.Dilation)} with {node.Groups} groups; use --engine dense");
         _events = new(() => new EventConvolution(_weight, node.Stride, node.Padding));
     }
 

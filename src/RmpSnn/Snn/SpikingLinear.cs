@@ -4,7 +4,10 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace RmpSnn.Snn;
 
-/// <summary>A converted fully-connected layer (LibTorch's matrix product with every engine; its synaptic operations are counted per engine).</summary>
+/// <summary>
+/// A converted fully-connected layer (LibTorch's matrix product with every engine; its synaptic operations are counted
+/// per engine).
+/// </summary>
 public sealed class SpikingLinear : SynapticStage
 {
     readonly Tensor _weight;

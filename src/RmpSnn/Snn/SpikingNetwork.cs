@@ -57,7 +57,8 @@ public sealed class SpikingNetwork : IDisposable
     {
         neurons.Validate();
         if (engine != SimulationEngine.Reference && device.type != DeviceType.CPU)
-            throw new RmpSnnException($"--engine {engine.ToString().ToLowerInvariant()}: its kernels run on the CPU; use --engine reference on {device}");
+            throw new RmpSnnException(
+                $"--engine {engine.ToString().ToLowerInvariant()}: its kernels run on the CPU; use --engine reference on {device}");
         var shapes = SampleShapes(converted, device);
         var stages = new ISpikingStage?[converted.Nodes.Count];
         try
@@ -127,7 +128,8 @@ public sealed class SpikingNetwork : IDisposable
         var missing = Neurons.Select(n => n.Name).Where(name => !thresholds.ContainsKey(name)).ToArray();
         var extra = thresholds.Keys.Where(name => !Graph.Contains(name) || Graph[name] is not IntegrateFireNode).ToArray();
         if (missing.Length + extra.Length > 0)
-            throw new RmpSnnException($"{source}: do not match the network's IF layers: {Listing("missing", missing)}{(missing.Length > 0 && extra.Length > 0 ? "; " : "")}{Listing("not in the network", extra)}");
+            throw new RmpSnnException($"{source}: do not match the network's IF layers: {Listing("missing", missing)}" +
+                $"{(missing.Length > 0 && extra.Length > 0 ? "; " : "")}{Listing("not in the network", extra)}");
         foreach (var n in Neurons) n.Threshold = thresholds[n.Name];
     }
 
@@ -191,7 +193,10 @@ public sealed class SpikingNetwork : IDisposable
             if (stage is not null && (_ownsShared || stage is IfLayer or SpikingMaxPool)) stage.Dispose();
     }
 
-    /// <summary>The event engine works in channels-last memory (EventConvolution writes it); starting there keeps every stage in one layout.</summary>
+    /// <summary>
+    /// The event engine works in channels-last memory (EventConvolution writes it); starting there keeps every stage in
+    /// one layout.
+    /// </summary>
     Tensor InEngineLayout(Tensor frames) =>
         _channelsLast && frames.dim() == 4 ? frames.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : frames;
 
@@ -205,7 +210,8 @@ public sealed class SpikingNetwork : IDisposable
         Graph.Evaluate(frame, (i, operands) =>
         {
             var stage = _stages[i]!;
-            if (context.Recorder is not null && stage is SynapticStage synapses) _constantSops[i] = synapses.SynapticOpsPerStep(operands[0], context.Batch);
+            if (context.Recorder is not null && stage is SynapticStage synapses)
+                _constantSops[i] = synapses.SynapticOpsPerStep(operands[0], context.Batch);
             var value = stage.Forward(operands, single);
             if (_frontier.Contains(i)) _constantValues[i] = value.alias().DetachFromDisposeScope();
             return value;

@@ -14,7 +14,10 @@ internal sealed class SynapticOpsCounter : IDisposable
     readonly Tensor _fanOut;
     readonly int[]? _hostFanOut, _channelsLastFanOut;
 
-    /// <summary>Wraps the per-input fan-out <c>[N]</c> (float64, integer-valued) of inputs shaped <paramref name="sampleShape"/> (without the batch).</summary>
+    /// <summary>
+    /// Wraps the per-input fan-out <c>[N]</c> (float64, integer-valued) of inputs shaped <paramref name="sampleShape"/>
+    /// (without the batch).
+    /// </summary>
     public SynapticOpsCounter(Tensor fanOut, long[] sampleShape)
     {
         _fanOut = fanOut;
@@ -30,7 +33,10 @@ internal sealed class SynapticOpsCounter : IDisposable
         }
     }
 
-    /// <summary>Per-step synaptic operations <c>[steps]</c> of a time-major input <c>[steps · batch, …]</c>, summed over the batch (LibTorch, any device).</summary>
+    /// <summary>
+    /// Per-step synaptic operations <c>[steps]</c> of a time-major input <c>[steps · batch, …]</c>, summed over the
+    /// batch (LibTorch, any device).
+    /// </summary>
     public Tensor PerStep(Tensor input, int steps, int batch)
     {
         using var scope = NewDisposeScope();

@@ -25,7 +25,8 @@ public abstract class SynapticStage : ISpikingStage
         _countOnHost = engine != SimulationEngine.Reference;
         using var scope = NewDisposeScope();
         using var grad = enable_grad();
-        var x = ones([1, .. sampleShape], ScalarType.Float64, device).requires_grad_(true);   // float64: exact counts (float32 conv backward of 5×5/7×7 kernels is wrong on some CPUs)
+        // float64: exact counts (float32 conv backward of 5×5/7×7 kernels is wrong on some CPUs)
+        var x = ones([1, .. sampleShape], ScalarType.Float64, device).requires_grad_(true);
         var total = connectivity(x).sum();
         total.backward();
         var fanOut = x.grad!.detach().flatten().to_type(ScalarType.Float64).DetachFromDisposeScope();

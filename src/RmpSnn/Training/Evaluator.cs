@@ -7,7 +7,10 @@ namespace RmpSnn.Training;
 /// <summary>Measures an ANN on a dataset.</summary>
 public static class Evaluator
 {
-    /// <summary>Top-1 accuracy in [0, 1] of <paramref name="network"/> (already on <paramref name="device"/>), in eval mode without gradients; the previous train/eval mode is restored.</summary>
+    /// <summary>
+    /// Top-1 accuracy in [0, 1] of <paramref name="network"/> (already on <paramref name="device"/>), in eval mode
+    /// without gradients; the previous train/eval mode is restored.
+    /// </summary>
     public static double Accuracy(Network network, ImageDataset data, Normalization normalization, int batchSize, Device device)
     {
         EnsureFits(network, data, normalization);
@@ -34,7 +37,8 @@ public static class Evaluator
     {
         var spec = network.Spec;
         if (data.Channels != spec.InChannels || data.Height != spec.ImageSize || data.Width != spec.ImageSize)
-            throw new RmpSnnException($"{data.Name}: images are {data.Channels}x{data.Height}x{data.Width} but the {spec.Arch} model expects {spec.InChannels}x{spec.ImageSize}x{spec.ImageSize}");
+            throw new RmpSnnException($"{data.Name}: images are {data.Channels}x{data.Height}x{data.Width} " +
+                $"but the {spec.Arch} model expects {spec.InChannels}x{spec.ImageSize}x{spec.ImageSize}");
         if (data.Classes > spec.Classes)
             throw new RmpSnnException($"{data.Name}: {data.Classes} classes but the {spec.Arch} model has {spec.Classes} outputs");
         if (normalization.Channels != data.Channels)

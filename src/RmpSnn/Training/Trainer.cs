@@ -84,7 +84,8 @@ public static class Trainer
 
                 double batchLoss = loss.item<float>();
                 if (!double.IsFinite(batchLoss))
-                    throw new RmpSnnException($"--lr {options.LearningRate}: training diverged (loss {batchLoss}) in epoch {epoch}, batch {batchIndex + 1}; lower the learning rate");
+                    throw new RmpSnnException($"--lr {options.LearningRate}: training diverged (loss {batchLoss}) in epoch {epoch}, " +
+                        $"batch {batchIndex + 1}; lower the learning rate");
                 lossSum += batchLoss * batch.Size;
                 correct += logits.argmax(1).eq(batch.Labels).sum().item<long>();
                 seen += batch.Size;

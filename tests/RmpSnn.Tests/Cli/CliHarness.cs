@@ -3,10 +3,16 @@ using RmpSnn.Cli;
 
 namespace RmpSnn.Tests.Cli;
 
-/// <summary>Runs CLI commands in-process the way <c>rmpsnn</c> does and captures standard error (callers serialise on <see cref="SerialTorchRng"/>).</summary>
+/// <summary>
+/// Runs CLI commands in-process the way <c>rmpsnn</c> does and captures standard error (callers serialise on
+/// <see cref="SerialTorchRng"/>).
+/// </summary>
 internal static class CliHarness
 {
-    /// <summary>Invokes <paramref name="args"/> on a root holding <paramref name="commands"/>; returns the exit code and what went to standard error.</summary>
+    /// <summary>
+    /// Invokes <paramref name="args"/> on a root holding <paramref name="commands"/>; returns the exit code and what
+    /// went to standard error.
+    /// </summary>
     public static (int Code, string Errors) Run(Command[] commands, params string[] args)
     {
         var root = new RootCommand();

@@ -18,7 +18,8 @@ public sealed class ConvertSimulateCommandTests : IDisposable
     {
         _model = Path.Combine(_dir, "tiny.model");
         using var network = ModelZoo.Create(new ModelSpec("smallcnn", 1, 28, 10), seed: 1);
-        ModelFile.Save(_model, network, new ModelInfo(network.Spec, DatasetCatalog.DefaultNormalization("fashion-mnist-sample"), "fashion-mnist-sample"));
+        ModelFile.Save(_model, network,
+            new ModelInfo(network.Spec, DatasetCatalog.DefaultNormalization("fashion-mnist-sample"), "fashion-mnist-sample"));
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -33,7 +34,8 @@ public sealed class ConvertSimulateCommandTests : IDisposable
         var thresholds = BalancedThresholds.Load(converted).Thresholds;
         Assert.Equal(2, thresholds.Count);                                     // soft and hard by default
         string output = Path.Combine(_dir, "sim");
-        var (code, errors) = Run("simulate", _model, "--converted", converted, "--limit", "20", "--steps", "8", "--alpha", "1", "0.5", "--out", output);
+        var (code, errors) = Run("simulate", _model, "--converted", converted, "--limit", "20", "--steps", "8", "--alpha", "1", "0.5",
+            "--out", output);
         Assert.True(code == CliRunner.Ok, errors);
         foreach (var file in new[] { "results.json", "accuracy.csv", "layers.csv", "accuracy_vs_T.png" })
             Assert.True(new FileInfo(Path.Combine(output, file)).Length > 0, file);
@@ -82,7 +84,8 @@ public sealed class ConvertSimulateCommandTests : IDisposable
         {
             Thresholds = good.Thresholds.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, float>)p.Value.Skip(1).ToDictionary()),
         }).Save(converted);
-        var (code, errors) = Run("simulate", _model, "--converted", converted, "--reset", "soft", "--limit", "5", "--steps", "4", "--out", Path.Combine(_dir, "x"));
+        var (code, errors) = Run("simulate", _model, "--converted", converted, "--reset", "soft", "--limit", "5", "--steps", "4",
+            "--out", Path.Combine(_dir, "x"));
         Assert.Equal(CliRunner.Failure, code);
         Assert.Contains("missing 1 (layers.1)", errors);
         Assert.Contains(converted, errors);
@@ -109,7 +112,8 @@ public sealed class ConvertSimulateCommandTests : IDisposable
     {
         string converted = Path.Combine(_dir, "soft-only.snn.json");
         Assert.Equal(CliRunner.Ok, Run("convert", _model, "--norm", "act-max", "--calib-images", "10", "--reset", "soft", "--out", converted).Code);
-        var (code, errors) = Run("simulate", _model, "--converted", converted, "--reset", "hard", "--limit", "5", "--steps", "4", "--out", Path.Combine(_dir, "y"));
+        var (code, errors) = Run("simulate", _model, "--converted", converted, "--reset", "hard", "--limit", "5", "--steps", "4",
+            "--out", Path.Combine(_dir, "y"));
         Assert.Equal(CliRunner.Failure, code);
         Assert.Contains("no thresholds for hard reset", errors);
     }
@@ -119,7 +123,8 @@ public sealed class ConvertSimulateCommandTests : IDisposable
     {
         string model = Path.Combine(_dir, "qcfs.model");
         using (var network = ModelZoo.Create(new ModelSpec("smallcnn", 1, 28, 10, Activation: "qcfs", QuantLevels: 4), seed: 1))
-            ModelFile.Save(model, network, new ModelInfo(network.Spec, DatasetCatalog.DefaultNormalization("fashion-mnist-sample"), "fashion-mnist-sample"));
+            ModelFile.Save(model, network,
+                new ModelInfo(network.Spec, DatasetCatalog.DefaultNormalization("fashion-mnist-sample"), "fashion-mnist-sample"));
         string converted = Path.Combine(_dir, "qcfs.snn.json");
         Assert.Equal(CliRunner.Ok, Run("convert", model, "--out", converted).Code);
         var snn = BalancedThresholds.Load(converted);

@@ -17,7 +17,8 @@ public sealed class TrainInitCommandTests : IDisposable
     {
         _relu = Path.Combine(_dir, "relu.model");
         using var network = ModelZoo.Create(new ModelSpec("smallcnn", 1, 28, 10, Dropout: 0.1), seed: 1);
-        ModelFile.Save(_relu, network, new ModelInfo(network.Spec, DatasetCatalog.DefaultNormalization("fashion-mnist-sample"), "fashion-mnist-sample"));
+        ModelFile.Save(_relu, network,
+            new ModelInfo(network.Spec, DatasetCatalog.DefaultNormalization("fashion-mnist-sample"), "fashion-mnist-sample"));
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

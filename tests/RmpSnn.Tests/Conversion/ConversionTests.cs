@@ -27,7 +27,8 @@ public class ConversionTests
         var ann = TinyNetworks.Build(seed: 1, batchNorm: true);
         var data = TinyNetworks.Images(200, seed: 2, labelWith: ann);   // labels = ANN predictions
         var snn = Convert(ann, ResetMode.Soft, NormMode.ActMax, data);
-        var result = Simulator.Run([("soft", snn)], data, new SimulationOptions(1024, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 64), CPU)[0];
+        var result = Simulator.Run([("soft", snn)], data, new SimulationOptions(1024, InputCoding.Direct),
+            new ExecutionOptions(ChunkSteps: 64), CPU)[0];
         Assert.True(result.AccuracyAt(1024) >= 99.0, $"argmax agreement {result.AccuracyAt(1024)}% < 99%");
     }
 
@@ -79,9 +80,11 @@ public class ConversionTests
         var soft = Convert(ann, ResetMode.Soft, NormMode.Spike, data);
         var hard = Convert(ann, ResetMode.Hard, NormMode.Spike, data);
         Assert.All(soft.Thresholds.Values, v => Assert.True(v > 0));
-        var results = Simulator.Run([("soft", soft), ("hard", hard)], data, new SimulationOptions(256, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 32), CPU);
+        var results = Simulator.Run([("soft", soft), ("hard", hard)], data, new SimulationOptions(256, InputCoding.Direct),
+            new ExecutionOptions(ChunkSteps: 32), CPU);
         Assert.Equal(soft.Neurons[0].Threshold, hard.Neurons[0].Threshold);   // same input current, same V_in^max
-        Assert.True(results[1].Recorder!.Spikes[0].Sum() < results[0].Recorder!.Spikes[0].Sum(), "hard reset loses the charge above threshold, so it must spike less");
+        Assert.True(results[1].Recorder!.Spikes[0].Sum() < results[0].Recorder!.Spikes[0].Sum(),
+            "hard reset loses the charge above threshold, so it must spike less");
         Assert.True(results[0].AccuracyAt(256) >= 95, $"soft reset agreement with the ANN at T=256: {results[0].AccuracyAt(256)}%");
     }
 
@@ -94,7 +97,8 @@ public class ConversionTests
         var chunked = Simulator.Run([("k16", snn)], data, new SimulationOptions(40, Seed: 3), new ExecutionOptions(ChunkSteps: 16), CPU)[0];
         // Poisson spikes are drawn per chunk, so compare direct input for exact equality and Poisson for reproducibility.
         var direct1 = Simulator.Run([("k1", snn)], data, new SimulationOptions(40, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 1), CPU)[0];
-        var direct16 = Simulator.Run([("k16", snn)], data, new SimulationOptions(40, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 16), CPU)[0];
+        var direct16 = Simulator.Run([("k16", snn)], data, new SimulationOptions(40, InputCoding.Direct),
+            new ExecutionOptions(ChunkSteps: 16), CPU)[0];
         Assert.Equal(direct1.CorrectPerStep, direct16.CorrectPerStep);
         Assert.Equal(direct1.Recorder!.Spikes.SelectMany(s => s), direct16.Recorder!.Spikes.SelectMany(s => s));
         var again = Simulator.Run([("k16", snn)], data, new SimulationOptions(40, Seed: 3), new ExecutionOptions(ChunkSteps: 16), CPU)[0];
@@ -123,7 +127,8 @@ public class ConversionTests
     public void FanOutOfAStridedWideKernelIsExact(SimulationEngine engine)
     {
         // a 7×7 stride-2 stem (torchvision ResNet): float32 conv backward gives wrong fan-outs for such kernels on some CPUs
-        var ann = TinyNetworks.Sequential(new ModelSpec("stem", 1, 8, 2), n => new Conv2dNode(n, nn.Conv2d(1, 3, 7, stride: 2, padding: 3, bias: false)),
+        var ann = TinyNetworks.Sequential(new ModelSpec("stem", 1, 8, 2),
+            n => new Conv2dNode(n, nn.Conv2d(1, 3, 7, stride: 2, padding: 3, bias: false)),
             n => new ReluNode(n), n => new FlattenNode(n), n => new LinearNode(n, nn.Linear(48, 2, hasBias: false)));
         var snn = TinyNetworks.Compile(ann, Normalization.Identity(1), new NeuronOptions(ResetMode.Soft), engine);
         snn.SetThresholds(new Dictionary<string, float> { ["layers.1"] = 1e9f });

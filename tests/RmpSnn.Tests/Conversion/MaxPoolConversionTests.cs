@@ -12,7 +12,10 @@ namespace RmpSnn.Tests.Conversion;
 [Collection(SerialTorchRng.Name)]   // seeds torch's global generator
 public class MaxPoolConversionTests
 {
-    /// <summary>conv–ReLU–maxpool–conv–ReLU–maxpool(3, stride 2, padding 1)–flatten–linear on 3×8×8, or its average-pool twin sharing the weights.</summary>
+    /// <summary>
+    /// conv–ReLU–maxpool–conv–ReLU–maxpool(3, stride 2, padding 1)–flatten–linear on 3×8×8, or its
+    /// average-pool twin sharing the weights.
+    /// </summary>
     static (Network MaxPool, Network AvgPool) Build(int seed)
     {
         manual_seed(seed);
@@ -22,7 +25,8 @@ public class MaxPoolConversionTests
         Network Net(Func<string, long, long, long, GraphNode> pool) => TinyNetworks.Sequential(TinyNetworks.Spec,
             n => new Conv2dNode(n, conv1), n => new ReluNode(n), n => pool(n, 2, 2, 0), n => new Conv2dNode(n, conv2), n => new ReluNode(n),
             n => pool(n, 3, 2, 1), n => new FlattenNode(n), n => new LinearNode(n, fc));
-        return (Net((n, k, s, p) => new MaxPoolNode(n, [k, k], [s, s], [p, p], [1, 1])), Net((n, k, s, p) => new AvgPoolNode(n, [k, k], [s, s], [p, p])));
+        return (Net((n, k, s, p) => new MaxPoolNode(n, [k, k], [s, s], [p, p], [1, 1])),
+            Net((n, k, s, p) => new AvgPoolNode(n, [k, k], [s, s], [p, p])));
     }
 
     static SpikingNetwork Convert(Network ann, MaxPoolMode maxPool, NormMode norm, ImageDataset calibration)
@@ -39,10 +43,12 @@ public class MaxPoolConversionTests
         var (ann, _) = Build(seed: 21);
         var data = TinyNetworks.Images(200, seed: 22, labelWith: ann);   // labels = ANN predictions
         var snn = Convert(ann, MaxPoolMode.Gate, NormMode.ActMax, data);
-        Assert.Equal(["input", "layers.0", "layers.1", "layers.2", "layers.3", "layers.4", "layers.5", "layers.6", "layers.7"], snn.Graph.Nodes.Select(n => n.Name));
+        Assert.Equal(["input", "layers.0", "layers.1", "layers.2", "layers.3", "layers.4", "layers.5", "layers.6", "layers.7"],
+            snn.Graph.Nodes.Select(n => n.Name));
         Assert.IsType<SpikingMaxPool>(snn["layers.2"]);
         Assert.IsType<SpikingMaxPool>(snn["layers.5"]);
-        var result = Simulator.Run([("gate", snn)], data, new SimulationOptions(1024, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 64), CPU)[0];
+        var result = Simulator.Run([("gate", snn)], data, new SimulationOptions(1024, InputCoding.Direct),
+            new ExecutionOptions(ChunkSteps: 64), CPU)[0];
         Assert.True(result.AccuracyAt(1024) >= 95.0, $"argmax agreement {result.AccuracyAt(1024)}% < 95%");
     }
 
@@ -63,7 +69,8 @@ public class MaxPoolConversionTests
         var replaced = Convert(ann, MaxPoolMode.Average, NormMode.ActMax, labelled);
         var reference = Convert(twin, MaxPoolMode.Gate, NormMode.ActMax, labelled);
         Assert.Equal(reference.Thresholds, replaced.Thresholds);
-        var result = Simulator.Run([("avg", replaced)], labelled, new SimulationOptions(512, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 64), CPU)[0];
+        var result = Simulator.Run([("avg", replaced)], labelled, new SimulationOptions(512, InputCoding.Direct),
+            new ExecutionOptions(ChunkSteps: 64), CPU)[0];
         Assert.True(result.AccuracyAt(512) >= 95.0, $"argmax agreement with the average-pool twin {result.AccuracyAt(512)}% < 95%");
     }
 
@@ -75,7 +82,8 @@ public class MaxPoolConversionTests
         var snn = Convert(ann, MaxPoolMode.Gate, NormMode.Spike, data);
         Assert.All(snn.Thresholds.Values, v => Assert.True(v > 0));
         var one = Simulator.Run([("k1", snn)], data, new SimulationOptions(40, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 1), CPU)[0];
-        var chunked = Simulator.Run([("k16", snn)], data, new SimulationOptions(40, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 16), CPU)[0];
+        var chunked = Simulator.Run([("k16", snn)], data, new SimulationOptions(40, InputCoding.Direct),
+            new ExecutionOptions(ChunkSteps: 16), CPU)[0];
         Assert.Equal(one.CorrectPerStep, chunked.CorrectPerStep);
         Assert.Equal(one.Recorder!.Spikes.SelectMany(s => s), chunked.Recorder!.Spikes.SelectMany(s => s));
         Assert.Equal(one.Recorder!.SynapticOps.SelectMany(s => s), chunked.Recorder!.SynapticOps.SelectMany(s => s));
@@ -86,7 +94,8 @@ public class MaxPoolConversionTests
     {
         var ann = TinyNetworks.Sequential(new ModelSpec("mp", 1, 8, 2), n => new Conv2dNode(n, nn.Conv2d(1, 2, 3, padding: 1)), n => new ReluNode(n),
             n => new MaxPoolNode(n, [2, 2], [2, 2], [0, 0], [2, 2]), n => new FlattenNode(n), n => new LinearNode(n, nn.Linear(18, 2)));
-        var e = Assert.Throws<RmpSnnException>(() => Converter.Convert(ann, Normalization.Identity(1), new ConversionOptions(MaxPool: MaxPoolMode.Average)));
+        var e = Assert.Throws<RmpSnnException>(() =>
+            Converter.Convert(ann, Normalization.Identity(1), new ConversionOptions(MaxPool: MaxPoolMode.Average)));
         Assert.Contains("layers.2 (MaxPool)", e.Message);
         Assert.Contains("--maxpool gate", e.Message);
     }

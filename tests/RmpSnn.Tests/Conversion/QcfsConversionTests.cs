@@ -39,7 +39,8 @@ public class QcfsConversionTests
         var clips = ActivationProbe.Activations(ann).Cast<QcfsNode>().ToDictionary(q => q.Name, q => (float?)q.Qcfs.Lambda.item<float>());
         Assert.Equal(5, clips.Count);                               // stem, block1 main + junction, block2 main + junction
         Assert.Equal(clips, snn.Thresholds);
-        Assert.Equal(["layers.1", "layers.3.main.1", "layers.3.activation", "layers.4.main.1", "layers.4.activation"], snn.Neurons.Select(n => n.Name).ToArray());
+        Assert.Equal(["layers.1", "layers.3.main.1", "layers.3.activation", "layers.4.main.1", "layers.4.activation"],
+            snn.Neurons.Select(n => n.Name).ToArray());
     }
 
     [Fact]
@@ -74,7 +75,8 @@ public class QcfsConversionTests
         var data = TinyNetworks.Images(200, seed: 9, labelWith: ann);   // labels = ANN predictions
         var snn = Convert(ann, data);
         int steps = 8 * Levels;
-        var result = Simulator.Run([("qcfs", snn)], data, new SimulationOptions(steps, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 16), CPU)[0];
+        var result = Simulator.Run([("qcfs", snn)], data, new SimulationOptions(steps, InputCoding.Direct),
+            new ExecutionOptions(ChunkSteps: 16), CPU)[0];
         Assert.True(result.AccuracyAt(Levels) >= 95.0, $"argmax agreement {result.AccuracyAt(Levels)}% < 95% at T = L");
         Assert.True(result.AccuracyAt(steps) >= 99.0, $"argmax agreement {result.AccuracyAt(steps)}% < 99% at T = {steps}");
     }
@@ -85,11 +87,13 @@ public class QcfsConversionTests
         var relu = TinyNetworks.Build(seed: 10);
         var data = TinyNetworks.Images(4, seed: 11);
         var snn = TinyNetworks.Compile(relu, TinyNetworks.Normalization, new NeuronOptions(ResetMode.Soft));
-        var e = Assert.Throws<RmpSnnException>(() => ThresholdBalancer.Balance(snn, relu, data, TinyNetworks.Normalization, new BalancingOptions(NormMode.Qcfs), CPU));
+        var e = Assert.Throws<RmpSnnException>(() =>
+            ThresholdBalancer.Balance(snn, relu, data, TinyNetworks.Normalization, new BalancingOptions(NormMode.Qcfs), CPU));
         Assert.Contains("--norm qcfs", e.Message);
         var qcfs = TinyNetworks.Build(seed: 10, qcfsLevels: Levels);
         var spiking = TinyNetworks.Compile(qcfs, TinyNetworks.Normalization, new NeuronOptions(ResetMode.Soft), readout: ReadoutMode.Spikes);
-        e = Assert.Throws<RmpSnnException>(() => ThresholdBalancer.Balance(spiking, qcfs, data, TinyNetworks.Normalization, new BalancingOptions(NormMode.Qcfs), CPU));
+        e = Assert.Throws<RmpSnnException>(() =>
+            ThresholdBalancer.Balance(spiking, qcfs, data, TinyNetworks.Normalization, new BalancingOptions(NormMode.Qcfs), CPU));
         Assert.Contains("--readout potential", e.Message);
     }
 

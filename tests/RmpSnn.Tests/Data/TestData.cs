@@ -60,7 +60,10 @@ sealed class TempFolder : IDisposable
 
 static class UserError
 {
-    /// <summary>Asserts <paramref name="action"/> throws a one-line <see cref="RmpSnnException"/> naming <paramref name="path"/> and saying <paramref name="phrase"/>.</summary>
+    /// <summary>
+    /// Asserts <paramref name="action"/> throws a one-line <see cref="RmpSnnException"/> naming <paramref name="path"/>
+    /// and saying <paramref name="phrase"/>.
+    /// </summary>
     public static void Expect(Action action, string path, string phrase)
     {
         var e = Assert.Throws<RmpSnnException>(action);

@@ -16,7 +16,8 @@ public class EfficiencyTests
         second.CopyTo(recorder.SynapticOps[1], 0);
         double[] spikes = [2, 4, 6, 8];
         spikes.CopyTo(recorder.Spikes[0], 0);
-        return new SimulationResult(label, 2, correctPerStep, [new LayerInfo("relu1", 10)], [new LayerInfo("conv1", 100), new LayerInfo("fc", 50)], recorder);
+        return new SimulationResult(label, 2, correctPerStep, [new LayerInfo("relu1", 10)],
+            [new LayerInfo("conv1", 100), new LayerInfo("fc", 50)], recorder);
     }
 
     [Fact]

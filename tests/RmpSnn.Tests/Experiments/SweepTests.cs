@@ -29,7 +29,8 @@ public sealed class SweepFixture : IDisposable
     {
         Model = Path.Combine(Dir, "tiny.model");
         using (var network = ModelZoo.Create(new ModelSpec("smallcnn", 1, 28, 10), seed: 3))
-            ModelFile.Save(Model, network, new ModelInfo(network.Spec, DatasetCatalog.DefaultNormalization("fashion-mnist-sample"), "fashion-mnist-sample"));
+            ModelFile.Save(Model, network,
+                new ModelInfo(network.Spec, DatasetCatalog.DefaultNormalization("fashion-mnist-sample"), "fashion-mnist-sample"));
         (Ann, Info) = ModelFile.Load(Model, CPU);
         TestImages = new DatasetSelection("fashion-mnist-sample", null, "test", Limit: Images).Load();
         First = Run(Whole);
@@ -39,8 +40,10 @@ public sealed class SweepFixture : IDisposable
         [NormMode.Spike, NormMode.ActPct], [InputCoding.Poisson, InputCoding.Direct], [ResetMode.Soft, ResetMode.Hard], [1.0, 0.5],
         99.9, 8, 8, ReadoutMode.Potential, 8, 0, 0f, 0f);
 
-    public (SweepFile File, int CellsRun) Run(string folder, SweepSettings? settings = null, IProgress<SweepProgress>? progress = null, CancellationToken cancel = default) =>
-        Sweep.Run(folder, Model, Ann, Info, TestImages, new DatasetSelection("fashion-mnist-sample", null, "train"), settings ?? Settings(), new ExecutionOptions(ChunkSteps: 2), CPU, progress, cancel);
+    public (SweepFile File, int CellsRun) Run(string folder, SweepSettings? settings = null, IProgress<SweepProgress>? progress = null,
+        CancellationToken cancel = default) =>
+        Sweep.Run(folder, Model, Ann, Info, TestImages, new DatasetSelection("fashion-mnist-sample", null, "train"), settings ?? Settings(),
+            new ExecutionOptions(ChunkSteps: 2), CPU, progress, cancel);
 
     /// <summary>A copy of the finished sweep folder.</summary>
     public string CopyOfWhole()

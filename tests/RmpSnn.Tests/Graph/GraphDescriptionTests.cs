@@ -28,9 +28,11 @@ public sealed class GraphDescriptionTests : IDisposable
     [InlineData("resnet20", 3, 32, true, false, "B", "qcfs")]
     [InlineData("resnet18", 3, 96, true, true, null, "relu")]
     [InlineData("vgg9", 3, 32, false, true, null, "relu")]
-    public void ZooGraphsRoundTripThroughTheirDescription(string arch, int channels, int size, bool batchNorm, bool maxPool, string? shortcut, string activation)
+    public void ZooGraphsRoundTripThroughTheirDescription(string arch, int channels, int size, bool batchNorm, bool maxPool, string? shortcut,
+        string activation)
     {
-        using var net = ModelZoo.Create(new ModelSpec(arch, channels, size, 10, batchNorm, Bias: true, MaxPool: maxPool, Shortcut: shortcut, Activation: activation), seed: 1);
+        using var net = ModelZoo.Create(new ModelSpec(arch, channels, size, 10, batchNorm, Bias: true, MaxPool: maxPool, Shortcut: shortcut,
+            Activation: activation), seed: 1);
         string json = JsonSerializer.Serialize(GraphDescription.Of(net.Graph));
         var rebuilt = JsonSerializer.Deserialize<GraphDescription>(json)!.Build();
         SameStructure(net.Graph, rebuilt);
@@ -62,7 +64,8 @@ public sealed class GraphDescriptionTests : IDisposable
     [Fact]
     public void AnUnknownOperationOrMissingAttributeIsNamed()
     {
-        var unknown = new GraphDescription([new("input", "Input", [], new Dictionary<string, double[]> { ["shape"] = [1, 4, 4] }), new("features.0", "Gelu", ["input"])], "features.0");
+        var unknown = new GraphDescription([new("input", "Input", [], new Dictionary<string, double[]> { ["shape"] = [1, 4, 4] }),
+            new("features.0", "Gelu", ["input"])], "features.0");
         UserError.Expect(() => unknown.Build(), "features.0", "unknown operation 'Gelu'");
         var missing = new GraphDescription([new("input", "Input", [])], "input");
         UserError.Expect(() => missing.Build(), "input", "needs the attribute 'shape'");

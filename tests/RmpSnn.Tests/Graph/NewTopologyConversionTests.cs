@@ -116,14 +116,17 @@ public class NewTopologyConversionTests
         var ann = Build(topology, seed: 31);
         CentreLogits(ann, TinyNetworks.Images(200, seed: 32));
         var data = TinyNetworks.Images(200, seed: 32, labelWith: ann);   // labels = ANN predictions
-        Assert.True(data.Labels.Distinct().Count() >= 3, $"{topology}: the random ANN should predict several classes, predicts {string.Join(",", data.Labels.GroupBy(l => l).Select(g => $"{g.Key}:{g.Count()}"))}");
+        Assert.True(data.Labels.Distinct().Count() >= 3, $"{topology}: the random ANN should predict several classes, predicts " +
+            $"{string.Join(",", data.Labels.GroupBy(l => l).Select(g => $"{g.Key}:{g.Count()}"))}");
         using var snn = TinyNetworks.Compile(ann, TinyNetworks.Normalization, new NeuronOptions(ResetMode.Soft));
         Assert.Equal(neuronLayers, snn.Neurons.Count);
         snn.SetThresholds(ThresholdBalancer.Balance(snn, ann, data, TinyNetworks.Normalization,
             new BalancingOptions(NormMode.ActMax, CalibrationImages: 200, Encoding: InputCoding.Direct), CPU));
-        var result = Simulator.Run([("soft", snn)], data, new SimulationOptions(Steps, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 64), CPU)[0];
+        var result = Simulator.Run([("soft", snn)], data, new SimulationOptions(Steps, InputCoding.Direct),
+            new ExecutionOptions(ChunkSteps: 64), CPU)[0];
         Assert.True(result.AccuracyAt(8) < 90.0, $"{topology}: {result.AccuracyAt(8)}% at T = 8: the test should need time to converge");
-        Assert.True(result.AccuracyAt(Steps) >= 99.0, $"{topology}: argmax agreement {result.AccuracyAt(Steps)}% < 99% at T = {Steps}; T = 256/1024: {result.AccuracyAt(256)}/{result.AccuracyAt(1024)}%");
+        Assert.True(result.AccuracyAt(Steps) >= 99.0, $"{topology}: argmax agreement {result.AccuracyAt(Steps)}% < 99% at T = {Steps}; " +
+            $"T = 256/1024: {result.AccuracyAt(256)}/{result.AccuracyAt(1024)}%");
     }
 
     [Fact]
@@ -161,6 +164,7 @@ public class NewTopologyConversionTests
         string y = h.Add(new InputNode("input", 3, 8, 8));
         y = h.Add(new BatchNormNode("bn", nn.BatchNorm2d(3)), y);
         var norm = new Network(TinyNetworks.Spec, h.SetOutput(y).Build());
-        UserError.Expect(() => Converter.Convert(norm, Normalization.Identity(3), new ConversionOptions()), "bn (BatchNorm)", "follows input (Input)");
+        UserError.Expect(() => Converter.Convert(norm, Normalization.Identity(3), new ConversionOptions()), "bn (BatchNorm)",
+            "follows input (Input)");
     }
 }

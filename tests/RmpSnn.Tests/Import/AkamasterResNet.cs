@@ -14,7 +14,8 @@ internal static class AkamasterResNet
     {
         var g = new TorchSharp.torch.Generator((ulong)seed);
         var sd = new OrderedDictionary<string, Tensor>();
-        void Conv(string name, long outC, long inC, long k) => sd[$"{name}.weight"] = randn([outC, inC, k, k], generator: g) * Math.Sqrt(2.0 / (inC * k * k));
+        void Conv(string name, long outC, long inC, long k) =>
+            sd[$"{name}.weight"] = randn([outC, inC, k, k], generator: g) * Math.Sqrt(2.0 / (inC * k * k));
         void Bn(string name, long c)
         {
             sd[$"{name}.weight"] = rand([c], generator: g) * 0.5 + 0.5;
@@ -46,7 +47,8 @@ internal static class AkamasterResNet
     {
         using var scope = NewDisposeScope();
         Tensor Conv(Tensor t, string name, long stride) =>
-            F.conv2d(t, sd[$"{name}.weight"], strides: [stride, stride], padding: [sd[$"{name}.weight"].shape[3] / 2, sd[$"{name}.weight"].shape[3] / 2]);
+            F.conv2d(t, sd[$"{name}.weight"], strides: [stride, stride],
+                padding: [sd[$"{name}.weight"].shape[3] / 2, sd[$"{name}.weight"].shape[3] / 2]);
         Tensor Bn(Tensor t, string name) => F.batch_norm(t, sd[$"{name}.running_mean"], sd[$"{name}.running_var"],
             sd[$"{name}.weight"], sd[$"{name}.bias"], training: false, eps: 1e-5);
         var h = F.relu(Bn(Conv(x, "conv1", 1), "bn1"));

@@ -35,7 +35,8 @@ public sealed class ImportErrorTests : IDisposable
     public void WrongArchitectureListsTheUnexpectedBlocks()
     {
         string path = Saved(32);
-        UserError.Expect(() => Import(path, ResNet20), path, "does not fit resnet20: unexpected 60 (layer1.3.conv1.weight, layer1.3.bn1.weight, layer1.3.bn1.bias, …)");
+        UserError.Expect(() => Import(path, ResNet20), path,
+            "does not fit resnet20: unexpected 60 (layer1.3.conv1.weight, layer1.3.bn1.weight, layer1.3.bn1.bias, …)");
     }
 
     [Fact]
@@ -49,7 +50,8 @@ public sealed class ImportErrorTests : IDisposable
     public void WrongShapeIsNamedWithBothShapes()
     {
         string path = Saved(20, sd => sd["conv1.weight"] = zeros(32, 3, 3, 3));
-        UserError.Expect(() => Import(path, ResNet20), path, "does not fit resnet20: wrong shape 1 (conv1.weight is [32,3,3,3], expected [16,3,3,3])");
+        UserError.Expect(() => Import(path, ResNet20), path,
+            "does not fit resnet20: wrong shape 1 (conv1.weight is [32,3,3,3], expected [16,3,3,3])");
     }
 
     [Fact]
@@ -80,7 +82,8 @@ public sealed class ImportErrorTests : IDisposable
     {
         string path = Saved(20);
         var e = Assert.Throws<RmpSnnException>(() => Import(path, ResNet20 with { Arch = "smallcnn", Shortcut = null }));
-        Assert.Equal("--arch smallcnn: cannot import PyTorch weights into it; supported: resnet20, resnet32, resnet44, resnet56, resnet18, resnet34, vgg9, vgg11, vgg16", e.Message);
+        Assert.Equal("--arch smallcnn: cannot import PyTorch weights into it; supported: resnet20, resnet32, resnet44, resnet56, resnet18, " +
+            "resnet34, vgg9, vgg11, vgg16", e.Message);
     }
 
     [Fact]

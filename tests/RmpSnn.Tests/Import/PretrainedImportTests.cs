@@ -53,7 +53,8 @@ public sealed class PretrainedImportTests : IDisposable
     public void HalfANormalisationIsAUserError()
     {
         string model = folder.File("half.model");
-        Assert.Equal(CliRunner.Failure, Import(ImportTestFiles.ResNet20, "--arch", "resnet20", "--dataset", "cifar10", "--out", model, "--mean", "0.5", "0.5", "0.5"));
+        Assert.Equal(CliRunner.Failure, Import(ImportTestFiles.ResNet20, "--arch", "resnet20", "--dataset", "cifar10", "--out", model,
+            "--mean", "0.5", "0.5", "0.5"));
         Assert.False(File.Exists(model));
     }
 }

@@ -33,7 +33,10 @@ public sealed class PyTorchLogitsTests(ITestOutputHelper output) : IDisposable
     public void VggWithBatchNormAndConvBiasImportsWithPyTorchsLogits() =>
         CheckLogits("make_vgg_bn.py", [], [("vgg9_bn", "vgg9")], "--maxpool");
 
-    /// <summary>Runs the script into a temp folder, imports each (checkpoint stem, arch) from both formats and compares the logits in logits.json.</summary>
+    /// <summary>
+    /// Runs the script into a temp folder, imports each (checkpoint stem, arch) from both formats and compares the
+    /// logits in logits.json.
+    /// </summary>
     private void CheckLogits(string script, string[] scriptArgs, (string Stem, string Arch)[] models, params string[] importArgs)
     {
         Run(Python(), [ImportTestFiles.Experiment(script), folder.Path, .. scriptArgs]);

@@ -14,7 +14,12 @@ internal static class SafetensorsWriter
         foreach (var (name, tensor) in tensors)
         {
             using var cpu = tensor.detach().cpu().contiguous();
-            string dtype = cpu.dtype switch { ScalarType.Float32 => "F32", ScalarType.Int64 => "I64", var d => throw new ArgumentException($"{name}: {d}") };
+            string dtype = cpu.dtype switch
+            {
+                ScalarType.Float32 => "F32",
+                ScalarType.Int64 => "I64",
+                var d => throw new ArgumentException($"{name}: {d}"),
+            };
             long begin = data.Length;
             data.Write(cpu.bytes);
             header[name] = new { dtype, shape = cpu.shape, data_offsets = new[] { begin, data.Length } };

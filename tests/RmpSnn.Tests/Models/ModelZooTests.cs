@@ -63,7 +63,8 @@ public class ModelZooTests
     {
         foreach (var arch in new[] { "resnet20", "resnet18", "vgg9", "smallcnn" })
         {
-            var spec = new ModelSpec(arch, arch == "smallcnn" ? 1 : 3, arch == "smallcnn" ? 28 : 32, 10, batchNorm, MaxPool: maxPool, Shortcut: shortcut);
+            var spec = new ModelSpec(arch, arch == "smallcnn" ? 1 : 3, arch == "smallcnn" ? 28 : 32, 10, batchNorm, MaxPool: maxPool,
+                Shortcut: shortcut);
             using var net = ModelZoo.Create(spec);
             var all = net.Graph.Nodes;
             Assert.All(all, l => Assert.Contains(l.GetType(), Allowed));

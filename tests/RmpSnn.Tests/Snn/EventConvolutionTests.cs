@@ -22,11 +22,14 @@ public sealed class EventConvolutionTests
     [InlineData(16, 32, 1, 1, 0, 5, 0.4, true)]    // 1×1 kernel: the general tap loop
     [InlineData(8, 16, 5, 1, 2, 6, 0.9, true)]     // 5×5 kernel, nearly dense
     [InlineData(16, 32, 3, 2, 1, 8, 0.3, true)]    // strided: scatter or nothing, the table is stride-1 only
-    public void EqualsTheDenseConvolution(int inChannels, int outChannels, int kernel, int stride, int padding, int size, double density, bool binary = false)
+    public void EqualsTheDenseConvolution(int inChannels, int outChannels, int kernel, int stride, int padding, int size, double density,
+        bool binary = false)
     {
         var generator = new TorchSharp.torch.Generator(7);
         using var weight = randn([outChannels, inChannels, kernel, kernel], generator: generator);
-        using var values = binary ? full([3, inChannels, size, size], 0.75f) : rand([3, inChannels, size, size], generator: generator) * 2;   // non-binary: pooled spikes are fractions
+        using var values = binary
+            ? full([3, inChannels, size, size], 0.75f)
+            : rand([3, inChannels, size, size], generator: generator) * 2;   // non-binary: pooled spikes are fractions
         using var mask = rand([3, inChannels, size, size], generator: generator).lt(density);
         using var input = values.mul(mask);
         long[] strides = [stride, stride], paddings = [padding, padding];
@@ -42,7 +45,9 @@ public sealed class EventConvolutionTests
         // synaptic operations = Σ over non-zero inputs of their fan-out: C_out × the outputs whose window covers the input
         int outSize = (size + 2 * padding - kernel) / stride + 1;
         int Covering(int i) => Enumerable.Range(0, outSize).Count(o => i + padding - stride * o is var k && k >= 0 && k < kernel);
-        using var fanOut = tensor(Enumerable.Range(0, size).Select(y => Enumerable.Range(0, size).Select(x => (double)outChannels * Covering(y) * Covering(x))).SelectMany(v => v).ToArray()).view(1, 1, size, size);
+        using var fanOut = tensor(Enumerable.Range(0, size)
+            .Select(y => Enumerable.Range(0, size).Select(x => (double)outChannels * Covering(y) * Covering(x)))
+            .SelectMany(v => v).ToArray()).view(1, 1, size, size);
         using var expectedOps = input.ne(0).to_type(ScalarType.Float64).mul(fanOut).sum([1, 2, 3]);
         Assert.Equal(expectedOps.data<double>().ToArray(), synapticOps);
     }
@@ -70,7 +75,8 @@ public sealed class EventConvolutionTests
         using var weight = randn([16, 16, 3, 3], generator: generator);
         var events = new EventConvolution(weight, [1, 1], [1, 1]);
         Assert.Equal(0.03, events.PatternDensity, 12);
-        using var spikes = rand([2, 16, 8, 8], generator: generator).lt(0.4).to_type(ScalarType.Float32) * 1.5f;   // far above the scatter's break-even
+        // far above the scatter's break-even
+        using var spikes = rand([2, 16, 8, 8], generator: generator).lt(0.4).to_type(ScalarType.Float32) * 1.5f;
         using var current = events.TryApply(spikes);
         Assert.NotNull(current);
         using var expected = F.conv2d(spikes.to(float64), weight.to(float64), null, [1, 1], [1, 1]).to(float32);

@@ -63,7 +63,8 @@ public sealed class FastEngineTests(TrainedSmallCnn model) : IClassFixture<Train
         Assert.True(reference.AccuracyAt(Steps) >= 50, $"the trained model should classify: {reference.AccuracyAt(Steps)}%");
         foreach (int chunk in new[] { 1, 8 })
         {
-            var fast = Simulate(reset, Options with { Encoding = encoding }, Reference with { ChunkSteps = chunk, CacheConstantInput = true, Engine = SimulationEngine.Dense });
+            var fast = Simulate(reset, Options with { Encoding = encoding },
+                Reference with { ChunkSteps = chunk, CacheConstantInput = true, Engine = SimulationEngine.Dense });
             Assert.Equal(reference.CorrectPerStep, fast.CorrectPerStep);
             Assert.Equal(reference.Recorder!.Spikes.SelectMany(s => s), fast.Recorder!.Spikes.SelectMany(s => s));
             Assert.Equal(reference.Recorder.SynapticOps.SelectMany(s => s), fast.Recorder.SynapticOps.SelectMany(s => s));
@@ -82,7 +83,8 @@ public sealed class FastEngineTests(TrainedSmallCnn model) : IClassFixture<Train
         var denseSpikes = dense.Recorder!.Spikes.Select(layer => layer.Sum()).ToArray();
         var eventSpikes = events.Recorder!.Spikes.Select(layer => layer.Sum()).ToArray();
         for (int l = 0; l < denseSpikes.Length; l++)
-            Assert.True(Math.Abs(denseSpikes[l] - eventSpikes[l]) <= 1e-3 * denseSpikes[l], $"layer {l}: {denseSpikes[l]} vs {eventSpikes[l]} spikes");
+            Assert.True(Math.Abs(denseSpikes[l] - eventSpikes[l]) <= 1e-3 * denseSpikes[l],
+                $"layer {l}: {denseSpikes[l]} vs {eventSpikes[l]} spikes");
     }
 
     [Fact]
@@ -103,6 +105,7 @@ public sealed class FastEngineTests(TrainedSmallCnn model) : IClassFixture<Train
     {
         var snn = model.Snn(ResetMode.Soft, SimulationEngine.Reference);
         double tiny = MemoryBudget.EstimateMegabytes([snn], 1, 1) / 2;
-        UserError.Expect(() => Simulate(ResetMode.Soft, Options, Reference with { MaxMemoryMegabytes = tiny }), "--max-memory", "even batch 1 with chunk 1");
+        UserError.Expect(() => Simulate(ResetMode.Soft, Options, Reference with { MaxMemoryMegabytes = tiny }), "--max-memory",
+            "even batch 1 with chunk 1");
     }
 }

@@ -70,7 +70,8 @@ public class IntegrateAndFirePropertyTests
             for (int n = 0; n < c.Neurons; n++)
             {
                 double charge = 0, fired = 0, hardFired = 0;
-                for (int i = n; i < c.Currents.Length; i += c.Neurons) (charge, fired, hardFired) = (charge + c.Currents[i], fired + spikes[i], hardFired + hardSpikes[i]);
+                for (int i = n; i < c.Currents.Length; i += c.Neurons)
+                    (charge, fired, hardFired) = (charge + c.Currents[i], fired + spikes[i], hardFired + hardSpikes[i]);
                 if (Math.Abs(fired * Threshold + v[n] - charge) > 1e-4 * (1 + Math.Abs(charge))) return false;   // Σ I = spikes·V_th + V_T
                 if (c.Currents.Where((_, i) => i % c.Neurons == n).All(i => i >= 0) && hardFired > fired) return false;
             }

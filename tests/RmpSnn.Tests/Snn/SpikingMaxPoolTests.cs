@@ -22,7 +22,8 @@ public class SpikingMaxPoolTests
     ];
 
     // Left window: counts (n0, n1, n4) after each step → winner → its spike this step.
-    // t0 (1,0,0) n0→1 · t1 (1,1,0) tie n0→0 · t2 (1,2,0) n1→1 · t3 (1,2,1) n1→0 · t4 (1,3,2) n1→1 · t5 (1,3,3) tie n1→0 · t6 (1,3,4) n4→1 · t7 n4→1.
+    // t0 (1,0,0) n0→1 · t1 (1,1,0) tie n0→0 · t2 (1,2,0) n1→1 · t3 (1,2,1) n1→0 · t4 (1,3,2) n1→1 ·
+    // t5 (1,3,3) tie n1→0 · t6 (1,3,4) n4→1 · t7 n4→1.
     static readonly float[] LeftExpected = [1, 0, 1, 0, 1, 0, 1, 1];
     static readonly float[] RightExpected = [0, 1, 0, 1, 0, 0, 1, 0];
 

@@ -14,7 +14,8 @@ internal static class ActivationsToNeurons
         foreach (var activation in graph.Nodes.Where(n => n is ReluNode or QcfsNode or ClipNode).ToArray())
         {
             if (activation is ClipNode { Min: not 0 } clip)
-                throw new RmpSnnException($"{clip}: a clip to [{clip.Min}, {clip.Max}] has no IF equivalent; IF layers convert clips whose lower bound is 0");
+                throw new RmpSnnException(
+                    $"{clip}: a clip to [{clip.Min}, {clip.Max}] has no IF equivalent; IF layers convert clips whose lower bound is 0");
             string source = graph.InputsOf(activation.Name)[0];
             if (graph[source] is AddNode && graph.ConsumersOf(source).Count == 1 && source != graph.Output)
             {

@@ -15,7 +15,8 @@ internal static class FoldBatchNorm
             string source = graph.InputsOf(norm.Name)[0];
             var layer = graph[source];
             if (layer is not (Conv2dNode or LinearNode) || graph.ConsumersOf(source).Count != 1)
-                throw new RmpSnnException($"{norm}: BatchNorm must directly follow a Conv2d or Linear layer that feeds nothing else, to be folded into it; it follows {layer}");
+                throw new RmpSnnException($"{norm}: BatchNorm must directly follow a Conv2d or Linear layer that feeds nothing else, " +
+                    $"to be folded into it; it follows {layer}");
             var inputs = graph.InputsOf(source).ToArray();
             GraphNode folded = layer switch
             {

@@ -18,7 +18,8 @@ internal static class FoldInputNormalization
         if (normalization.Mean.All(m => m == 0) && normalization.Std.All(s => s == 1)) return;
         var readers = graph.ConsumersOf(input.Name);
         if (readers.Count != 1 || graph[readers[0]] is not Conv2dNode conv)
-            throw new RmpSnnException($"the input normalisation folds into the one Conv2d that reads the input, but the input feeds {string.Join(", ", readers.Select(r => graph[r].ToString()))}");
+            throw new RmpSnnException("the input normalisation folds into the one Conv2d that reads the input, but the input feeds " +
+                $"{string.Join(", ", readers.Select(r => graph[r].ToString()))}");
         int channels = normalization.Channels;
         var weight = conv.Weight;
         if (channels != weight.shape[1] * conv.Groups)

@@ -11,7 +11,8 @@ internal static class FreezeWeights
         {
             GraphNode? frozen = node switch
             {
-                Conv2dNode c => new Conv2dNode(c.Name, c.Weight.detach().clone(), c.Bias?.detach().clone(), c.Stride, c.Padding, c.Dilation, c.Groups),
+                Conv2dNode c => new Conv2dNode(c.Name, c.Weight.detach().clone(), c.Bias?.detach().clone(),
+                    c.Stride, c.Padding, c.Dilation, c.Groups),
                 LinearNode l => new LinearNode(l.Name, l.Weight.detach().clone(), l.Bias?.detach().clone()),
                 _ => null,
             };

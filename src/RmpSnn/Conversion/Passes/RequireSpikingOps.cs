@@ -13,8 +13,8 @@ internal static class RequireSpikingOps
     ];
 
     /// <summary>What the converter takes, for messages.</summary>
-    public const string SupportedOps = "Conv2d, Linear, BatchNorm (after a Conv2d or Linear), ReLU, QCFS, Clip [0, max], AvgPool, GlobalAvgPool, MaxPool, " +
-        "Flatten, Reshape, Add, Concat, Pad, Slice, Scale, Dropout, Identity";
+    public const string SupportedOps = "Conv2d, Linear, BatchNorm (after a Conv2d or Linear), ReLU, QCFS, Clip [0, max], AvgPool, " +
+        "GlobalAvgPool, MaxPool, Flatten, Reshape, Add, Concat, Pad, Slice, Scale, Dropout, Identity";
 
     public static void Apply(GraphBuilder graph)
     {

@@ -3,7 +3,10 @@ using RmpSnn.Snn;
 
 namespace RmpSnn.Conversion.Passes;
 
-/// <summary>For <see cref="ReadoutMode.Spikes"/>: an IF layer named <c>output</c> after the network output, whose spike counts are the prediction.</summary>
+/// <summary>
+/// For <see cref="ReadoutMode.Spikes"/>: an IF layer named <c>output</c> after the network output, whose spike counts
+/// are the prediction.
+/// </summary>
 internal static class SpikingReadout
 {
     /// <summary>The output IF layer's name.</summary>
