@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RmpSnn.Data;
 using RmpSnn.Import;
+using RmpSnn.Import.Onnx;
 using RmpSnn.Models;
 using Spectre.Console;
 
@@ -13,22 +14,25 @@ public static class ImportCommand
     public static Command Create()
     {
         var command = new Command("import", $"""
-            Load a PyTorch checkpoint (torch.save zip or legacy file, or .safetensors) into an RmpSnn architecture and save
-            it as a model file. BatchNorm, bias, shortcut option, input channels and classes are read off the checkpoint's
-            keys and shapes; the options below override them. Every key and shape must match the architecture exactly.
-            Supported: {string.Join(", ", CheckpointImporter.Architectures)} (ResNets with akamaster/pytorch_resnet_cifar10
-            names, VGGs with features.N/classifier.N names).
+            Import a network and save it as a model file, from
+            - an ONNX model (.onnx) of any CNN built from the operations in docs/INTEROP.md: its graph, weights, input size
+              and classes come from the file (no --arch), or
+            - a PyTorch checkpoint (torch.save zip or legacy file, or .safetensors) of an RmpSnn architecture (--arch).
+              BatchNorm, bias, shortcut option, input channels and classes are read off the checkpoint's keys and shapes;
+              the options below override them. Every key and shape must match the architecture exactly. Supported:
+              {string.Join(", ", CheckpointImporter.Architectures)} (ResNets with akamaster/pytorch_resnet_cifar10 names,
+              VGGs with features.N/classifier.N names).
 
             Examples:
+              rmpsnn import mobilenet.onnx --dataset cifar10 --out out/mobilenet.model
               rmpsnn import resnet20-12fca82f.th --arch resnet20 --dataset cifar10 --out out/resnet20-pretrained.model \
                 --mean 0.485 0.456 0.406 --std 0.229 0.224 0.225
               rmpsnn eval out/resnet20-pretrained.model
             """);
-        var checkpoint = new Argument<string>("CHECKPOINT") { Description = "PyTorch checkpoint (.th, .pt, .pth, .safetensors)" };
-        var arch = new Option<string>("--arch")
+        var checkpoint = new Argument<string>("SOURCE") { Description = "ONNX model (.onnx) or PyTorch checkpoint (.th, .pt, .pth, .safetensors)" };
+        var arch = new Option<string?>("--arch")
         {
-            Description = $"Architecture: {string.Join(", ", CheckpointImporter.Architectures)}",
-            Required = true,
+            Description = $"Architecture of a PyTorch checkpoint: {string.Join(", ", CheckpointImporter.Architectures)}",
         };
         var dataset = new Option<string>("--dataset") { Description = "Dataset the weights were trained on", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "Model file to write", Required = true };
@@ -65,27 +69,48 @@ public static class ImportCommand
 
         CliRunner.SetAction(command, (parse, _) =>
         {
-            string datasetName = parse.GetValue(dataset)!, outPath = parse.GetValue(output)!;
-            using var source = CheckpointReader.Read(parse.GetValue(checkpoint)!);
-            var inferred = CheckpointImporter.InferSpec(source, parse.GetValue(arch)!, parse.GetValue(imageSize));
-            var spec = inferred with
-            {
-                BatchNorm = parse.GetValue(batchNorm) ?? inferred.BatchNorm,
-                Bias = parse.GetValue(bias) ?? inferred.Bias,
-                Shortcut = parse.GetValue(shortcut) ?? inferred.Shortcut,
-                Classes = parse.GetValue(classes) ?? inferred.Classes,
-                MaxPool = parse.GetValue(maxPool),
-            };
+            string datasetName = parse.GetValue(dataset)!, outPath = parse.GetValue(output)!, sourcePath = parse.GetValue(checkpoint)!;
             float[] meanValues = parse.GetValue(mean) ?? [], stdValues = parse.GetValue(std) ?? [];
-            var normalization = Normalize(meanValues, stdValues, datasetName, spec.InChannels);
-            using var network = CheckpointImporter.Import(source, spec);
-            ModelFile.Save(outPath, network, new ModelInfo(spec, normalization, datasetName, Metadata: CheckpointImporter.Provenance(source)));
-            AnsiConsole.MarkupLine(Markup.Escape($"Imported {source.Tensors.Count} tensors ({source.Format}) into {spec.Arch}: " +
-                $"{spec.InChannels}x{spec.ImageSize}x{spec.ImageSize} -> {spec.Classes}, batchnorm={spec.BatchNorm} bias={spec.Bias} " +
-                $"maxpool={spec.MaxPool} shortcut={spec.Shortcut ?? "-"}"));
-            AnsiConsole.MarkupLine(
-                Markup.Escape($"Normalisation: mean [{string.Join(", ", normalization.Mean)}] std [{string.Join(", ", normalization.Std)}]") +
-                (meanValues.Length == 0 ? " [yellow](the dataset's default; pass --mean/--std if the weights were trained with another)[/]" : ""));
+            Models.Network network;
+            Dictionary<string, string> provenance;
+            string summary;
+            if (string.Equals(Path.GetExtension(sourcePath), ".onnx", StringComparison.OrdinalIgnoreCase))
+            {
+                if (new Option[] { arch, batchNorm, bias, shortcut, classes, maxPool, imageSize }.FirstOrDefault(o => ConversionOptionsBinder.Given(parse, o)) is { } given)
+                    throw new RmpSnnException($"{given.Name}: an ONNX model brings its own architecture and sizes; drop {given.Name}");
+                network = OnnxImporter.Import(sourcePath);
+                provenance = SourceFile.Provenance(sourcePath, "onnx");
+                summary = $"Imported {network.Graph.Nodes.Count - 1} nodes from ONNX";
+            }
+            else
+            {
+                string archName = parse.GetValue(arch)
+                    ?? throw new RmpSnnException($"--arch: needed for a PyTorch checkpoint; expected one of {string.Join(", ", CheckpointImporter.Architectures)}");
+                using var source = CheckpointReader.Read(sourcePath);
+                var inferred = CheckpointImporter.InferSpec(source, archName, parse.GetValue(imageSize));
+                var requested = inferred with
+                {
+                    BatchNorm = parse.GetValue(batchNorm) ?? inferred.BatchNorm,
+                    Bias = parse.GetValue(bias) ?? inferred.Bias,
+                    Shortcut = parse.GetValue(shortcut) ?? inferred.Shortcut,
+                    Classes = parse.GetValue(classes) ?? inferred.Classes,
+                    MaxPool = parse.GetValue(maxPool),
+                };
+                network = CheckpointImporter.Import(source, requested);
+                provenance = CheckpointImporter.Provenance(source);
+                summary = $"Imported {source.Tensors.Count} tensors ({source.Format}) into {requested.Arch}, batchnorm={requested.BatchNorm} " +
+                    $"bias={requested.Bias} maxpool={requested.MaxPool} shortcut={requested.Shortcut ?? "-"}";
+            }
+            using (network)
+            {
+                var spec = network.Spec;
+                var normalization = Normalize(meanValues, stdValues, datasetName, spec.InChannels);
+                ModelFile.Save(outPath, network, new ModelInfo(spec, normalization, datasetName, Metadata: provenance));
+                AnsiConsole.MarkupLine(Markup.Escape($"{summary}: {spec.InChannels}x{spec.ImageSize}x{spec.ImageSize} -> {spec.Classes}"));
+                AnsiConsole.MarkupLine(
+                    Markup.Escape($"Normalisation: mean [{string.Join(", ", normalization.Mean)}] std [{string.Join(", ", normalization.Std)}]") +
+                    (meanValues.Length == 0 ? " [yellow](the dataset's default; pass --mean/--std if the weights were trained with another)[/]" : ""));
+            }
             AnsiConsole.MarkupLine($"Saved [green]{Markup.Escape(outPath)}[/]");
             return CliRunner.Ok;
         });

@@ -6,7 +6,8 @@ namespace RmpSnn.Graph;
 
 /// <summary>
 /// Turns the ANN node types into <see cref="NodeDescription"/>s and back: the one table of operations a model file can
-/// hold, with each operation's attributes. IF layers and max-pool gates exist only in converted graphs and are not stored.
+/// hold, with each operation's attributes (a slice end of −1 runs to the end). IF layers and max-pool gates exist only in
+/// converted graphs and are not stored.
 /// </summary>
 public static class NodeCodec
 {
@@ -33,6 +34,7 @@ public static class NodeCodec
             AvgPoolNode n => new()
             {
                 ["kernel"] = D(n.Kernel), ["stride"] = D(n.Stride), ["padding"] = D(n.Padding), ["ceil"] = [n.CeilMode ? 1 : 0],
+                ["countIncludePad"] = [n.CountIncludePad ? 1 : 0],
             },
             MaxPoolNode n => new()
             {
@@ -41,7 +43,7 @@ public static class NodeCodec
             },
             ReshapeNode n => new() { ["shape"] = D(n.Shape) },
             PadNode n => new() { ["pads"] = D(n.Pads) },
-            SliceNode n => new() { ["step"] = [n.Step], ["start"] = [n.Start] },
+            SliceNode n => new() { ["axes"] = D(n.Axes), ["starts"] = D(n.Starts), ["ends"] = [.. n.Ends.Select(e => (double)(e ?? -1))], ["steps"] = D(n.Steps) },
             ScaleNode n => new() { ["factor"] = [n.Factor] },
             DropoutNode n => new() { ["p"] = [n.Probability] },
             ReluNode or GlobalAvgPoolNode or FlattenNode or AddNode or ConcatNode or IdentityNode => null,
@@ -66,7 +68,7 @@ public static class NodeCodec
             "ReLU" => new ReluNode(name),
             "QCFS" => new QcfsNode(name, new Qcfs(I(d, "levels", 1)[0])),
             "Clip" => new ClipNode(name, A(d, "min", 1)[0], A(d, "max", 1)[0]),
-            "AvgPool" => new AvgPoolNode(name, L(d, "kernel", 2), L(d, "stride", 2), L(d, "padding", 2), B(d, "ceil")),
+            "AvgPool" => new AvgPoolNode(name, L(d, "kernel", 2), L(d, "stride", 2), L(d, "padding", 2), B(d, "ceil"), B(d, "countIncludePad")),
             "MaxPool" => new MaxPoolNode(name, L(d, "kernel", 2), L(d, "stride", 2), L(d, "padding", 2), L(d, "dilation", 2), B(d, "ceil")),
             "GlobalAvgPool" => new GlobalAvgPoolNode(name),
             "Flatten" => new FlattenNode(name),
@@ -74,7 +76,7 @@ public static class NodeCodec
             "Add" => new AddNode(name),
             "Concat" => new ConcatNode(name),
             "Pad" => new PadNode(name, L(d, "pads", -1)),
-            "Slice" => new SliceNode(name, L(d, "step", 1)[0], L(d, "start", 1)[0]),
+            "Slice" => new SliceNode(name, L(d, "axes", -1), L(d, "starts", -1), [.. L(d, "ends", -1).Select(e => e < 0 ? (long?)null : e)], L(d, "steps", -1)),
             "Scale" => new ScaleNode(name, A(d, "factor", 1)[0]),
             "Dropout" => new DropoutNode(name, A(d, "p", 1)[0]),
             "Identity" => new IdentityNode(name),

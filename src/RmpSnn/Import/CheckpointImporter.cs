@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using RmpSnn.Models;
 
 namespace RmpSnn.Import;
@@ -57,14 +56,7 @@ public static class CheckpointImporter
     /// </summary>
     public static Dictionary<string, string> Provenance(PyTorchCheckpoint checkpoint)
     {
-        string hash;
-        using (var stream = File.OpenRead(checkpoint.Path)) hash = Convert.ToHexStringLower(SHA256.HashData(stream));
-        var metadata = new Dictionary<string, string>
-        {
-            ["source"] = Path.GetFullPath(checkpoint.Path),
-            ["sourceSha256"] = hash,
-            ["sourceFormat"] = checkpoint.Format.ToString(),
-        };
+        var metadata = SourceFile.Provenance(checkpoint.Path, checkpoint.Format.ToString());
         if (checkpoint.StateDictKey is { } key) metadata["sourceStateDict"] = key;
         foreach (var (name, value) in checkpoint.Metadata)
             metadata[$"checkpoint.{name}"] = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";

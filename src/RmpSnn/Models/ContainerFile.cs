@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace RmpSnn.Models;
 
@@ -9,7 +10,8 @@ namespace RmpSnn.Models;
 /// </summary>
 internal static class ContainerFile
 {
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+    // named floating-point literals: a graph's clip bounds may be ±Infinity
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = false, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>Atomically writes <paramref name="magic"/>, <paramref name="header"/> as JSON, then the payload.</summary>
     public static void Write<T>(string path, string magic, T header, Action<BinaryWriter> payload) =>

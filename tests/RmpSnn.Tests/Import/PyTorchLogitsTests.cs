@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Text.Json;
 using RmpSnn.Cli;
 using RmpSnn.Cli.Commands;
@@ -39,14 +38,14 @@ public sealed class PyTorchLogitsTests(ITestOutputHelper output) : IDisposable
     /// </summary>
     private void CheckLogits(string script, string[] scriptArgs, (string Stem, string Arch)[] models, params string[] importArgs)
     {
-        Run(Python(), [ImportTestFiles.Experiment(script), folder.Path, .. scriptArgs]);
+        PythonTorch.RunScript(ImportTestFiles.Experiment(script), [folder.Path, .. scriptArgs]);
         using var json = JsonDocument.Parse(File.ReadAllText(folder.File("logits.json")));
         long[] shape = json.RootElement.GetProperty("input_shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-        using var input = tensor(Floats(json.RootElement.GetProperty("input"))).view(shape);
+        using var input = tensor(PythonTorch.Floats(json.RootElement.GetProperty("input"))).view(shape);
 
         foreach (var (stem, arch) in models)
         {
-            using var expected = tensor(Floats(json.RootElement.GetProperty("logits").GetProperty(arch))).view(shape[0], -1);
+            using var expected = tensor(PythonTorch.Floats(json.RootElement.GetProperty("logits").GetProperty(arch))).view(shape[0], -1);
             foreach (string format in new[] { "th", "pt" })
             {
                 string model = folder.File($"{stem}-{format}.model");
@@ -66,37 +65,5 @@ public sealed class PyTorchLogitsTests(ITestOutputHelper output) : IDisposable
                 }
             }
         }
-    }
-
-    private static float[] Floats(JsonElement array) => array.EnumerateArray().Select(e => (float)e.GetDouble()).ToArray();
-
-    /// <summary>A Python that can import torch ($RMPSNN_PYTHON, Debian's /usr/bin/python3, or python3 on the PATH).</summary>
-    private static string Python()
-    {
-        string?[] candidates = [Environment.GetEnvironmentVariable("RMPSNN_PYTHON"), "/usr/bin/python3", "python3"];
-        foreach (var python in candidates.OfType<string>())
-        {
-            try
-            {
-                if (Run(python, "-c", "import torch").ExitCode == 0) return python;
-            }
-            catch (System.ComponentModel.Win32Exception) { }   // not installed
-        }
-        Assert.Fail("no python3 with torch found (tried $RMPSNN_PYTHON, /usr/bin/python3, python3): install Debian's python3-torch (./test.sh does)");
-        return "";
-    }
-
-    /// <summary>Runs a program to completion; a script (not a <c>-c</c> probe) that fails fails the test with its stderr.</summary>
-    private static Process Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in args) start.ArgumentList.Add(a);
-        var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5))) { process.Kill(); Assert.Fail($"{program} {string.Join(' ', args)}: timed out"); }
-        stdout.Wait();
-        if (args[0] != "-c" && process.ExitCode != 0) Assert.Fail($"{program} {string.Join(' ', args)} failed: {stderr}");
-        return process;
     }
 }

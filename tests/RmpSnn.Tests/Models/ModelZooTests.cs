@@ -127,7 +127,7 @@ public class ModelZooTests
         var pad = Assert.IsType<PadNode>(graph.InputsOf(add)[1]);
         var slice = Assert.IsType<SliceNode>(Assert.Single(graph.InputsOf(pad)));
         Assert.Equal(("layers.5.shortcut.0", "layers.5.shortcut.1"), (slice.Name, pad.Name));
-        Assert.Equal(2, slice.Step);
+        Assert.Equal([2L, 2L], slice.Steps);
         Assert.Equal([0L, 0, 0, 0, 8, 8], pad.Pads);
 
         using var _ = no_grad();

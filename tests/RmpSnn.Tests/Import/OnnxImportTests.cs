@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Text.Json;
+using RmpSnn.Cli;
+using RmpSnn.Cli.Commands;
+using RmpSnn.Conversion;
+using RmpSnn.Data;
+using RmpSnn.Evaluation;
+using RmpSnn.Graph;
+using RmpSnn.Import.Onnx;
+using RmpSnn.Models;
+using RmpSnn.Snn;
+using RmpSnn.Tests.Data;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace RmpSnn.Tests.Import;
+
+/// <summary>The CNNs of experiments/make_onnx_models.py, exported by PyTorch (Debian's python3-torch) once per test class.</summary>
+public sealed class OnnxModels : IDisposable
+{
+    public OnnxModels()
+    {
+        PythonTorch.RunScript(ImportTestFiles.Experiment("make_onnx_models.py"), _folder.Path);
+        using var json = JsonDocument.Parse(System.IO.File.ReadAllText(File("logits.json")));
+        InputShape = json.RootElement.GetProperty("input_shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+        Input = PythonTorch.Floats(json.RootElement.GetProperty("input"));
+        Logits = json.RootElement.GetProperty("logits").EnumerateObject().ToDictionary(p => p.Name, p => PythonTorch.Floats(p.Value));
+    }
+
+    readonly TempFolder _folder = new();
+
+    /// <summary>A file in the folder the models were written to.</summary>
+    public string File(string name) => _folder.File(name);
+
+    public long[] InputShape { get; }
+    public float[] Input { get; }
+    public IReadOnlyDictionary<string, float[]> Logits { get; }
+
+    public void Dispose() => _folder.Dispose();
+}
+
+public sealed class OnnxImportTests(OnnxModels models, ITestOutputHelper output) : IClassFixture<OnnxModels>
+{
+    static int Import(string onnx, string model) => CliRunner.Invoke(new RootCommand { ImportCommand.Create() },
+        ["import", onnx, "--dataset", "cifar10", "--mean", "0", "0", "0", "--std", "1", "1", "1", "--out", model]);
+
+    [Theory]
+    [InlineData("bottleneck")]
+    [InlineData("inception")]
+    [InlineData("resnet")]
+    public void EveryOpsetWithAndWithoutConstantFoldingImportsWithPyTorchsLogits(string name)
+    {
+        using var input = tensor(models.Input).view(models.InputShape);
+        using var expected = tensor(models.Logits[name]).view(models.InputShape[0], -1);
+        foreach (int opset in new[] { 11, 13, 17 })
+            foreach (string fold in new[] { "fold", "nofold" })
+            {
+                string stem = $"{name}-op{opset}-{fold}", model = models.File(stem + ".model");
+                Assert.Equal(CliRunner.Ok, Import(models.File(stem + ".onnx"), model));
+                var (network, info) = ModelFile.Load(model, CPU);
+                using (network)
+                using (no_grad())
+                using (var logits = network.call(input))
+                {
+                    Assert.Equal((3, 8, 5), (info.Spec.InChannels, info.Spec.ImageSize, info.Spec.Classes));
+                    double diff = (logits - expected).abs().max().item<float>();
+                    output.WriteLine($"{stem}: max |RmpSnn − PyTorch| = {diff:G2}");
+                    Assert.True(diff < 1e-4 * Math.Max(1, expected.abs().max().item<float>()), $"{stem}: max |RmpSnn − PyTorch| = {diff}");
+                }
+            }
+    }
+
+    [Fact]
+    public void NodesAreNamedAfterTheOnnxNodes()
+    {
+        var network = OnnxImporter.Import(models.File("inception-op13-fold.onnx"));
+        using (network)
+        {
+            var names = network.Graph.Nodes.Select(n => n.Name).ToArray();
+            Assert.Contains("stem.0.conv", names);
+            Assert.Contains("branch2.0.conv", names);
+            Assert.Contains("fc2.gemm", names);
+            Assert.IsType<ConcatNode>(Assert.Single(network.Graph.Nodes, n => n.Op == "Concat"));
+            Assert.Contains(network.state_dict().Keys, k => k == "branch1.0.conv.weight");
+        }
+    }
+
+    [Fact]
+    public void AnImportedBottleneckConvertsAndItsSnnAgreesWithTheAnn()
+    {
+        using var ann = OnnxImporter.Import(models.File("bottleneck-op17-fold.onnx"));
+        var identity = Normalization.Identity(3);
+        var pixels = new byte[200 * 3 * 8 * 8];
+        new Random(5).NextBytes(pixels);
+        var labels = new int[200];
+        var data = new ImageDataset("random", pixels, labels, 3, 8, 8, 5);
+        using (no_grad())
+        using (var batch = data.Batches(200, identity, CPU).Single())
+        using (var logits = ann.call(batch.Images))
+            foreach (var (p, i) in logits.argmax(1).data<long>().Select((p, i) => (p, i))) labels[i] = (int)p;
+        Assert.True(labels.Distinct().Count() >= 3, "the exported network should tell the images apart");
+
+        using var snn = ConversionPipeline.Compile(ann, identity, new ConversionOptions(), new NeuronOptions(ResetMode.Soft), SimulationEngine.Dense, CPU);
+        snn.SetThresholds(ThresholdBalancer.Balance(snn, ann, data, identity, new BalancingOptions(NormMode.ActMax, CalibrationImages: 200, Encoding: InputCoding.Direct), CPU));
+        var result = Simulator.Run([("soft", snn)], data, new SimulationOptions(2048, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 64), CPU)[0];
+        Assert.True(result.AccuracyAt(2048) >= 99.0, $"argmax agreement {result.AccuracyAt(2048)}% < 99% at T = 2048");
+    }
+
+    [Fact]
+    public void UnsupportedOperationsDynamicSizesAndOtherFilesAreOneLineErrors()
+    {
+        UserError.Expect(() => OnnxImporter.Import(models.File("softmax.onnx")), "(Softmax)", "supported: Conv, Gemm");
+        UserError.Expect(() => OnnxImporter.Import(models.File("dynamic.onnx")), "dynamic.onnx", "fixed input size");
+        string notOnnx = models.File("notes.onnx");
+        File.WriteAllText(notOnnx, "not a protobuf at all, just text");
+        UserError.Expect(() => OnnxImporter.Import(notOnnx), notOnnx, "not a readable ONNX model");
+        Assert.Equal(CliRunner.Failure, Import(models.File("softmax.onnx"), models.File("softmax.model")));
+        Assert.False(File.Exists(models.File("softmax.model")));
+    }
+}
