@@ -76,7 +76,8 @@ public static class ImportCommand
             string summary;
             if (string.Equals(Path.GetExtension(sourcePath), ".onnx", StringComparison.OrdinalIgnoreCase))
             {
-                if (new Option[] { arch, batchNorm, bias, shortcut, classes, maxPool, imageSize }.FirstOrDefault(o => ConversionOptionsBinder.Given(parse, o)) is { } given)
+                if (new Option[] { arch, batchNorm, bias, shortcut, classes, maxPool, imageSize }
+                    .FirstOrDefault(o => ConversionOptionsBinder.Given(parse, o)) is { } given)
                     throw new RmpSnnException($"{given.Name}: an ONNX model brings its own architecture and sizes; drop {given.Name}");
                 network = OnnxImporter.Import(sourcePath);
                 provenance = SourceFile.Provenance(sourcePath, "onnx");
@@ -85,7 +86,8 @@ public static class ImportCommand
             else
             {
                 string archName = parse.GetValue(arch)
-                    ?? throw new RmpSnnException($"--arch: needed for a PyTorch checkpoint; expected one of {string.Join(", ", CheckpointImporter.Architectures)}");
+                    ?? throw new RmpSnnException(
+                        $"--arch: needed for a PyTorch checkpoint; expected one of {string.Join(", ", CheckpointImporter.Architectures)}");
                 using var source = CheckpointReader.Read(sourcePath);
                 var inferred = CheckpointImporter.InferSpec(source, archName, parse.GetValue(imageSize));
                 var requested = inferred with
@@ -109,7 +111,9 @@ public static class ImportCommand
                 AnsiConsole.MarkupLine(Markup.Escape($"{summary}: {spec.InChannels}x{spec.ImageSize}x{spec.ImageSize} -> {spec.Classes}"));
                 AnsiConsole.MarkupLine(
                     Markup.Escape($"Normalisation: mean [{string.Join(", ", normalization.Mean)}] std [{string.Join(", ", normalization.Std)}]") +
-                    (meanValues.Length == 0 ? " [yellow](the dataset's default; pass --mean/--std if the weights were trained with another)[/]" : ""));
+                    (meanValues.Length == 0
+                        ? " [yellow](the dataset's default; pass --mean/--std if the weights were trained with another)[/]"
+                        : ""));
             }
             AnsiConsole.MarkupLine($"Saved [green]{Markup.Escape(outPath)}[/]");
             return CliRunner.Ok;

@@ -43,7 +43,10 @@ public static class NodeCodec
             },
             ReshapeNode n => new() { ["shape"] = D(n.Shape) },
             PadNode n => new() { ["pads"] = D(n.Pads) },
-            SliceNode n => new() { ["axes"] = D(n.Axes), ["starts"] = D(n.Starts), ["ends"] = [.. n.Ends.Select(e => (double)(e ?? -1))], ["steps"] = D(n.Steps) },
+            SliceNode n => new()
+            {
+                ["axes"] = D(n.Axes), ["starts"] = D(n.Starts), ["ends"] = [.. n.Ends.Select(e => (double)(e ?? -1))], ["steps"] = D(n.Steps)
+            },
             ScaleNode n => new() { ["factor"] = [n.Factor] },
             DropoutNode n => new() { ["p"] = [n.Probability] },
             ReluNode or GlobalAvgPoolNode or FlattenNode or AddNode or ConcatNode or IdentityNode => null,
@@ -76,7 +79,8 @@ public static class NodeCodec
             "Add" => new AddNode(name),
             "Concat" => new ConcatNode(name),
             "Pad" => new PadNode(name, L(d, "pads", -1)),
-            "Slice" => new SliceNode(name, L(d, "axes", -1), L(d, "starts", -1), [.. L(d, "ends", -1).Select(e => e < 0 ? (long?)null : e)], L(d, "steps", -1)),
+            "Slice" => new SliceNode(name, L(d, "axes", -1), L(d, "starts", -1), [.. L(d, "ends", -1).Select(e => e < 0 ? (long?)null : e)],
+                L(d, "steps", -1)),
             "Scale" => new ScaleNode(name, A(d, "factor", 1)[0]),
             "Dropout" => new DropoutNode(name, A(d, "p", 1)[0]),
             "Identity" => new IdentityNode(name),

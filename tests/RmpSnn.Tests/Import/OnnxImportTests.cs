@@ -100,9 +100,12 @@ public sealed class OnnxImportTests(OnnxModels models, ITestOutputHelper output)
             foreach (var (p, i) in logits.argmax(1).data<long>().Select((p, i) => (p, i))) labels[i] = (int)p;
         Assert.True(labels.Distinct().Count() >= 3, "the exported network should tell the images apart");
 
-        using var snn = ConversionPipeline.Compile(ann, identity, new ConversionOptions(), new NeuronOptions(ResetMode.Soft), SimulationEngine.Dense, CPU);
-        snn.SetThresholds(ThresholdBalancer.Balance(snn, ann, data, identity, new BalancingOptions(NormMode.ActMax, CalibrationImages: 200, Encoding: InputCoding.Direct), CPU));
-        var result = Simulator.Run([("soft", snn)], data, new SimulationOptions(2048, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 64), CPU)[0];
+        using var snn = ConversionPipeline.Compile(ann, identity, new ConversionOptions(), new NeuronOptions(ResetMode.Soft),
+            SimulationEngine.Dense, CPU);
+        snn.SetThresholds(ThresholdBalancer.Balance(snn, ann, data, identity,
+            new BalancingOptions(NormMode.ActMax, CalibrationImages: 200, Encoding: InputCoding.Direct), CPU));
+        var result = Simulator.Run([("soft", snn)], data, new SimulationOptions(2048, InputCoding.Direct),
+            new ExecutionOptions(ChunkSteps: 64), CPU)[0];
         Assert.True(result.AccuracyAt(2048) >= 99.0, $"argmax agreement {result.AccuracyAt(2048)}% < 99% at T = 2048");
     }
 

@@ -8,7 +8,10 @@ namespace RmpSnn.Graph;
 /// </summary>
 public sealed class SliceNode : GraphNode
 {
-    /// <summary>A slice of each of <paramref name="axes"/> (never 0, the batch) from its start to its end (exclusive, null: to the end) by its step (positive).</summary>
+    /// <summary>
+    /// A slice of each of <paramref name="axes"/> (never 0, the batch) from its start to its end (exclusive, null: to the
+    /// end) by its step (positive).
+    /// </summary>
     public SliceNode(string name, long[] axes, long[] starts, long?[] ends, long[] steps) : base(name)
     {
         if (axes.Length != starts.Length || axes.Length != ends.Length || axes.Length != steps.Length || axes.Contains(0) || steps.Any(s => s <= 0))

@@ -35,7 +35,8 @@ internal sealed class OnnxGraphReader(string path, GraphProto onnx, long opset)
         string output = onnx.Output[0].Name;
         if (!_producer.TryGetValue(output, out var last)) throw new RmpSnnException($"{path}: the output '{output}' is a constant");
         var logits = _probe[output];
-        if (logits.dim() != 2) throw new RmpSnnException($"{path}: the output '{output}' has shape [{string.Join(", ", logits.shape)}]; expected [N, classes]");
+        if (logits.dim() != 2)
+            throw new RmpSnnException($"{path}: the output '{output}' has shape [{string.Join(", ", logits.shape)}]; expected [N, classes]");
         var spec = new ModelSpec($"onnx:{Path.GetFileNameWithoutExtension(path)}", input.Channels, input.Height, (int)logits.shape[1], Dropout: 0);
         var network = new Network(spec, _graph.SetOutput(last).Build());
         network.eval();
@@ -46,11 +47,13 @@ internal sealed class OnnxGraphReader(string path, GraphProto onnx, long opset)
     InputNode Input()
     {
         var inputs = onnx.Input.Where(i => !_constants.ContainsKey(i.Name)).ToArray();
-        if (inputs.Length != 1) throw new RmpSnnException($"{path}: expected one image input, found {inputs.Length} ({string.Join(", ", inputs.Select(i => i.Name))})");
+        if (inputs.Length != 1)
+            throw new RmpSnnException($"{path}: expected one image input, found {inputs.Length} ({string.Join(", ", inputs.Select(i => i.Name))})");
         var dims = inputs[0].Type?.TensorType?.Shape?.Dim.ToArray() ?? [];
         string shown = string.Join(", ", dims.Select(d => d.DimParam is { Length: > 0 } p ? p : d.DimValue.ToString()));
         if (dims.Length != 4 || dims.Skip(1).Any(d => d.DimValue <= 0))
-            throw new RmpSnnException($"{path}: input '{inputs[0].Name}' has shape [{shown}]; expected [N, C, H, W] with fixed C, H and W (export with a fixed input size)");
+            throw new RmpSnnException($"{path}: input '{inputs[0].Name}' has shape [{shown}]; expected [N, C, H, W] with fixed C, H and W " +
+                "(export with a fixed input size)");
         if (dims[2].DimValue != dims[3].DimValue)
             throw new RmpSnnException($"{path}: input '{inputs[0].Name}' is {dims[2].DimValue}×{dims[3].DimValue}; RmpSnn takes square images");
         var node = new InputNode("input", (int)dims[1].DimValue, (int)dims[2].DimValue, (int)dims[3].DimValue);
@@ -89,8 +92,8 @@ internal sealed class OnnxGraphReader(string path, GraphProto onnx, long opset)
             case "GlobalAveragePool": Add(node, new GlobalAvgPoolNode(Name(node)), inputs[0]); break;
             case "MaxPool":
                 if (node.Output.Count > 1 && node.Output[1].Length > 0) Unsupported(node, "max-pooling indices are not supported");
-                Add(node, new MaxPoolNode(Name(node), Pair(node, a.Ints("kernel_shape", [])), a.Ints("strides", [1, 1]), Pads(node, a.Ints("pads", [0, 0, 0, 0])),
-                    a.Ints("dilations", [1, 1]), a.Int("ceil_mode", 0) != 0), inputs[0]);
+                Add(node, new MaxPoolNode(Name(node), Pair(node, a.Ints("kernel_shape", [])), a.Ints("strides", [1, 1]),
+                    Pads(node, a.Ints("pads", [0, 0, 0, 0])), a.Ints("dilations", [1, 1]), a.Int("ceil_mode", 0) != 0), inputs[0]);
                 break;
             case "Pad": Add(node, Pad(node, a, inputs), inputs[0]); break;
             case "Slice": Add(node, Slice(node, a, inputs), inputs[0]); break;
@@ -114,7 +117,9 @@ internal sealed class OnnxGraphReader(string path, GraphProto onnx, long opset)
     void Add(NodeProto node, GraphNode created, params string[] operands)
     {
         var sources = operands.Select(o => _producer.TryGetValue(o, out var p) ? p
-            : throw new RmpSnnException($"{Show(node)}: operand '{o}' is {(_constants.ContainsKey(o) ? "a constant here, which this operation does not take" : "not produced by any earlier node")}")).ToArray();
+            : throw new RmpSnnException($"{Show(node)}: operand '{o}' is " +
+                $"{(_constants.ContainsKey(o) ? "a constant here, which this operation does not take" : "not produced by any earlier node")}"))
+            .ToArray();
         _graph.Add(created, sources);
         Probe(node, created, operands);
     }
@@ -128,7 +133,8 @@ internal sealed class OnnxGraphReader(string path, GraphProto onnx, long opset)
         }
         catch (Exception e) when (e is not RmpSnnException)
         {
-            throw new RmpSnnException($"{Show(node)}: the operation does not fit its input of shape [{string.Join(", ", _probe[operands[0]].shape)}] ({e.Message.Split('\n')[0]})");
+            throw new RmpSnnException($"{Show(node)}: the operation does not fit its input of shape " +
+                $"[{string.Join(", ", _probe[operands[0]].shape)}] ({e.Message.Split('\n')[0]})");
         }
         _producer[node.Output[0]] = created.Name;
     }
@@ -143,7 +149,8 @@ internal sealed class OnnxGraphReader(string path, GraphProto onnx, long opset)
         var s = a.Ints("strides", [1, 1]);
         var p = Pads(node, a.Ints("pads", [0, 0, 0, 0]));
         var d = a.Ints("dilations", [1, 1]);
-        var conv = nn.Conv2d(w.shape[1] * groups, w.shape[0], (k[0], k[1]), (s[0], s[1]), (p[0], p[1]), (d[0], d[1]), groups: groups, bias: b is not null);
+        var conv = nn.Conv2d(w.shape[1] * groups, w.shape[0], (k[0], k[1]), (s[0], s[1]), (p[0], p[1]), (d[0], d[1]), groups: groups,
+            bias: b is not null);
         conv.weight!.copy_(w);
         conv.bias?.copy_(b!);
         return new Conv2dNode(Name(node), conv);
@@ -181,7 +188,8 @@ internal sealed class OnnxGraphReader(string path, GraphProto onnx, long opset)
             Unsupported(node, "adding a constant other than the bias right after a MatMul");
         var old = (LinearNode)_graph[source];
         var bias = Constant(node, constant);
-        if (bias.numel() != old.Weight.shape[0]) Unsupported(node, $"a bias of {bias.numel()} values after a MatMul with {old.Weight.shape[0]} outputs");
+        if (bias.numel() != old.Weight.shape[0])
+            Unsupported(node, $"a bias of {bias.numel()} values after a MatMul with {old.Weight.shape[0]} outputs");
         var linear = new LinearNode(source, Linear(old.Weight.detach(), bias));
         _graph.Replace(source, linear, [.. _graph.InputsOf(source)]);
         _biasFree.Remove(source);
@@ -191,7 +199,8 @@ internal sealed class OnnxGraphReader(string path, GraphProto onnx, long opset)
 
     BatchNormNode BatchNorm(NodeProto node, OnnxAttributes a, string[] inputs)
     {
-        var (scale, shift, mean, variance) = (Constant(node, inputs[1]), Constant(node, inputs[2]), Constant(node, inputs[3]), Constant(node, inputs[4]));
+        var (scale, shift, mean, variance) =
+            (Constant(node, inputs[1]), Constant(node, inputs[2]), Constant(node, inputs[3]), Constant(node, inputs[4]));
         double eps = a.Float("epsilon", 1e-5f), momentum = 1 - a.Float("momentum", 0.9f);
         TorchSharp.Modules.BatchNorm norm = _probe[inputs[0]].dim() == 2
             ? nn.BatchNorm1d(scale.shape[0], eps, momentum) : nn.BatchNorm2d(scale.shape[0], eps, momentum);
@@ -215,8 +224,8 @@ internal sealed class OnnxGraphReader(string path, GraphProto onnx, long opset)
     AvgPoolNode AveragePool(NodeProto node, OnnxAttributes a)
     {
         if (a.String("auto_pad", "NOTSET") != "NOTSET") Unsupported(node, "auto_pad; export with explicit pads");
-        return new AvgPoolNode(Name(node), Pair(node, a.Ints("kernel_shape", [])), a.Ints("strides", [1, 1]), Pads(node, a.Ints("pads", [0, 0, 0, 0])),
-            a.Int("ceil_mode", 0) != 0, a.Int("count_include_pad", 0) != 0);
+        return new AvgPoolNode(Name(node), Pair(node, a.Ints("kernel_shape", [])), a.Ints("strides", [1, 1]),
+            Pads(node, a.Ints("pads", [0, 0, 0, 0])), a.Int("ceil_mode", 0) != 0, a.Int("count_include_pad", 0) != 0);
     }
 
     PadNode Pad(NodeProto node, OnnxAttributes a, string[] inputs)
@@ -255,7 +264,10 @@ internal sealed class OnnxGraphReader(string path, GraphProto onnx, long opset)
         return ([.. axes.Select(x => Axis(x, rank))], starts, ends, steps);
     }
 
-    /// <summary>The indices ONNX Slice selects from a dimension of <paramref name="size"/> (negative bounds count from the end, then clamp).</summary>
+    /// <summary>
+    /// The indices ONNX Slice selects from a dimension of <paramref name="size"/> (negative bounds count from the end, then
+    /// clamp).
+    /// </summary>
     static long[] SliceIndices(long size, long start, long end, long step)
     {
         static long Bound(long v, long size, long low, long high) => Math.Clamp(v < 0 ? v + size : v, low, high);
@@ -271,7 +283,8 @@ internal sealed class OnnxGraphReader(string path, GraphProto onnx, long opset)
     {
         var before = _probe[inputs[0]].shape;
         long[] target = Longs(Constant(node, inputs[1]));
-        if (target.Length == 0 || target[0] is not (-1 or 0 or 1)) Unsupported(node, $"a reshape to [{string.Join(", ", target)}] that does not keep the batch first");
+        if (target.Length == 0 || target[0] is not (-1 or 0 or 1))
+            Unsupported(node, $"a reshape to [{string.Join(", ", target)}] that does not keep the batch first");
         long[] sample = [.. target.Skip(1).Select((v, i) => v == 0 ? before[i + 1] : v)];
         long elements = before.Skip(1).Aggregate(1L, (x, y) => x * y);
         return sample.Length == 1 && (sample[0] == -1 || sample[0] == elements) ? new FlattenNode(Name(node)) : new ReshapeNode(Name(node), sample);
@@ -302,14 +315,16 @@ internal sealed class OnnxGraphReader(string path, GraphProto onnx, long opset)
             case "Identity": return In(0).alias();
             case "Shape": return tensor(In(0).shape);
             case "Cast":
-                return In(0).to_type(a.Int("to", 1) switch { 1 => ScalarType.Float32, 6 => ScalarType.Int32, 7 => ScalarType.Int64, 11 => ScalarType.Float64,
-                    var t => throw new RmpSnnException($"{Show(node)}: Cast to ONNX type {t} is not supported") });
+                return In(0).to_type(a.Int("to", 1) switch { 1 => ScalarType.Float32, 6 => ScalarType.Int32, 7 => ScalarType.Int64,
+                    11 => ScalarType.Float64, var t => throw new RmpSnnException($"{Show(node)}: Cast to ONNX type {t} is not supported") });
             case "Gather":
             {
                 var (data, indices) = (In(0), In(1));
                 long axis = Axis(a.Int("axis", 0), data.dim());
-                if (indices.dim() == 0) return data.select(axis, indices.item<long>() < 0 ? indices.item<long>() + data.shape[axis] : indices.item<long>());
-                return data.index_select(axis, indices.flatten()).reshape([.. data.shape[..(int)axis], .. indices.shape, .. data.shape[((int)axis + 1)..]]);
+                if (indices.dim() == 0)
+                    return data.select(axis, indices.item<long>() < 0 ? indices.item<long>() + data.shape[axis] : indices.item<long>());
+                return data.index_select(axis, indices.flatten())
+                    .reshape([.. data.shape[..(int)axis], .. indices.shape, .. data.shape[((int)axis + 1)..]]);
             }
             case "Unsqueeze":
             {
@@ -338,7 +353,9 @@ internal sealed class OnnxGraphReader(string path, GraphProto onnx, long opset)
                 return x.permute(a.Ints("perm", [.. Enumerable.Range(0, (int)x.dim()).Reverse().Select(i => (long)i)]));
             }
             case "ConstantOfShape":
-                return a.Tensor("value") is { } fill ? OnnxTensors.Read(fill, path).reshape(1).expand(Longs(In(0))).contiguous() : zeros(Longs(In(0)));
+                return a.Tensor("value") is { } fill
+                    ? OnnxTensors.Read(fill, path).reshape(1).expand(Longs(In(0))).contiguous()
+                    : zeros(Longs(In(0)));
             case "Slice":
             {
                 var x = In(0);

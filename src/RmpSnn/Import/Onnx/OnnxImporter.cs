@@ -20,7 +20,10 @@ public static class OnnxImporter
         "MaxPool, Pad, Slice, Flatten, Reshape, Add, Concat, Mul/Div by a constant, Constant, Identity, Dropout; and Shape, Gather, " +
         "Unsqueeze, Squeeze, Concat, Cast, Add, Sub, Mul, Div on constants";
 
-    /// <summary>Reads <paramref name="path"/> and returns the network (eval mode, CPU) with its spec: input channels, size and classes from the graph.</summary>
+    /// <summary>
+    /// Reads <paramref name="path"/> and returns the network (eval mode, CPU) with its spec: input channels, size and
+    /// classes from the graph.
+    /// </summary>
     /// <exception cref="RmpSnnException">Not an ONNX model, a dynamic input size, or an operation the importer does not map.</exception>
     public static Network Import(string path)
     {

@@ -7,7 +7,10 @@ namespace RmpSnn.Import.Onnx;
 /// <summary>Reads ONNX <see cref="TensorProto"/>s (raw little-endian data or typed fields) into CPU tensors.</summary>
 internal static class OnnxTensors
 {
-    /// <summary>The tensor <paramref name="proto"/> holds: float32, float64, int64 or int32; anything else is an error naming <paramref name="where"/>.</summary>
+    /// <summary>
+    /// The tensor <paramref name="proto"/> holds: float32, float64, int64 or int32; anything else is an error naming
+    /// <paramref name="where"/>.
+    /// </summary>
     public static Tensor Read(TensorProto proto, string where)
     {
         if (proto.DataLocation == TensorProto.Types.DataLocation.External)
