@@ -14,7 +14,7 @@ public static class AtomicFile
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite))   // readable too: HDF5 writers seek back and read
             {
                 write(stream);
                 stream.Flush(flushToDisk: true);

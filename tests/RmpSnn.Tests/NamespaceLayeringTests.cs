@@ -9,7 +9,7 @@ public partial class NamespaceLayeringTests
     static readonly Dictionary<string, int> Layer = new()
     {
         ["Data"] = 0, ["Graph"] = 0, ["Models"] = 1, ["Training"] = 2, ["Import"] = 2, ["Snn"] = 2,
-        ["Conversion"] = 3, ["Evaluation"] = 4, ["Experiments"] = 5,
+        ["Conversion"] = 3, ["Evaluation"] = 4, ["Export"] = 4, ["Experiments"] = 5,
     };
 
     [GeneratedRegex(@"\bRmpSnn\.(\w+)\b")]

@@ -55,14 +55,14 @@ public sealed record BalancedThresholds(
         }
     }
 
-    /// <summary>Thresholds for <paramref name="reset"/> by IF layer name, checked against <paramref name="network"/>'s IF layers.</summary>
-    public IReadOnlyDictionary<string, float> ThresholdsFor(ResetMode reset, SpikingNetwork network, string path)
+    /// <summary>Thresholds for <paramref name="reset"/> by IF layer name, for a network of architecture <paramref name="arch"/> (checked).</summary>
+    public IReadOnlyDictionary<string, float> ThresholdsFor(ResetMode reset, string arch, string path)
     {
         if (!Thresholds.TryGetValue(reset, out var values))
             throw new RmpSnnException(
                 $"{path}: no thresholds for {reset.ToString().ToLowerInvariant()} reset; re-run 'rmpsnn convert' with --reset both");
-        if (Arch != network.Spec.Arch)
-            throw new RmpSnnException($"{path}: thresholds are for {Arch}, but the network is {network.Spec.Arch}; re-run 'rmpsnn convert'");
+        if (Arch != arch)
+            throw new RmpSnnException($"{path}: thresholds are for {Arch}, but the network is {arch}; re-run 'rmpsnn convert'");
         if (values.FirstOrDefault(p => !(p.Value > 0) || float.IsInfinity(p.Value)) is { Key: not null } bad)
             throw new RmpSnnException($"{path}: threshold of {bad.Key} is {bad.Value}; thresholds must be positive finite numbers");
         return values;

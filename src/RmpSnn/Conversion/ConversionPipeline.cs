@@ -57,7 +57,7 @@ public static class ConversionPipeline
         double alpha)
     {
         var snn = compiled.WithNeurons(neurons);
-        snn.SetThresholds(ThresholdBalancer.Scale(converted.ThresholdsFor(neurons.Reset, compiled, convertedPath), alpha), convertedPath);
+        snn.SetThresholds(ThresholdBalancer.Scale(converted.ThresholdsFor(neurons.Reset, compiled.Spec.Arch, convertedPath), alpha), convertedPath);
         return snn;
     }
 }

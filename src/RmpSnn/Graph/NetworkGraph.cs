@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace RmpSnn.Graph;
 
 /// <summary>
@@ -92,6 +94,23 @@ public sealed class NetworkGraph
                 if (!ReferenceEquals(value, input) && !values.Any(v => ReferenceEquals(v, value))) release(value);
         }
         return values[last]!;
+    }
+
+    /// <summary>Each node's output shape per sample (without the batch), from one pass as an ANN on a zero image on <paramref name="device"/>.</summary>
+    public long[][] SampleShapes(Device device)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var shapes = new long[Nodes.Count][];
+        var x = zeros(1, Input.Channels, Input.Height, Input.Width, device: device);
+        shapes[0] = x.shape[1..];
+        Evaluate(x, (i, operands) =>
+        {
+            var value = Nodes[i].Forward(operands);
+            shapes[i] = value.shape[1..];
+            return value;
+        });
+        return shapes;
     }
 
     /// <summary>A builder holding this graph's nodes and edges, for passes that rewrite it.</summary>

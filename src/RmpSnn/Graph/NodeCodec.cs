@@ -71,7 +71,7 @@ public static class NodeCodec
             "ReLU" => new ReluNode(name),
             "QCFS" => new QcfsNode(name, new Qcfs(I(d, "levels", 1)[0])),
             "Clip" => new ClipNode(name, A(d, "min", 1)[0], A(d, "max", 1)[0]),
-            "AvgPool" => new AvgPoolNode(name, L(d, "kernel", 2), L(d, "stride", 2), L(d, "padding", 2), B(d, "ceil"), B(d, "countIncludePad")),
+            "AvgPool" => new AvgPoolNode(name, L(d, "kernel", 2), L(d, "stride", 2), L(d, "padding", 2), B(d, "ceil"), Optional(d, "countIncludePad", 1) != 0),
             "MaxPool" => new MaxPoolNode(name, L(d, "kernel", 2), L(d, "stride", 2), L(d, "padding", 2), L(d, "dilation", 2), B(d, "ceil")),
             "GlobalAvgPool" => new GlobalAvgPoolNode(name),
             "Flatten" => new FlattenNode(name),
@@ -87,6 +87,10 @@ public static class NodeCodec
             _ => throw new RmpSnnException($"graph: node '{name}' has the unknown operation '{d.Op}'"),
         };
     }
+
+    /// <summary>An attribute added after graphs were first stored, with the value older files imply.</summary>
+    static double Optional(NodeDescription d, string key, double fallback) =>
+        d.Attributes is not null && d.Attributes.TryGetValue(key, out var values) && values is [var value] ? value : fallback;
 
     static double[] D(long[] values) => Array.ConvertAll(values, v => (double)v);
 

@@ -59,7 +59,7 @@ public sealed class SpikingNetwork : IDisposable
         if (engine != SimulationEngine.Reference && device.type != DeviceType.CPU)
             throw new RmpSnnException(
                 $"--engine {engine.ToString().ToLowerInvariant()}: its kernels run on the CPU; use --engine reference on {device}");
-        var shapes = SampleShapes(converted, device);
+        var shapes = converted.SampleShapes(device);
         var stages = new ISpikingStage?[converted.Nodes.Count];
         try
         {
@@ -223,24 +223,6 @@ public sealed class SpikingNetwork : IDisposable
 
     static SpikingMaxPool Gate(MaxPoolGateNode gate) =>
         new(gate.Name, gate.Pool.Kernel, gate.Pool.Stride, gate.Pool.Padding, gate.Pool.Dilation, gate.Pool.CeilMode);
-
-    /// <summary>Each node's output shape per sample, from one pass of the converted graph as an ANN on a zero image.</summary>
-    static long[][] SampleShapes(NetworkGraph graph, Device device)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var shapes = new long[graph.Nodes.Count][];
-        var input = graph.Input;
-        var x = zeros(1, input.Channels, input.Height, input.Width, device: device);
-        shapes[0] = x.shape[1..];
-        graph.Evaluate(x, (i, operands) =>
-        {
-            var value = graph.Nodes[i].Forward(operands);
-            shapes[i] = value.shape[1..];
-            return value;
-        });
-        return shapes;
-    }
 
     static string Listing(string what, string[] names) =>
         names.Length == 0 ? "" : $"{what} {names.Length} ({string.Join(", ", names.Take(3))}{(names.Length > 3 ? ", …" : "")})";

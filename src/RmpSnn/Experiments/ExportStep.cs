@@ -1,0 +1,47 @@
+using RmpSnn.Conversion;
+using RmpSnn.Export;
+using RmpSnn.Models;
+using RmpSnn.Snn;
+using static TorchSharp.torch;
+
+namespace RmpSnn.Experiments;
+
+/// <summary>What <c>rmpsnn export</c> asks for.</summary>
+/// <param name="ModelPath">The model file.</param>
+/// <param name="ConvertedPath">Its converted thresholds (checked to belong to the model).</param>
+/// <param name="OutPath">The file to write.</param>
+/// <param name="Reset">Which reset mode's SNN to write.</param>
+/// <param name="Alpha">Threshold scale α.</param>
+/// <param name="ResetPotential">Hard-reset potential as a fraction of V_th.</param>
+/// <param name="Overwrite">Replace an existing <paramref name="OutPath"/>.</param>
+public sealed record ExportRequest(string ModelPath, string ConvertedPath, string OutPath, ResetMode Reset, double Alpha = 1,
+    float ResetPotential = 0f, bool Overwrite = false);
+
+/// <summary>The export workflow: the converted SNN of one reset mode and α, written for other simulators and hardware.</summary>
+public static class ExportStep
+{
+    /// <summary>Writes the NIR file of <paramref name="request"/> and says what it holds.</summary>
+    /// <exception cref="RmpSnnException">The output exists (without overwrite), the thresholds do not fit, or a node has no NIR form.</exception>
+    public static NirExportReport Nir(ExportRequest request)
+    {
+        if (File.Exists(request.OutPath) && !request.Overwrite)
+            throw new RmpSnnException($"{request.OutPath}: exists; pass --force to replace it");
+        var (ann, info) = ModelFile.Load(request.ModelPath, CPU);
+        using (ann)
+        {
+            var converted = ConvertStep.Load(request.ConvertedPath, request.ModelPath);
+            var graph = Converter.Convert(ann, info.Normalization, new ConversionOptions(converted.Readout, converted.MaxPool));
+            var thresholds = ThresholdBalancer.Scale(converted.ThresholdsFor(request.Reset, info.Spec.Arch, request.ConvertedPath), request.Alpha);
+            var neurons = new NeuronOptions(request.Reset, request.ResetPotential, converted.InitialPotential).Validate();
+            return NirExport.Write(request.OutPath, graph, thresholds, neurons, new Dictionary<string, string>
+            {
+                ["producer"] = "RmpSnn",
+                ["source_model"] = Path.GetFullPath(request.ModelPath),
+                ["reset"] = request.Reset.ToString().ToLowerInvariant(),
+                ["alpha"] = request.Alpha.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["readout"] = converted.Readout.ToString().ToLowerInvariant(),
+                ["input_encoding"] = converted.SimulationEncoding.ToString().ToLowerInvariant(),
+            });
+        }
+    }
+}
