@@ -1,0 +1,87 @@
+using System.Text.Json;
+using RmpSnn.Conversion;
+using RmpSnn.Data;
+using RmpSnn.Export;
+using RmpSnn.Graph;
+using RmpSnn.Snn;
+using RmpSnn.Tests.Data;
+using RmpSnn.Tests.Import;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace RmpSnn.Tests.Export;
+
+/// <summary>
+/// The exported NIR graph, run by an independent discrete-time NIR interpreter (experiments/nir_reference.py on h5py
+/// and PyTorch), gives RmpSnn's output currents and spike counts: residual blocks (identity and option A), BatchNorm,
+/// pooling and both resets.
+/// </summary>
+[Collection(SerialTorchRng.Name)]   // TinyNetworks seeds torch's global generator
+public sealed class NirExportTests(ITestOutputHelper output) : IDisposable
+{
+    const int Steps = 48, Images = 4;
+    readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Theory]
+    [InlineData(ResetMode.Soft)]
+    [InlineData(ResetMode.Hard)]
+    public void AReferenceNirInterpreterReproducesTheSnn(ResetMode reset)
+    {
+        var ann = TinyNetworks.Build(seed: 41, batchNorm: true);
+        var identity = Normalization.Identity(3);
+        var graph = Converter.Convert(ann, identity, new ConversionOptions());
+        var neurons = new NeuronOptions(reset, ResetPotential: reset == ResetMode.Hard ? 0.1f : 0f);
+        using var snn = SpikingNetwork.Compile(graph, ann.Spec, ReadoutMode.Potential, neurons, SimulationEngine.Reference, CPU);
+        var data = TinyNetworks.Images(64, seed: 42);
+        var thresholds = ThresholdBalancer.Balance(snn, ann, data, identity, new BalancingOptions(NormMode.ActMax, CalibrationImages: 64), CPU);
+        snn.SetThresholds(thresholds);
+        string nir = _folder.File($"tiny-{reset}.nir");
+        var report = NirExport.Write(nir, graph, thresholds, neurons);
+        Assert.Empty(report.Notes);
+
+        using var batch = data.Take(Images).Batches(Images, identity, CPU).Single();
+        string input = _folder.File("input.json"), result = _folder.File($"out-{reset}.json");
+        File.WriteAllText(input, JsonSerializer.Serialize(new { shape = batch.Images.shape, frame = batch.Images.data<float>().ToArray() }));
+        PythonTorch.RunScript(ImportTestFiles.Experiment("nir_reference.py"), nir, input, Steps.ToString(), result);
+        using var json = JsonDocument.Parse(File.ReadAllText(result));
+
+        var recorder = new SpikeRecorder(snn.Neurons.Select(n => n.Name).ToArray(), snn.WeightedLayers.Select(l => l.Name).ToArray(), Steps);
+        snn.ResetState();
+        var steps = json.RootElement.GetProperty("output").EnumerateArray().ToArray();
+        Assert.Equal(Steps, steps.Length);
+        double worst = 0;
+        using (no_grad())
+            for (int t = 0; t < Steps; t++)
+            {
+                using var current = snn.Forward(batch.Images, new StepContext(1, Images, t, recorder));
+                using var expected = tensor(steps[t].EnumerateArray().SelectMany(row => row.EnumerateArray().Select(v => (float)v.GetDouble())).ToArray())
+                    .view(current.shape);
+                worst = Math.Max(worst, (current - expected).abs().max().item<float>() / Math.Max(1e-3f, expected.abs().max().item<float>()));
+            }
+        output.WriteLine($"{reset}: worst relative output difference {worst:G3}");
+        Assert.True(worst < 1e-3, $"{reset}: NIR interpreter and RmpSnn outputs differ by {worst:G3} (relative)");
+        var spikes = json.RootElement.GetProperty("spikes");
+        foreach (var (layer, counts) in recorder.NeuronLayers.Zip(recorder.Spikes))
+        {
+            string nirNode = reset == ResetMode.Soft ? layer + ".threshold" : layer;
+            double expected = spikes.GetProperty(nirNode).GetDouble(), actual = counts.Sum();
+            output.WriteLine($"{layer}: RmpSnn {actual} spikes, NIR interpreter {expected}");
+            Assert.True(actual > 0, $"{layer} should fire");
+            Assert.True(Math.Abs(actual - expected) <= 1e-3 * actual + 1, $"{layer}: RmpSnn {actual} spikes, NIR interpreter {expected}");
+        }
+    }
+
+    [Fact]
+    public void MaxPoolGatesHaveNoNirFormAndTheErrorSaysWhatToDo()
+    {
+        var ann = TinyNetworks.Sequential(new RmpSnn.Models.ModelSpec("mp", 1, 8, 2), n => new Conv2dNode(n, nn.Conv2d(1, 2, 3, padding: 1)), n => new ReluNode(n),
+            n => new MaxPoolNode(n, [2, 2], [2, 2], [0, 0], [1, 1]), n => new FlattenNode(n), n => new LinearNode(n, nn.Linear(32, 2)));
+        var graph = Converter.Convert(ann, Normalization.Identity(1), new ConversionOptions());
+        var thresholds = new Dictionary<string, float> { ["layers.1"] = 1f };
+        UserError.Expect(() => NirExport.Write(_folder.File("mp.nir"), graph, thresholds, new NeuronOptions(ResetMode.Soft)),
+            "layers.2 (MaxPoolGate)", "--maxpool avg");
+        Assert.False(File.Exists(_folder.File("mp.nir")));
+    }
+}
