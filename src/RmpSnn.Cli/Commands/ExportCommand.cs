@@ -16,16 +16,18 @@ public static class ExportCommand
             Sinabs, Rockpool, Lava, SpiNNaker2, Nengo through NIR). Spike amplitudes are folded into the next layer's weights,
             thresholds are written for NIR's v > v_threshold, hard reset is NIR's IF, and soft reset is an Integrator +
             Threshold with a -V_th feedback edge (exact in discrete time; docs/INTEROP.md says which readers take it).
-            Uses MODEL.snn.json from 'rmpsnn convert'. Max-pool gates and concatenations have no NIR form.
+            Uses MODEL.snn.json from 'rmpsnn convert'. Max-pool gates and concatenations have no NIR form. --format
+            safetensors writes the weights, biases and thresholds with the graph as JSON metadata, for PyTorch code.
 
             Examples:
               rmpsnn export out/fmnist.model --reset soft --out out/fmnist-soft.nir
               rmpsnn export out/resnet20.model --reset hard --alpha 0.8 --out out/resnet20-hard.nir
+              rmpsnn export out/fmnist.model --format safetensors --out out/fmnist-snn.safetensors
             """);
         var model = ModelArgument.Create();
         var converted = new Option<string?>("--converted") { Description = "Converted-model JSON (default: MODEL.snn.json)" };
         var format = new Option<string>("--format") { Description = "Output format", DefaultValueFactory = _ => "nir" };
-        format.AcceptOnlyFromAmong("nir");
+        format.AcceptOnlyFromAmong("nir", "safetensors");
         var reset = new Option<string>("--reset") { Description = "Reset mode of the SNN written: soft or hard", DefaultValueFactory = _ => "soft" };
         reset.AcceptOnlyFromAmong("soft", "hard");
         var alpha = new Option<double>("--alpha") { Description = "Threshold scale α in (0, 1]", DefaultValueFactory = _ => 1.0 };
@@ -40,9 +42,15 @@ public static class ExportCommand
             string modelPath = parse.GetValue(model)!, outPath = parse.GetValue(output)!;
             var request = new ExportRequest(modelPath, parse.GetValue(converted) ?? modelPath + ".snn.json", outPath,
                 parse.GetValue(reset) == "hard" ? ResetMode.Hard : ResetMode.Soft, parse.GetValue(alpha), parse.GetValue(resetPotential), parse.GetValue(force));
-            var report = ExportStep.Nir(request);
-            foreach (string note in report.Notes) AnsiConsole.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
-            AnsiConsole.MarkupLine(Markup.Escape($"Wrote NIR {RmpSnn.Export.NirExport.Version} graph: {report.Nodes} nodes, {report.Edges} edges ({parse.GetValue(reset)} reset)"));
+            if (parse.GetValue(format) == "safetensors")
+                AnsiConsole.MarkupLine(Markup.Escape($"Wrote {ExportStep.Safetensors(request)} tensors and the graph ({parse.GetValue(reset)} reset)"));
+            else
+            {
+                var report = ExportStep.Nir(request);
+                foreach (string note in report.Notes) AnsiConsole.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
+                AnsiConsole.MarkupLine(Markup.Escape(
+                    $"Wrote NIR {RmpSnn.Export.NirExport.Version} graph: {report.Nodes} nodes, {report.Edges} edges ({parse.GetValue(reset)} reset)"));
+            }
             AnsiConsole.MarkupLine($"Saved [green]{Markup.Escape(outPath)}[/]");
             return CliRunner.Ok;
         });

@@ -17,12 +17,20 @@ namespace RmpSnn.Experiments;
 public sealed record ExportRequest(string ModelPath, string ConvertedPath, string OutPath, ResetMode Reset, double Alpha = 1,
     float ResetPotential = 0f, bool Overwrite = false);
 
-/// <summary>The export workflow: the converted SNN of one reset mode and α, written for other simulators and hardware.</summary>
+/// <summary>The export workflow: the converted SNN of one reset mode and α, written for other simulators, hardware and PyTorch.</summary>
 public static class ExportStep
 {
     /// <summary>Writes the NIR file of <paramref name="request"/> and says what it holds.</summary>
     /// <exception cref="RmpSnnException">The output exists (without overwrite), the thresholds do not fit, or a node has no NIR form.</exception>
-    public static NirExportReport Nir(ExportRequest request)
+    public static NirExportReport Nir(ExportRequest request) =>
+        Run(request, (graph, thresholds, neurons, metadata) => NirExport.Write(request.OutPath, graph, thresholds, neurons, metadata));
+
+    /// <summary>Writes the safetensors file of <paramref name="request"/>; returns the number of tensors.</summary>
+    public static int Safetensors(ExportRequest request) =>
+        Run(request, (graph, thresholds, neurons, metadata) => SafetensorsExport.Write(request.OutPath, graph, thresholds, neurons, metadata));
+
+    static T Run<T>(ExportRequest request,
+        Func<Graph.NetworkGraph, IReadOnlyDictionary<string, float>, NeuronOptions, IReadOnlyDictionary<string, string>, T> write)
     {
         if (File.Exists(request.OutPath) && !request.Overwrite)
             throw new RmpSnnException($"{request.OutPath}: exists; pass --force to replace it");
@@ -33,7 +41,7 @@ public static class ExportStep
             var graph = Converter.Convert(ann, info.Normalization, new ConversionOptions(converted.Readout, converted.MaxPool));
             var thresholds = ThresholdBalancer.Scale(converted.ThresholdsFor(request.Reset, info.Spec.Arch, request.ConvertedPath), request.Alpha);
             var neurons = new NeuronOptions(request.Reset, request.ResetPotential, converted.InitialPotential).Validate();
-            return NirExport.Write(request.OutPath, graph, thresholds, neurons, new Dictionary<string, string>
+            return write(graph, thresholds, neurons, new Dictionary<string, string>
             {
                 ["producer"] = "RmpSnn",
                 ["source_model"] = Path.GetFullPath(request.ModelPath),

@@ -85,3 +85,35 @@ public sealed class NirExportTests(ITestOutputHelper output) : IDisposable
         Assert.False(File.Exists(_folder.File("mp.nir")));
     }
 }
+
+/// <summary>The safetensors export holds the converted weights, bias maps and thresholds by node name, and the graph.</summary>
+[Collection(SerialTorchRng.Name)]   // TinyNetworks seeds torch's global generator
+public sealed class SafetensorsExportTests : IDisposable
+{
+    readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void WeightsThresholdsAndGraphReadBack()
+    {
+        var ann = TinyNetworks.Build(seed: 43, batchNorm: true);
+        var graph = Converter.Convert(ann, TinyNetworks.Normalization, new ConversionOptions());
+        var thresholds = graph.Nodes.OfType<IntegrateFireNode>().Select((n, i) => (n.Name, V: 0.5f + i)).ToDictionary(p => p.Name, p => p.V);
+        string path = _folder.File("tiny.safetensors");
+        int count = SafetensorsExport.Write(path, graph, thresholds, new NeuronOptions(ResetMode.Soft));
+
+        using var stream = File.OpenRead(path);
+        var (tensors, metadata) = RmpSnn.Import.SafetensorsFormat.Read(stream, CPU);
+        Assert.Equal(count, tensors.Count);
+        var first = (Conv2dNode)graph["layers.0"];
+        Assert.True(TensorAssert.Same(first.BiasMap!, tensors["layers.0.bias_map"]), "the folded normalisation's current map");
+        Assert.True(TensorAssert.Same(first.Weight, tensors["layers.0.weight"]));
+        foreach (var (name, v) in thresholds) Assert.Equal(v, tensors[$"{name}.threshold"].item<float>());
+        Assert.Equal("soft", metadata["reset"]);
+        using var nodes = JsonDocument.Parse((string)metadata["graph"]);
+        Assert.Equal(graph.Nodes.Select(n => n.Name), nodes.RootElement.EnumerateArray().Select(n => n.GetProperty("name").GetString()));
+        Assert.Contains(nodes.RootElement.EnumerateArray(), n => n.GetProperty("op").GetString() == "IF");
+        foreach (var t in tensors.Values) t.Dispose();
+    }
+}

@@ -1,3 +1,4 @@
+using RmpSnn.Export;
 using RmpSnn.Import;
 using RmpSnn.Models;
 using RmpSnn.Tests.Data;
@@ -26,7 +27,7 @@ public sealed class ImportErrorTests : IDisposable
         var sd = AkamasterResNet.StateDict(depth, optionB: false, seed: 1);
         edit?.Invoke(sd);
         string path = folder.File($"resnet{depth}-{Guid.NewGuid():N}.safetensors");
-        SafetensorsWriter.Write(path, sd);
+        SafetensorsFile.Write(path, sd);
         foreach (var t in sd.Values) t.Dispose();
         return path;
     }

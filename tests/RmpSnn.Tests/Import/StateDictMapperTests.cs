@@ -1,3 +1,4 @@
+using RmpSnn.Export;
 using RmpSnn.Graph;
 using RmpSnn.Import;
 using RmpSnn.Models;
@@ -33,7 +34,7 @@ public class StateDictMapperTests
         var sd = AkamasterResNet.StateDict(depth, optionB, seed: depth);
         using var folder = new TempFolder();
         string path = folder.File($"resnet{depth}.safetensors");
-        SafetensorsWriter.Write(path, sd.Select(p => KeyValuePair.Create("module." + p.Key, p.Value)));
+        SafetensorsFile.Write(path, sd.Select(p => KeyValuePair.Create("module." + p.Key, p.Value)));
 
         using var checkpoint = CheckpointReader.Read(path);
         var spec = CheckpointImporter.InferSpec(checkpoint, $"resnet{depth}");
@@ -71,7 +72,7 @@ public class StateDictMapperTests
         }
         using var folder = new TempFolder();
         string path = folder.File("vgg9.safetensors");
-        SafetensorsWriter.Write(path, sd);
+        SafetensorsFile.Write(path, sd);
 
         using var checkpoint = CheckpointReader.Read(path);
         var spec = CheckpointImporter.InferSpec(checkpoint, "vgg9");
