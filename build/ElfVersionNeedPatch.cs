@@ -131,7 +131,9 @@ public sealed class PatchTorchSharpNative : Microsoft.Build.Utilities.Task
 
     public override bool Execute()
     {
-        if (!System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Linux) || !Directory.Exists(OutputDirectory)) return true;
+        if (!System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Linux)
+            || !Directory.Exists(OutputDirectory))
+            return true;
         if (ElfVersionNeedPatcher.SystemLibStdCxxHas("GLIBCXX_3.4.32")) return true;
         foreach (string lib in Directory.EnumerateFiles(OutputDirectory, "libLibTorchSharp.so", SearchOption.AllDirectories))
         {

@@ -41,15 +41,17 @@ public static class ExportCommand
         {
             string modelPath = parse.GetValue(model)!, outPath = parse.GetValue(output)!;
             var request = new ExportRequest(modelPath, parse.GetValue(converted) ?? modelPath + ".snn.json", outPath,
-                parse.GetValue(reset) == "hard" ? ResetMode.Hard : ResetMode.Soft, parse.GetValue(alpha), parse.GetValue(resetPotential), parse.GetValue(force));
+                parse.GetValue(reset) == "hard" ? ResetMode.Hard : ResetMode.Soft, parse.GetValue(alpha), parse.GetValue(resetPotential),
+                parse.GetValue(force));
+            string mode = parse.GetValue(reset)!;
             if (parse.GetValue(format) == "safetensors")
-                AnsiConsole.MarkupLine(Markup.Escape($"Wrote {ExportStep.Safetensors(request)} tensors and the graph ({parse.GetValue(reset)} reset)"));
+                AnsiConsole.MarkupLine(Markup.Escape($"Wrote {ExportStep.Safetensors(request)} tensors and the graph ({mode} reset)"));
             else
             {
                 var report = ExportStep.Nir(request);
                 foreach (string note in report.Notes) AnsiConsole.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
                 AnsiConsole.MarkupLine(Markup.Escape(
-                    $"Wrote NIR {RmpSnn.Export.NirExport.Version} graph: {report.Nodes} nodes, {report.Edges} edges ({parse.GetValue(reset)} reset)"));
+                    $"Wrote NIR {RmpSnn.Export.NirExport.Version} graph: {report.Nodes} nodes, {report.Edges} edges ({mode} reset)"));
             }
             AnsiConsole.MarkupLine($"Saved [green]{Markup.Escape(outPath)}[/]");
             return CliRunner.Ok;

@@ -42,7 +42,8 @@ internal sealed class NirNodes
         var nir = new NirNodes(graph);
         using var noGrad = no_grad();
         if (neurons.InitialPotential != 0)
-            nir.Notes.Add($"NIR has no initial membrane potential: V(0) = {neurons.InitialPotential}·V_th is not in the file (simulators start at 0)");
+            nir.Notes.Add($"NIR has no initial membrane potential: V(0) = {neurons.InitialPotential}·V_th is not in the file " +
+                "(simulators start at 0)");
         for (int i = 0; i < graph.Nodes.Count; i++) nir.Map(i, thresholds, neurons);
         nir.Add("output", Group("Output", ("shape", nir.Shape(graph.Nodes.Count - 1))), nir.Shape(graph.Nodes.Count - 1));
         nir.Connect(nir._value[graph.Output.Name], "output");
@@ -167,10 +168,14 @@ internal sealed class NirNodes
         }
     }
 
-    /// <summary>The step of an option-A subsampling at <paramref name="index"/> (a Slice of both spatial axes from 0 read only by a Pad), or null.</summary>
+    /// <summary>
+    /// The step of an option-A subsampling at <paramref name="index"/> (a Slice of both spatial axes from 0 read only by a
+    /// Pad), or null.
+    /// </summary>
     long? OptionA(int index)
     {
-        if (_graph.Nodes[index] is not SliceNode { Axes: [2, 3], Starts: [0, 0], Ends: [null, null], Steps: [var s, var t] } slice || s != t) return null;
+        if (_graph.Nodes[index] is not SliceNode { Axes: [2, 3], Starts: [0, 0], Ends: [null, null], Steps: [var s, var t] } slice || s != t)
+            return null;
         var readers = _graph.ConsumersOf(slice);
         return readers.Count == 1 && readers[0] is PadNode { Pads: [0, 0, 0, 0, _, _] } ? s : null;
     }

@@ -17,7 +17,10 @@ public static class SafetensorsExport
 {
     static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    /// <summary>Writes <paramref name="converted"/> with <paramref name="thresholds"/> and <paramref name="neurons"/> to <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Writes <paramref name="converted"/> with <paramref name="thresholds"/> and <paramref name="neurons"/> to
+    /// <paramref name="path"/>; returns the number of tensors.
+    /// </summary>
     public static int Write(string path, NetworkGraph converted, IReadOnlyDictionary<string, float> thresholds, NeuronOptions neurons,
         IReadOnlyDictionary<string, string>? metadata = null)
     {

@@ -96,7 +96,10 @@ public sealed class NetworkGraph
         return values[last]!;
     }
 
-    /// <summary>Each node's output shape per sample (without the batch), from one pass as an ANN on a zero image on <paramref name="device"/>.</summary>
+    /// <summary>
+    /// Each node's output shape per sample (without the batch), from one pass as an ANN on a zero image on
+    /// <paramref name="device"/>.
+    /// </summary>
     public long[][] SampleShapes(Device device)
     {
         using var scope = NewDisposeScope();

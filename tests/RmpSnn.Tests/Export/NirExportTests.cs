@@ -56,8 +56,8 @@ public sealed class NirExportTests(ITestOutputHelper output) : IDisposable
             for (int t = 0; t < Steps; t++)
             {
                 using var current = snn.Forward(batch.Images, new StepContext(1, Images, t, recorder));
-                using var expected = tensor(steps[t].EnumerateArray().SelectMany(row => row.EnumerateArray().Select(v => (float)v.GetDouble())).ToArray())
-                    .view(current.shape);
+                var values = steps[t].EnumerateArray().SelectMany(row => row.EnumerateArray().Select(v => (float)v.GetDouble())).ToArray();
+                using var expected = tensor(values).view(current.shape);
                 worst = Math.Max(worst, (current - expected).abs().max().item<float>() / Math.Max(1e-3f, expected.abs().max().item<float>()));
             }
         output.WriteLine($"{reset}: worst relative output difference {worst:G3}");
@@ -76,7 +76,8 @@ public sealed class NirExportTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void MaxPoolGatesHaveNoNirFormAndTheErrorSaysWhatToDo()
     {
-        var ann = TinyNetworks.Sequential(new RmpSnn.Models.ModelSpec("mp", 1, 8, 2), n => new Conv2dNode(n, nn.Conv2d(1, 2, 3, padding: 1)), n => new ReluNode(n),
+        var ann = TinyNetworks.Sequential(new RmpSnn.Models.ModelSpec("mp", 1, 8, 2), n => new Conv2dNode(n, nn.Conv2d(1, 2, 3, padding: 1)),
+            n => new ReluNode(n),
             n => new MaxPoolNode(n, [2, 2], [2, 2], [0, 0], [1, 1]), n => new FlattenNode(n), n => new LinearNode(n, nn.Linear(32, 2)));
         var graph = Converter.Convert(ann, Normalization.Identity(1), new ConversionOptions());
         var thresholds = new Dictionary<string, float> { ["layers.1"] = 1f };
