@@ -85,10 +85,13 @@ public sealed class OnnxImportTests(OnnxModels models, ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public void AnImportedBottleneckConvertsAndItsSnnAgreesWithTheAnn()
+    [Theory]
+    [InlineData("bottleneck", 99.0)]   // depthwise conv, ReLU6, add without ReLU
+    [InlineData("resnet", 97.0)]       // option-A shortcut (Slice + Pad), junction, MatMul + Add: 86 / 95 / 97.5 % at T = 256 / 1024 / 2048
+    [InlineData("inception", 92.0)]    // max-pooling as a rate gate (settles later) and a channel Concat: 82 / 91.5 / 94 %
+    public void AnImportedNetworkConvertsAndItsSnnAgreesWithTheAnn(string name, double agreement)
     {
-        using var ann = OnnxImporter.Import(models.File("bottleneck-op17-fold.onnx"));
+        using var ann = OnnxImporter.Import(models.File($"{name}-op17-fold.onnx"));
         var identity = Normalization.Identity(3);
         var pixels = new byte[200 * 3 * 8 * 8];
         new Random(5).NextBytes(pixels);
@@ -106,7 +109,8 @@ public sealed class OnnxImportTests(OnnxModels models, ITestOutputHelper output)
             new BalancingOptions(NormMode.ActMax, CalibrationImages: 200, Encoding: InputCoding.Direct), CPU));
         var result = Simulator.Run([("soft", snn)], data, new SimulationOptions(2048, InputCoding.Direct),
             new ExecutionOptions(ChunkSteps: 64), CPU)[0];
-        Assert.True(result.AccuracyAt(2048) >= 99.0, $"argmax agreement {result.AccuracyAt(2048)}% < 99% at T = 2048");
+        output.WriteLine($"{name}: argmax agreement {result.AccuracyAt(256)} / {result.AccuracyAt(1024)} / {result.AccuracyAt(2048)} % at T = 256 / 1024 / 2048");
+        Assert.True(result.AccuracyAt(2048) >= agreement, $"{name}: argmax agreement {result.AccuracyAt(2048)}% < {agreement}% at T = 2048");
     }
 
     [Fact]
