@@ -9,8 +9,9 @@ var root = new RootCommand("""
     RmpSnn: convert trained ReLU networks into spiking networks with residual-membrane-potential (soft-reset) neurons,
     and measure accuracy at every time-step, spike activity and synaptic operations.
 
-    Typical flow:  rmpsnn train → rmpsnn convert → rmpsnn simulate     (or: rmpsnn demo)
+    Typical flow:  rmpsnn train (or import a checkpoint or ONNX file) → rmpsnn convert → rmpsnn simulate     (or: rmpsnn demo)
     Experiment grid: rmpsnn sweep MODEL → rmpsnn plot FOLDER
+    To other simulators and hardware: rmpsnn export MODEL --out FILE.nir
     """);
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
