@@ -70,8 +70,7 @@ public sealed class ConversionOptionsBinder
         _balanceReset.AcceptOnlyFromAmong("each", "soft", "hard");
         _percentile.Validators.Add(r =>
         {
-            double p = r.GetValueOrDefault<double>();
-            if (p is <= 0 or > 100) r.AddError($"--percentile {p}: expected a value in (0, 100]");
+            if (OptionValue.TryGet<double>(r, out double p) && !(p is > 0 and <= 100)) r.AddError($"--percentile {p}: expected a value in (0, 100]");
         });
         _calibImages.Validators.Add(r => Positive(r, "--calib-images"));
         _calibSteps.Validators.Add(r => Positive(r, "--calib-steps"));
@@ -79,13 +78,12 @@ public sealed class ConversionOptionsBinder
 
     internal static void PositiveMegabytes(System.CommandLine.Parsing.OptionResult r)
     {
-        if (r.GetValueOrDefault<double?>() is double v && !(v > 0)) r.AddError($"--max-memory {v}: expected a positive number of MB");
+        if (OptionValue.TryGet<double?>(r, out var value) && value is double v && !(v > 0 && double.IsFinite(v))) r.AddError($"--max-memory {v}: expected a positive number of MB");
     }
 
     internal static void Positive(System.CommandLine.Parsing.OptionResult r, string name)
     {
-        int v = r.GetValueOrDefault<int>();
-        if (v <= 0) r.AddError($"{name} {v}: expected a positive number");
+        if (OptionValue.TryGet<int>(r, out int v) && v <= 0) r.AddError($"{name} {v}: expected a positive number");
     }
 
     /// <summary>True when the user typed <paramref name="option"/> (rather than relying on its default).</summary>

@@ -57,7 +57,7 @@ public sealed class SimulationOptionsBinder
         };
         _alpha.Validators.Add(r =>
         {
-            foreach (double a in r.GetValueOrDefault<double[]>() ?? [])
+            foreach (double a in OptionValue.TryGet<double[]>(r, out var alphas) ? alphas ?? [] : [])
                 if (a is <= 0 or > 1 || double.IsNaN(a)) r.AddError($"--alpha {a}: expected a threshold scale in (0, 1]");
         });
         _steps.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--steps"));

@@ -36,6 +36,7 @@ public static class ImportCommand
         };
         var dataset = new Option<string>("--dataset") { Description = "Dataset the weights were trained on", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "Model file to write", Required = true };
+        var force = new Option<bool>("--force") { Description = "Replace --out if it exists" };
         var batchNorm = new Option<bool?>("--batchnorm")
         {
             Description = "BatchNorm after each conv (default: if the checkpoint has running_mean entries)",
@@ -64,12 +65,13 @@ public static class ImportCommand
             AllowMultipleArgumentsPerToken = true,
         };
         command.Arguments.Add(checkpoint);
-        foreach (var o in new Option[] { arch, dataset, output, batchNorm, bias, shortcut, classes, maxPool, imageSize, mean, std })
+        foreach (var o in new Option[] { arch, dataset, output, force, batchNorm, bias, shortcut, classes, maxPool, imageSize, mean, std })
             command.Options.Add(o);
 
         CliRunner.SetAction(command, (parse, _) =>
         {
             string datasetName = parse.GetValue(dataset)!, outPath = parse.GetValue(output)!, sourcePath = parse.GetValue(checkpoint)!;
+            if (File.Exists(outPath) && !parse.GetValue(force)) throw new RmpSnnException($"{outPath}: exists; pass --force to replace it");
             float[] meanValues = parse.GetValue(mean) ?? [], stdValues = parse.GetValue(std) ?? [];
             Models.Network network;
             Dictionary<string, string> provenance;

@@ -35,7 +35,7 @@ public static class PlotCommand
         };
         transferSteps.Validators.Add(r =>
         {
-            foreach (int t in r.GetValueOrDefault<int[]>() ?? [])
+            foreach (int t in OptionValue.TryGet<int[]>(r, out var values) ? values ?? [] : [])
                 if (t <= 0) r.AddError($"--transfer-steps {t}: expected a positive number of steps");
         });
         command.Arguments.Add(folder);

@@ -66,6 +66,7 @@ public static class TrainCommand
         var noAugment = new Option<bool>("--no-augment") { Description = "Switch off the dataset's train-time augmentation" };
         var seed = new Option<int>("--seed") { Description = "Seed for weights, shuffling, augmentation and the --val carve-out" };
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint (<out>.ckpt) of an interrupted run" };
+        var force = new Option<bool>("--force") { Description = "Replace --out if it exists" };
         var testSplit = new Option<string>("--eval-split")
         {
             Description = "Split evaluated after each epoch: test, val or none",
@@ -73,7 +74,7 @@ public static class TrainCommand
         };
         testSplit.AcceptOnlyFromAmong("test", "val", "none");
         foreach (var o in new Option[] { arch, output, epochs, batch, lr, weightDecay, schedule, smoothing, dropout, batchNorm, bias, maxPool,
-            activation, levels, init, noAugment, seed, resume, testSplit })
+            activation, levels, init, noAugment, seed, resume, testSplit, force })
             command.Options.Add(o);
         data.AddTo(command);
         device.AddTo(command);
@@ -96,7 +97,7 @@ public static class TrainCommand
                 Resume = parse.GetValue(resume),
             };
             string outPath = parse.GetValue(output)!, evalSplit = parse.GetValue(testSplit)!;
-            var request = new TrainingRequest(spec, selection, evalSplit, options, outPath, initPath, parse.GetValue(noAugment));
+            var request = new TrainingRequest(spec, selection, evalSplit, options, outPath, initPath, parse.GetValue(noAugment), parse.GetValue(force));
             var outcome = ConsoleProgress.Workflow(progress => TrainingWorkflow.Run(request, progress, cancel));
             ShowHistory(outcome.History, evalSplit);
             AnsiConsole.MarkupLine($"Saved [green]{Markup.Escape(outPath)}[/]");

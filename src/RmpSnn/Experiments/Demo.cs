@@ -37,7 +37,7 @@ public static class Demo
         {
             var spec = new ModelSpec("smallcnn", 0, 0, 0);   // channels, size and classes come from the data
             var options = new TrainerOptions { Epochs = epochs, BatchSize = 64, LearningRate = 0.05, Device = device };
-            TrainingWorkflow.Run(new TrainingRequest(spec, train, "test", options, modelPath), progress, cancel);
+            TrainingWorkflow.Run(new TrainingRequest(spec, train, "test", options, modelPath, Overwrite: true), progress, cancel);
             File.Delete(modelPath + ".snn.json");   // thresholds of the previous model
         }
         else progress?.Report(new WorkflowProgress($"reusing {modelPath} (--retrain to train again)"));

@@ -13,8 +13,9 @@ namespace RmpSnn.Experiments;
 /// <param name="OutPath">The model file to write.</param>
 /// <param name="InitPath">A model whose weights (and architecture options, dataset, normalisation) the training starts from.</param>
 /// <param name="AugmentationOff">Train without the dataset's augmentation.</param>
+/// <param name="Overwrite">Replace an existing <paramref name="OutPath"/> (a resumed run may always finish its own file).</param>
 public sealed record TrainingRequest(ModelSpec Spec, DatasetSelection Data, string EvalSplit, TrainerOptions Options, string OutPath,
-    string? InitPath = null, bool AugmentationOff = false);
+    string? InitPath = null, bool AugmentationOff = false, bool Overwrite = false);
 
 /// <summary>What a training run produced.</summary>
 /// <param name="Info">The header written with the model.</param>
@@ -30,6 +31,8 @@ public static class TrainingWorkflow
     /// <summary>Runs <paramref name="request"/>; writes the model file atomically and a checkpoint after every epoch.</summary>
     public static TrainingOutcome Run(TrainingRequest request, IProgress<WorkflowProgress>? progress = null, CancellationToken cancel = default)
     {
+        if (File.Exists(request.OutPath) && !request.Overwrite && !request.Options.Resume)
+            throw new RmpSnnException($"{request.OutPath}: exists; pass --force to replace it (or --resume to continue its run)");
         var device = request.Options.Device;
         Network? source = null;
         ModelInfo? sourceInfo = null;

@@ -42,6 +42,18 @@ public sealed class PretrainedImportTests : IDisposable
     }
 
     [Fact]
+    public void AnExistingModelFileIsReplacedOnlyWithForce()
+    {
+        string model = folder.File("kept.model");
+        File.WriteAllText(model, "an earlier model");
+        string[] args = [ImportTestFiles.ResNet20, "--arch", "resnet20", "--dataset", "cifar10", "--out", model];
+        Assert.Equal(CliRunner.Failure, Import(args));
+        Assert.Equal("an earlier model", File.ReadAllText(model));
+        Assert.Equal(CliRunner.Ok, Import([.. args, "--force"]));
+        Assert.Equal("resnet20", ModelFile.ReadInfo(model).Spec.Arch);
+    }
+
+    [Fact]
     public void WrongArchitectureFailsWithoutWritingAModel()
     {
         string model = folder.File("wrong.model");
