@@ -78,7 +78,8 @@ public sealed class ConversionOptionsBinder
 
     internal static void PositiveMegabytes(System.CommandLine.Parsing.OptionResult r)
     {
-        if (OptionValue.TryGet<double?>(r, out var value) && value is double v && !(v > 0 && double.IsFinite(v))) r.AddError($"--max-memory {v}: expected a positive number of MB");
+        if (OptionValue.TryGet<double?>(r, out var value) && value is double v && !(v > 0 && double.IsFinite(v)))
+            r.AddError($"--max-memory {v}: expected a positive number of MB");
     }
 
     internal static void Positive(System.CommandLine.Parsing.OptionResult r, string name)

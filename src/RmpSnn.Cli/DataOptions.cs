@@ -30,7 +30,10 @@ public sealed class DataOptions
             Description = "train, test or val (the held-out part of train)",
             DefaultValueFactory = _ => defaultSplit,
         };
-        _limit.Validators.Add(r => { if (OptionValue.TryGet<int>(r, out int v) && v < 0) r.AddError("--limit: expected 0 (all) or a positive number"); });
+        _limit.Validators.Add(r =>
+        {
+            if (OptionValue.TryGet<int>(r, out int v) && v < 0) r.AddError("--limit: expected 0 (all) or a positive number");
+        });
     }
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>

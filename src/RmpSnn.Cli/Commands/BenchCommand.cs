@@ -46,7 +46,8 @@ public static class BenchCommand
         foreach (var grid in new[] { batch, steps })
             grid.Validators.Add(r =>
             {
-                foreach (int v in OptionValue.TryGet<int[]>(r, out var values) ? values ?? [] : []) if (v <= 0) r.AddError($"{grid.Name} {v}: expected positive numbers");
+                foreach (int v in OptionValue.TryGet<int[]>(r, out var values) ? values ?? [] : [])
+                    if (v <= 0) r.AddError($"{grid.Name} {v}: expected positive numbers");
             });
         var chunk = new Option<int>("--chunk")
         {

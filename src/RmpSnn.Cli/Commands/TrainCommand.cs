@@ -97,7 +97,8 @@ public static class TrainCommand
                 Resume = parse.GetValue(resume),
             };
             string outPath = parse.GetValue(output)!, evalSplit = parse.GetValue(testSplit)!;
-            var request = new TrainingRequest(spec, selection, evalSplit, options, outPath, initPath, parse.GetValue(noAugment), parse.GetValue(force));
+            var request = new TrainingRequest(spec, selection, evalSplit, options, outPath, initPath, parse.GetValue(noAugment),
+                parse.GetValue(force));
             var outcome = ConsoleProgress.Workflow(progress => TrainingWorkflow.Run(request, progress, cancel));
             ShowHistory(outcome.History, evalSplit);
             AnsiConsole.MarkupLine($"Saved [green]{Markup.Escape(outPath)}[/]");
