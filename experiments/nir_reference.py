@@ -7,8 +7,8 @@ INPUT.json holds {"shape": [N, C, H, W], "frame": [...]}: the frame is fed to th
 Each step, every node reads the sum of its incoming edges: the source's value of this step along forward edges, of the
 previous step along edges that close a cycle (0 at the first step). dt = 1. Nodes: Input, Output, Conv2d, Affine,
 Linear, AvgPool2d (zero padding counted), Flatten, Scale, I (v += r x), Threshold (x > threshold), IF (v += r x; spike
-where v > v_threshold; then v = v_reset there). OUT.json gets {"output": [steps][N][...]} and the spikes of every IF and
-Threshold node summed over the batch and all steps.
+where v > v_threshold; then v = v_reset there). OUT.json gets {"output": [steps][N][...]}, the spikes of every IF and
+Threshold node summed over the batch and all steps, and every node's type.
 """
 import json
 import sys
@@ -115,7 +115,7 @@ def main():
             value[n] = y
         previous = value
     with open(sys.argv[4], "w") as f:
-        json.dump({"output": outputs, "spikes": spikes}, f)
+        json.dump({"output": outputs, "spikes": spikes, "types": {n: nodes[n]["type"] for n in nodes}}, f)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ using RmpSnn.Conversion;
 using RmpSnn.Data;
 using RmpSnn.Export;
 using RmpSnn.Graph;
+using RmpSnn.Models;
 using RmpSnn.Snn;
 using RmpSnn.Tests.Data;
 using RmpSnn.Tests.Import;
@@ -25,24 +26,28 @@ public sealed class NirExportTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Theory]
-    [InlineData(ResetMode.Soft)]
-    [InlineData(ResetMode.Hard)]
-    public void AReferenceNirInterpreterReproducesTheSnn(ResetMode reset)
+    [InlineData("residual", ResetMode.Soft)]
+    [InlineData("residual", ResetMode.Hard)]
+    [InlineData("smallcnn", ResetMode.Soft)]
+    [InlineData("smallcnn", ResetMode.Hard)]
+    public void AReferenceNirInterpreterReproducesTheSnn(string network, ResetMode reset)
     {
-        var ann = TinyNetworks.Build(seed: 41, batchNorm: true);
-        var identity = Normalization.Identity(3);
+        // the residual net has identity and option-A blocks and BatchNorm; smallcnn is the demo's CNN on the shipped sample
+        var ann = network == "residual" ? TinyNetworks.Build(seed: 41, batchNorm: true) : ModelZoo.Create(new ModelSpec("smallcnn", 1, 28, 10), seed: 41);
+        ann.eval();
+        var data = network == "residual" ? TinyNetworks.Images(64, seed: 42) : DatasetCatalog.Load("fashion-mnist-sample", null, "train").Take(64);
+        var identity = Normalization.Identity(data.Channels);
         var graph = Converter.Convert(ann, identity, new ConversionOptions());
         var neurons = new NeuronOptions(reset, ResetPotential: reset == ResetMode.Hard ? 0.1f : 0f);
         using var snn = SpikingNetwork.Compile(graph, ann.Spec, ReadoutMode.Potential, neurons, SimulationEngine.Reference, CPU);
-        var data = TinyNetworks.Images(64, seed: 42);
         var thresholds = ThresholdBalancer.Balance(snn, ann, data, identity, new BalancingOptions(NormMode.ActMax, CalibrationImages: 64), CPU);
         snn.SetThresholds(thresholds);
-        string nir = _folder.File($"tiny-{reset}.nir");
+        string nir = _folder.File($"{network}-{reset}.nir");
         var report = NirExport.Write(nir, graph, thresholds, neurons);
         Assert.Empty(report.Notes);
 
         using var batch = data.Take(Images).Batches(Images, identity, CPU).Single();
-        string input = _folder.File("input.json"), result = _folder.File($"out-{reset}.json");
+        string input = _folder.File("input.json"), result = _folder.File($"out-{network}-{reset}.json");
         File.WriteAllText(input, JsonSerializer.Serialize(new { shape = batch.Images.shape, frame = batch.Images.data<float>().ToArray() }));
         PythonTorch.RunScript(ImportTestFiles.Experiment("nir_reference.py"), nir, input, Steps.ToString(), result);
         using var json = JsonDocument.Parse(File.ReadAllText(result));
@@ -60,7 +65,12 @@ public sealed class NirExportTests(ITestOutputHelper output) : IDisposable
                 using var expected = tensor(values).view(current.shape);
                 worst = Math.Max(worst, (current - expected).abs().max().item<float>() / Math.Max(1e-3f, expected.abs().max().item<float>()));
             }
-        output.WriteLine($"{reset}: worst relative output difference {worst:G3}");
+        output.WriteLine($"{network} {reset}: worst relative output difference {worst:G3}");
+        var types = json.RootElement.GetProperty("types").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
+        Assert.Equal("Input", types["input"]);
+        Assert.Equal("Output", types["output"]);
+        Assert.All(snn.Neurons, n => Assert.Equal(reset == ResetMode.Soft ? "I" : "IF", types[n.Name]));
+        Assert.All(snn.WeightedLayers, l => Assert.Contains(types[l.Name], new[] { "Conv2d", "Affine", "Linear" }));
         Assert.True(worst < 1e-3, $"{reset}: NIR interpreter and RmpSnn outputs differ by {worst:G3} (relative)");
         var spikes = json.RootElement.GetProperty("spikes");
         foreach (var (layer, counts) in recorder.NeuronLayers.Zip(recorder.Spikes))
@@ -76,7 +86,7 @@ public sealed class NirExportTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void MaxPoolGatesHaveNoNirFormAndTheErrorSaysWhatToDo()
     {
-        var ann = TinyNetworks.Sequential(new RmpSnn.Models.ModelSpec("mp", 1, 8, 2), n => new Conv2dNode(n, nn.Conv2d(1, 2, 3, padding: 1)),
+        var ann = TinyNetworks.Sequential(new ModelSpec("mp", 1, 8, 2), n => new Conv2dNode(n, nn.Conv2d(1, 2, 3, padding: 1)),
             n => new ReluNode(n),
             n => new MaxPoolNode(n, [2, 2], [2, 2], [0, 0], [1, 1]), n => new FlattenNode(n), n => new LinearNode(n, nn.Linear(32, 2)));
         var graph = Converter.Convert(ann, Normalization.Identity(1), new ConversionOptions());

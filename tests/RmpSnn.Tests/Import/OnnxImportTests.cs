@@ -118,6 +118,10 @@ public sealed class OnnxImportTests(OnnxModels models, ITestOutputHelper output)
     {
         UserError.Expect(() => OnnxImporter.Import(models.File("softmax.onnx")), "(Softmax)", "supported: Conv, Gemm");
         UserError.Expect(() => OnnxImporter.Import(models.File("dynamic.onnx")), "dynamic.onnx", "fixed input size");
+        string truncated = models.File("truncated.onnx");
+        byte[] whole = File.ReadAllBytes(models.File("resnet-op13-fold.onnx"));
+        File.WriteAllBytes(truncated, whole[..(whole.Length / 2)]);
+        UserError.Expect(() => OnnxImporter.Import(truncated), truncated, "not a readable ONNX model");
         string notOnnx = models.File("notes.onnx");
         File.WriteAllText(notOnnx, "not a protobuf at all, just text");
         UserError.Expect(() => OnnxImporter.Import(notOnnx), notOnnx, "not a readable ONNX model");
