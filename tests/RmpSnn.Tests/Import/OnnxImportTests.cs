@@ -70,6 +70,30 @@ public sealed class OnnxImportTests(OnnxModels models, ITestOutputHelper output)
             }
     }
 
+    [Theory]
+    [InlineData("bottleneck")]
+    [InlineData("inception")]
+    [InlineData("resnet")]
+    public void OnnxRuntimeComputesTheSameLogitsAsTheImportedNetwork(string name)
+    {
+        using var input = tensor(models.Input).view(models.InputShape);
+        foreach (string fold in new[] { "fold", "nofold" })
+        {
+            string onnx = models.File($"{name}-op13-{fold}.onnx");
+            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx);
+            var feed = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(models.Input, [.. models.InputShape.Select(d => (int)d)]);
+            using var results = session.Run([Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor(session.InputMetadata.Keys.Single(), feed)]);
+            float[] runtime = [.. results.Single().AsEnumerable<float>()];
+            using var network = OnnxImporter.Import(onnx);
+            using var noGrad = no_grad();
+            using var logits = network.call(input);
+            using var expected = tensor(runtime).view(logits.shape);
+            double diff = (logits - expected).abs().max().item<float>();
+            output.WriteLine($"{name}-op13-{fold}: max |RmpSnn − ONNX Runtime| = {diff:G2}");
+            Assert.True(diff < 1e-4 * Math.Max(1, expected.abs().max().item<float>()), $"{name}-{fold}: max |RmpSnn − ONNX Runtime| = {diff}");
+        }
+    }
+
     [Fact]
     public void NodesAreNamedAfterTheOnnxNodes()
     {
