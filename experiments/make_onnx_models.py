@@ -13,6 +13,10 @@ Models (channel counts 8/16/32/64 only):
               linear-ReLU-linear
   resnet      conv-BN-ReLU, a block with an option-A shortcut (x[:, :, ::2, ::2] + zero channels via F.pad),
               ReLU after the add, global average pool, x @ W + b (MatMul + Add)
+  vgg         VGG layout (features.N, classifier.N): conv-BN-ReLU x2, max-pool, conv-BN-ReLU, max-pool,
+              linear-ReLU-dropout-linear
+  resnet18    torchvision ResNet-18 layout, narrow (16/32/64/64 channels): conv1-bn1-relu-maxpool, 4 stages of 2
+              BasicBlocks (downsample = 1x1 conv + BN where the shape changes; one ReLU module used twice), avgpool, fc
   softmax     conv-ReLU-pool-flatten-linear-softmax (Softmax is not importable: for the error test)
   dynamic     like softmax without it, exported with dynamic height and width (for the error test)
 """
@@ -78,6 +82,57 @@ class ResNet(nn.Module):
         return y @ self.w + self.b
 
 
+class Vgg(nn.Module):
+    def __init__(self):
+        super().__init__()
+        def block(i, o):
+            return [nn.Conv2d(i, o, 3, padding=1, bias=False), nn.BatchNorm2d(o), nn.ReLU()]
+        self.features = nn.Sequential(*block(3, 16), *block(16, 16), nn.MaxPool2d(2), *block(16, 32), nn.MaxPool2d(2))
+        self.classifier = nn.Sequential(nn.Linear(32 * 2 * 2, 64), nn.ReLU(), nn.Dropout(0.5), nn.Linear(64, 5))
+        self.fc = self.classifier[3]
+
+    def forward(self, x):
+        return self.classifier(torch.flatten(self.features(x), 1))
+
+
+class TorchvisionBlock(nn.Module):
+    def __init__(self, inplanes, planes, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.relu = nn.ReLU(inplace=True)
+        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.downsample = (nn.Sequential(nn.Conv2d(inplanes, planes, 1, stride, bias=False), nn.BatchNorm2d(planes))
+                           if stride != 1 or inplanes != planes else None)
+
+    def forward(self, x):
+        identity = x if self.downsample is None else self.downsample(x)
+        out = self.relu(self.bn1(self.conv1(x)))
+        return self.relu(self.bn2(self.conv2(out)) + identity)
+
+
+class ResNet18(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 16, 3, 1, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(16)
+        self.relu = nn.ReLU(inplace=True)
+        self.maxpool = nn.MaxPool2d(3, 2, 1)
+        widths, inplanes = [16, 32, 64, 64], 16
+        for i, planes in enumerate(widths, start=1):
+            stride = 1 if i == 1 else 2
+            setattr(self, f"layer{i}", nn.Sequential(TorchvisionBlock(inplanes, planes, stride), TorchvisionBlock(planes, planes, 1)))
+            inplanes = planes
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(64, 5)
+
+    def forward(self, x):
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        return self.fc(torch.flatten(self.avgpool(x), 1))
+
+
 class Small(nn.Module):
     def __init__(self, softmax):
         super().__init__()
@@ -113,7 +168,7 @@ def main():
     out = sys.argv[1]
     torch.manual_seed(0)
     x = torch.rand(16, 3, 8, 8)
-    models = {"bottleneck": Bottleneck(), "inception": Inception(), "resnet": ResNet()}
+    models = {"bottleneck": Bottleneck(), "inception": Inception(), "resnet": ResNet(), "vgg": Vgg(), "resnet18": ResNet18()}
     result = {"input_shape": list(x.shape), "input": x.flatten().tolist(), "logits": {}}
     for name, model in models.items():
         randomise_batchnorm(model)
