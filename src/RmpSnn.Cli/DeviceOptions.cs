@@ -14,6 +14,13 @@ public sealed class DeviceOptions
     };
     readonly Option<int> _threads = new("--threads") { Description = "CPU threads for TorchSharp (0 = its default)" };
 
+    /// <summary>Creates the options with their validators.</summary>
+    public DeviceOptions() =>
+        _threads.Validators.Add(r =>
+        {
+            if (OptionValue.TryGet<int>(r, out int v) && v < 0) r.AddError($"--threads {v}: expected 0 (TorchSharp's default) or a positive number");
+        });
+
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {

@@ -129,7 +129,8 @@ public static class ImportCommand
         if (mean.Length == 0 || std.Length == 0) throw new RmpSnnException("--mean/--std: give both or neither");
         if (mean.Length != channels || std.Length != channels)
             throw new RmpSnnException($"--mean/--std: expected {channels} values each (one per input channel), got {mean.Length} and {std.Length}");
-        if (std.Any(s => !(s > 0))) throw new RmpSnnException("--std: every value must be positive");
+        if (std.Any(s => !(s > 0 && float.IsFinite(s)))) throw new RmpSnnException("--std: every value must be a positive finite number");
+        if (mean.Any(m => !float.IsFinite(m))) throw new RmpSnnException("--mean: every value must be a finite number");
         return new Normalization(mean, std);
     }
 }

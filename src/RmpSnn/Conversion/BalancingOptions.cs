@@ -33,7 +33,7 @@ public sealed record BalancingOptions(
         if (CalibrationSteps <= 0) throw new RmpSnnException($"--calib-steps {CalibrationSteps}: expected a positive number of steps");
         if (BatchSize <= 0) throw new RmpSnnException($"--batch {BatchSize}: expected a positive batch size");
         if (ChunkSteps <= 0) throw new RmpSnnException($"--chunk {ChunkSteps}: expected a positive number of steps per chunk");
-        if (Percentile is <= 0 or > 100) throw new RmpSnnException($"--percentile {Percentile}: expected a value in (0, 100]");
+        if (!(Percentile is > 0 and <= 100)) throw new RmpSnnException($"--percentile {Percentile}: expected a value in (0, 100]");
         return this;
     }
 }

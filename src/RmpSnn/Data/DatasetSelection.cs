@@ -27,6 +27,7 @@ public sealed record DatasetSelection(string Dataset, string? Root, string Split
             "val" when Dataset != "imagefolder" => throw new RmpSnnException("--split val: needs --val N, the number of training images held out"),
             _ => DatasetCatalog.Load(Dataset, Root, Split),
         };
+        if (data.Count == 0) throw new RmpSnnException($"{Dataset} ({Split}): the files hold no images{(Root is null ? "" : $" (in {Root})")}");
         return Limit > 0 ? data.Take(Limit) : data;
     }
 }

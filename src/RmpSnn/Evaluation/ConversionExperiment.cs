@@ -10,7 +10,7 @@ namespace RmpSnn.Evaluation;
 public sealed record SnnConfiguration(ResetMode Reset, double Alpha)
 {
     /// <summary>Report label, e.g. <c>soft α=0.8</c>.</summary>
-    public string Label => $"{Reset.ToString().ToLowerInvariant()} α={Alpha:0.###}";
+    public string Label => $"{Reset.ToString().ToLowerInvariant()} α={Alpha.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}";
 }
 
 /// <summary>Simulates several configurations of one converted model side by side on the same images and input spikes.</summary>

@@ -44,6 +44,9 @@ public static class SimulationWorkflow
     public static SimulationOutcome Run(SimulationRequest request, Device device, IProgress<WorkflowProgress>? progress = null,
         CancellationToken cancel = default)
     {
+        new NeuronOptions(ResetMode.Soft, request.ResetPotential, request.InitialPotential ?? 0).Validate();   // before any work
+        request.Simulation.Validate();
+        request.Execution.Validate();
         var (ann, info) = ModelFile.Load(request.ModelPath, device);
         using (ann)
         {

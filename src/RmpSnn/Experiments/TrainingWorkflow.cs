@@ -31,6 +31,8 @@ public static class TrainingWorkflow
     /// <summary>Runs <paramref name="request"/>; writes the model file atomically and a checkpoint after every epoch.</summary>
     public static TrainingOutcome Run(TrainingRequest request, IProgress<WorkflowProgress>? progress = null, CancellationToken cancel = default)
     {
+        (request.Options with { CheckpointPath = request.OutPath + ".ckpt" }).Validate();   // before any data is loaded
+        if (Directory.Exists(request.OutPath)) throw new RmpSnnException($"{request.OutPath}: is a folder; --out names the model file to write");
         if (File.Exists(request.OutPath) && !request.Overwrite && !request.Options.Resume)
             throw new RmpSnnException($"{request.OutPath}: exists; pass --force to replace it (or --resume to continue its run)");
         var device = request.Options.Device;

@@ -9,9 +9,9 @@ public sealed record NeuronOptions(ResetMode Reset, float ResetPotential = 0f, f
     /// <summary>Checks the option ranges; throws <see cref="RmpSnnException"/> naming the option.</summary>
     public NeuronOptions Validate()
     {
-        if (ResetPotential is < 0f or >= 1f)
+        if (!(ResetPotential is >= 0f and < 1f))
             throw new RmpSnnException($"--reset-potential {ResetPotential}: expected a fraction of V_th in [0, 1)");
-        if (InitialPotential is < 0f or >= 1f)
+        if (!(InitialPotential is >= 0f and < 1f))
             throw new RmpSnnException($"--initial-potential {InitialPotential}: expected a fraction of V_th in [0, 1)");
         return this;
     }

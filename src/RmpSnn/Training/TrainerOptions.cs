@@ -52,10 +52,12 @@ public sealed record TrainerOptions
     {
         if (Epochs <= 0) throw new RmpSnnException($"--epochs {Epochs}: expected a positive number of epochs");
         if (BatchSize <= 0) throw new RmpSnnException($"--batch {BatchSize}: expected a positive batch size");
-        if (LearningRate <= 0) throw new RmpSnnException($"--lr {LearningRate}: expected a positive learning rate");
-        if (Momentum is < 0 or >= 1) throw new RmpSnnException($"--momentum {Momentum}: expected a value in [0, 1)");
-        if (WeightDecay < 0) throw new RmpSnnException($"--weight-decay {WeightDecay}: expected a non-negative value");
-        if (LabelSmoothing is < 0 or >= 1) throw new RmpSnnException($"--label-smoothing {LabelSmoothing}: expected a value in [0, 1)");
+        if (!(LearningRate > 0 && double.IsFinite(LearningRate)))
+            throw new RmpSnnException($"--lr {LearningRate}: expected a positive learning rate");
+        if (!(Momentum is >= 0 and < 1)) throw new RmpSnnException($"--momentum {Momentum}: expected a value in [0, 1)");
+        if (!(WeightDecay >= 0 && double.IsFinite(WeightDecay)))
+            throw new RmpSnnException($"--weight-decay {WeightDecay}: expected a non-negative value");
+        if (!(LabelSmoothing is >= 0 and < 1)) throw new RmpSnnException($"--label-smoothing {LabelSmoothing}: expected a value in [0, 1)");
         if (Resume && CheckpointPath is null) throw new RmpSnnException("--resume: needs a checkpoint path");
     }
 }
