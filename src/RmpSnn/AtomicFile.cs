@@ -1,6 +1,9 @@
 namespace RmpSnn;
 
-/// <summary>Writes files atomically: to a temp file in the same folder, then renamed over the target, so a crash never leaves half a file.</summary>
+/// <summary>
+/// Writes files atomically: to a temp file in the same folder, then renamed over the target, so a crash never leaves half a
+/// file. Temp files that an earlier, killed write of the same target left behind are removed on the next write.
+/// </summary>
 public static class AtomicFile
 {
     /// <summary>
@@ -14,6 +17,8 @@ public static class AtomicFile
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            foreach (string stale in Directory.EnumerateFiles(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.*.tmp"))
+                File.Delete(stale);
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite))   // readable too: HDF5 writers seek back and read
             {
                 write(stream);

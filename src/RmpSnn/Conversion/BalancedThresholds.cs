@@ -45,8 +45,12 @@ public sealed record BalancedThresholds(
         if (!File.Exists(path)) throw new RmpSnnException($"{path}: converted model not found; create it with 'rmpsnn convert MODEL --out {path}'");
         try
         {
-            return JsonSerializer.Deserialize<BalancedThresholds>(File.ReadAllText(path), Json)
+            var converted = JsonSerializer.Deserialize<BalancedThresholds>(File.ReadAllText(path), Json)
                 ?? throw new RmpSnnException($"{path}: empty converted-model file");
+            string? missing = converted.ModelSha256 is null ? "ModelSha256" : converted.Arch is null ? "Arch"
+                : converted.Thresholds is null || converted.Thresholds.Values.Any(v => v is null) ? "Thresholds" : null;
+            return missing is null ? converted
+                : throw new RmpSnnException($"{path}: the converted-model file has no '{missing}'; re-run 'rmpsnn convert'");
         }
         catch (JsonException e)
         {

@@ -71,7 +71,8 @@ public static class CifarReader
     static int RecordCount(string file, int recordBytes)
     {
         DataFile.RequireFile(file, $"a CIFAR binary file of {recordBytes}-byte records");
-        long length = new FileInfo(file).Length;
+        long length;
+        using (var stream = File.OpenRead(file)) length = stream.Length;   // a symbolic link's target, not the link
         if (length % recordBytes != 0)
             throw new RmpSnnException(
                 $"{file}: truncated record: {length} bytes is not a multiple of the {recordBytes}-byte record size " +

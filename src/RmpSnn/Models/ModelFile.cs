@@ -26,7 +26,7 @@ public static class ModelFile
 
     /// <summary>Reads only the JSON header of <paramref name="path"/>.</summary>
     public static ModelInfo ReadInfo(string path) =>
-        ContainerFile.Read<ModelInfo, ModelInfo>(path, Magic, Kind, (info, _) => info);
+        ContainerFile.Read<ModelInfo, ModelInfo>(path, Magic, Kind, (info, _) => info.Check(path));
 
     /// <summary>
     /// Rebuilds the network the header describes (its stored graph, or for files written before graphs were stored, the
@@ -35,6 +35,7 @@ public static class ModelFile
     public static (Network Network, ModelInfo Info) Load(string path, Device device) =>
         ContainerFile.Read<ModelInfo, (Network, ModelInfo)>(path, Magic, Kind, (info, reader) =>
         {
+            info.Check(path);
             var network = Build(path, info);
             try
             {

@@ -21,4 +21,27 @@ public sealed record ModelInfo(
     int Epochs = 0,
     DateTimeOffset? Created = null,
     IReadOnlyDictionary<string, string>? Metadata = null,
-    GraphDescription? Graph = null);
+    GraphDescription? Graph = null)
+{
+    /// <summary>
+    /// Checks the fields a file may lack or hold wrongly (a missing spec, normalisation or dataset; a std that is not
+    /// positive; a normalisation for another channel count); throws one line naming <paramref name="path"/> and the field.
+    /// </summary>
+    public ModelInfo Check(string path)
+    {
+        string Missing(string field) => $"{path}: the header has no '{field}'; the file is damaged or not written by RmpSnn";
+        if (Spec is null || string.IsNullOrEmpty(Spec.Arch)) throw new RmpSnnException(Missing(Spec is null ? "Spec" : "Spec.Arch"));
+        if (Spec.InChannels <= 0 || Spec.ImageSize <= 0 || Spec.Classes <= 1)
+            throw new RmpSnnException($"{path}: the header's spec is {Spec.InChannels}x{Spec.ImageSize}x{Spec.ImageSize} -> {Spec.Classes}; " +
+                "expected positive sizes and 2 or more classes");
+        if (Normalization?.Mean is null || Normalization.Std is null) throw new RmpSnnException(Missing("Normalization"));
+        if (string.IsNullOrEmpty(Dataset)) throw new RmpSnnException(Missing("Dataset"));
+        if (Normalization.Mean.Length != Spec.InChannels || Normalization.Std.Length != Spec.InChannels)
+            throw new RmpSnnException(
+                $"{path}: the normalisation has {Normalization.Mean.Length} means and {Normalization.Std.Length} stds for {Spec.InChannels} input channels");
+        if (Normalization.Std.Any(s => !(s > 0 && float.IsFinite(s))) || Normalization.Mean.Any(m => !float.IsFinite(m)))
+            throw new RmpSnnException($"{path}: the normalisation needs finite means and positive finite stds, " +
+                $"got mean [{string.Join(", ", Normalization.Mean)}] std [{string.Join(", ", Normalization.Std)}]");
+        return this;
+    }
+}
