@@ -38,12 +38,23 @@ public static class Demo
             var spec = new ModelSpec("smallcnn", 0, 0, 0);   // channels, size and classes come from the data
             var options = new TrainerOptions { Epochs = epochs, BatchSize = 64, LearningRate = 0.05, Device = device };
             TrainingWorkflow.Run(new TrainingRequest(spec, train, "test", options, modelPath, Overwrite: true), progress, cancel);
-            File.Delete(modelPath + ".snn.json");   // thresholds of the previous model
         }
         else progress?.Report(new WorkflowProgress($"reusing {modelPath} (--retrain to train again)"));
+        string thresholds = modelPath + ".snn.json";
+        if (File.Exists(thresholds))
+        {
+            try
+            {
+                ConvertStep.Load(thresholds, modelPath);
+            }
+            catch (RmpSnnException)   // written by an earlier version or for an earlier model: the demo owns the file, so it converts again
+            {
+                File.Delete(thresholds);
+            }
+        }
 
         var conversion = new ConvertStep.Plan(new BalancingOptions(NormMode.Spike), [ResetMode.Soft, ResetMode.Hard]);
-        return SimulationWorkflow.Run(new SimulationRequest(modelPath, modelPath + ".snn.json", test, () => conversion,
+        return SimulationWorkflow.Run(new SimulationRequest(modelPath, thresholds, test, () => conversion,
             conversion.Resets, Alphas, new SimulationOptions(steps), new ExecutionOptions()), device, progress, cancel);
     }
 }
