@@ -27,6 +27,9 @@ public static class InfoCommand
             table.AddRow("architecture", info.Spec.Arch);
             table.AddRow("input", $"{info.Spec.InChannels}×{info.Spec.ImageSize}×{info.Spec.ImageSize}");
             table.AddRow("classes", $"{info.Spec.Classes}");
+            if (info.Graph is { } graph)
+                table.AddRow("graph", Markup.Escape($"{graph.Nodes.Count} nodes: " +
+                    string.Join(", ", graph.Nodes.Where(n => n.Op != "Input").GroupBy(n => n.Op).Select(g => $"{g.Key} ×{g.Count()}"))));
             table.AddRow("options", Markup.Escape($"batchnorm={info.Spec.BatchNorm} bias={info.Spec.Bias} maxpool={info.Spec.MaxPool} " +
                 $"dropout={info.Spec.Dropout} shortcut={info.Spec.Shortcut ?? "default"}"));
             table.AddRow("normalisation", Markup.Escape($"mean [{string.Join(", ", info.Normalization.Mean.Select(v => v.ToString("F4")))}] " +
