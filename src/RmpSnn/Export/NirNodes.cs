@@ -174,8 +174,16 @@ internal sealed class NirNodes
     /// </summary>
     long? OptionA(int index)
     {
-        if (_graph.Nodes[index] is not SliceNode { Axes: [2, 3], Starts: [0, 0], Ends: [null, null], Steps: [var s, var t] } slice || s != t)
+        if (_graph.Nodes[index] is not SliceNode slice || slice.Axes.Order().SequenceEqual([2L, 3L]) is false
+            || slice.Starts.Any(s => s != 0) || slice.Steps.Distinct().Count() != 1)
             return null;
+        long s = slice.Steps[0];
+        long[] source = _shapes[_graph.InputIndices(index)[0]];
+        for (int i = 0; i < 2; i++)   // every row and column from 0 to the end in steps of s (an end past the last pick changes nothing)
+        {
+            long size = source[slice.Axes[i] - 1], end = Math.Min(slice.Ends[i] ?? size, size);
+            if ((end + s - 1) / s != (size + s - 1) / s) return null;
+        }
         var readers = _graph.ConsumersOf(slice);
         return readers.Count == 1 && readers[0] is PadNode { Pads: [0, 0, 0, 0, _, _] } ? s : null;
     }

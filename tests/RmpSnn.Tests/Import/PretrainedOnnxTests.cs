@@ -59,5 +59,16 @@ public sealed class PretrainedOnnxTests(ITestOutputHelper output) : IDisposable
         Assert.True(curves[0].Zip(curves[1]).All(p => Math.Abs(p.First - p.Second) <= 2),
             $"per-step correct counts differ by more than 2 images: {string.Join(",", curves[0])} vs {string.Join(",", curves[1])}");
         Assert.True(curves[0][^1] >= 30, $"the SNN should classify by T = 64: {curves[0][^1]}/50");
+
+        // the exporter's per-axis Slices are merged into one, so the option-A shortcut exports to NIR as a 1×1 conv
+        var (imported, importedInfo) = ModelFile.Load(viaOnnx, CPU);
+        using (imported)
+        {
+            Assert.Equal(2, imported.Graph.Nodes.Count(n => n is RmpSnn.Graph.SliceNode));
+            var graph = Converter.Convert(imported, importedInfo.Normalization, new ConversionOptions());
+            var thresholds = graph.Nodes.OfType<RmpSnn.Graph.IntegrateFireNode>().ToDictionary(n => n.Name, _ => 1f);
+            var report = RmpSnn.Export.NirExport.Write(_folder.File("resnet20.nir"), graph, thresholds, new NeuronOptions(ResetMode.Soft));
+            Assert.True(report.Nodes > 80, $"{report.Nodes} NIR nodes");
+        }
     }
 }

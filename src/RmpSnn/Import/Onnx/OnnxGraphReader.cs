@@ -96,7 +96,7 @@ internal sealed class OnnxGraphReader(string path, GraphProto onnx, long opset)
                     Pads(node, a.Ints("pads", [0, 0, 0, 0])), a.Ints("dilations", [1, 1]), a.Int("ceil_mode", 0) != 0), inputs[0]);
                 break;
             case "Pad": Add(node, Pad(node, a, inputs), inputs[0]); break;
-            case "Slice": Add(node, Slice(node, a, inputs), inputs[0]); break;
+            case "Slice": AddSlice(node, Slice(node, a, inputs), inputs[0]); break;
             case "Flatten":
                 if (a.Int("axis", 1) != 1) Unsupported(node, $"Flatten with axis {a.Int("axis", 1)}; only axis 1 keeps the batch");
                 Add(node, new FlattenNode(Name(node)), inputs[0]);
@@ -195,6 +195,25 @@ internal sealed class OnnxGraphReader(string path, GraphProto onnx, long opset)
         _biasFree.Remove(source);
         var operand = _producer.First(p => p.Value == _graph.InputsOf(source)[0]).Key;
         Probe(node, linear, [operand]);
+    }
+
+    /// <summary>
+    /// Adds a slice, merged into the slice before it when that one feeds nothing else and slices other axes: exporters
+    /// write <c>x[:, :, ::2, ::2]</c> as one Slice per axis, and one node keeps the option-A shortcut recognisable.
+    /// </summary>
+    void AddSlice(NodeProto node, SliceNode slice, string operand)
+    {
+        string source = _producer[operand];
+        if (_graph[source] is not SliceNode previous || _graph.ConsumersOf(source).Count > 0 || previous.Axes.Intersect(slice.Axes).Any())
+        {
+            Add(node, slice, operand);
+            return;
+        }
+        var merged = new SliceNode(previous.Name, [.. previous.Axes, .. slice.Axes], [.. previous.Starts, .. slice.Starts],
+            [.. previous.Ends, .. slice.Ends], [.. previous.Steps, .. slice.Steps]);
+        _graph.Replace(source, merged, [.. _graph.InputsOf(source)]);
+        var input = _producer.First(p => p.Value == _graph.InputsOf(source)[0]).Key;
+        Probe(node, merged, [input]);
     }
 
     BatchNormNode BatchNorm(NodeProto node, OnnxAttributes a, string[] inputs)
