@@ -33,7 +33,8 @@ public sealed class PretrainedOnnxTests(ITestOutputHelper output) : IDisposable
         string onnx = _folder.File("resnet20.onnx"), viaOnnx = _folder.File("onnx.model"), viaCheckpoint = _folder.File("th.model");
         PythonTorch.RunScript(ImportTestFiles.Experiment("export_resnet20_onnx.py"), ImportTestFiles.ResNet20, onnx);
         Assert.Equal(CliRunner.Ok, Import([onnx, "--dataset", "cifar10", "--out", viaOnnx, .. Normalisation]));
-        Assert.Equal(CliRunner.Ok, Import([ImportTestFiles.ResNet20, "--arch", "resnet20", "--dataset", "cifar10", "--out", viaCheckpoint, .. Normalisation]));
+        Assert.Equal(CliRunner.Ok,
+            Import([ImportTestFiles.ResNet20, "--arch", "resnet20", "--dataset", "cifar10", "--out", viaCheckpoint, .. Normalisation]));
         var test = DatasetCatalog.Load("cifar10", TestData.Cifar10, "test");
         var calibration = DatasetCatalog.Load("cifar10", TestData.Cifar10, "train").Take(100);
         var images = test.Take(50);
@@ -50,7 +51,8 @@ public sealed class PretrainedOnnxTests(ITestOutputHelper output) : IDisposable
                     SimulationEngine.Dense, CPU);
                 snn.SetThresholds(ThresholdBalancer.Balance(snn, network, calibration, info.Normalization,
                     new BalancingOptions(NormMode.ActMax, CalibrationImages: 100), CPU));
-                var result = Simulator.Run([("soft", snn)], images, new SimulationOptions(64, InputCoding.Direct), new ExecutionOptions(BatchSize: 50), CPU)[0];
+                var result = Simulator.Run([("soft", snn)], images, new SimulationOptions(64, InputCoding.Direct),
+                    new ExecutionOptions(BatchSize: 50), CPU)[0];
                 output.WriteLine($"{info.Spec.Arch}: SNN {result.AccuracyAt(32)} / {result.AccuracyAt(64)} % at T = 32 / 64");
                 curves.Add(result.CorrectPerStep);
             }
