@@ -38,7 +38,8 @@ public sealed record ModelInfo(
         if (string.IsNullOrEmpty(Dataset)) throw new RmpSnnException(Missing("Dataset"));
         if (Normalization.Mean.Length != Spec.InChannels || Normalization.Std.Length != Spec.InChannels)
             throw new RmpSnnException(
-                $"{path}: the normalisation has {Normalization.Mean.Length} means and {Normalization.Std.Length} stds for {Spec.InChannels} input channels");
+                $"{path}: the normalisation has {Normalization.Mean.Length} means and {Normalization.Std.Length} stds " +
+                $"for {Spec.InChannels} input channels");
         if (Normalization.Std.Any(s => !(s > 0 && float.IsFinite(s))) || Normalization.Mean.Any(m => !float.IsFinite(m)))
             throw new RmpSnnException($"{path}: the normalisation needs finite means and positive finite stds, " +
                 $"got mean [{string.Join(", ", Normalization.Mean)}] std [{string.Join(", ", Normalization.Std)}]");

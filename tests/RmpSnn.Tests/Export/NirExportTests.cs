@@ -33,7 +33,9 @@ public sealed class NirExportTests(ITestOutputHelper output) : IDisposable
     public void AReferenceNirInterpreterReproducesTheSnn(string network, ResetMode reset)
     {
         // the residual net has identity and option-A blocks and BatchNorm; smallcnn is the demo's CNN on the shipped sample
-        var ann = network == "residual" ? TinyNetworks.Build(seed: 41, batchNorm: true) : ModelZoo.Create(new ModelSpec("smallcnn", 1, 28, 10), seed: 41);
+        var ann = network == "residual"
+            ? TinyNetworks.Build(seed: 41, batchNorm: true)
+            : ModelZoo.Create(new ModelSpec("smallcnn", 1, 28, 10), seed: 41);
         ann.eval();
         var data = network == "residual" ? TinyNetworks.Images(64, seed: 42) : DatasetCatalog.Load("fashion-mnist-sample", null, "train").Take(64);
         var identity = Normalization.Identity(data.Channels);

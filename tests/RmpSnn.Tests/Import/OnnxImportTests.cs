@@ -140,7 +140,8 @@ public sealed class OnnxImportTests(OnnxModels models, ITestOutputHelper output)
             new BalancingOptions(NormMode.ActMax, CalibrationImages: 200, Encoding: InputCoding.Direct), CPU));
         var result = Simulator.Run([("soft", snn)], data, new SimulationOptions(2048, InputCoding.Direct),
             new ExecutionOptions(ChunkSteps: 64), CPU)[0];
-        output.WriteLine($"{name}: argmax agreement {result.AccuracyAt(256)} / {result.AccuracyAt(1024)} / {result.AccuracyAt(2048)} % at T = 256 / 1024 / 2048");
+        output.WriteLine($"{name}: argmax agreement {result.AccuracyAt(256)} / {result.AccuracyAt(1024)} / {result.AccuracyAt(2048)} % " +
+            "at T = 256 / 1024 / 2048");
         Assert.True(result.AccuracyAt(2048) >= agreement, $"{name}: argmax agreement {result.AccuracyAt(2048)}% < {agreement}% at T = 2048");
     }
 
