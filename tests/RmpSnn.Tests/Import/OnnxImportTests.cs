@@ -41,15 +41,14 @@ public sealed class OnnxModels : IDisposable
 
 public sealed class OnnxImportTests(OnnxModels models, ITestOutputHelper output) : IClassFixture<OnnxModels>
 {
+    /// <summary>The networks of experiments/make_onnx_models.py.</summary>
+    public static TheoryData<string> Networks => ["bottleneck", "inception", "resnet", "vgg", "resnet18"];
+
     static int Import(string onnx, string model) => CliRunner.Invoke(new RootCommand { ImportCommand.Create() },
         ["import", onnx, "--dataset", "cifar10", "--mean", "0", "0", "0", "--std", "1", "1", "1", "--out", model]);
 
     [Theory]
-    [InlineData("bottleneck")]
-    [InlineData("inception")]
-    [InlineData("resnet")]
-    [InlineData("vgg")]
-    [InlineData("resnet18")]
+    [MemberData(nameof(Networks))]
     public void EveryOpsetWithAndWithoutConstantFoldingImportsWithPyTorchsLogits(string name)
     {
         using var input = tensor(models.Input).view(models.InputShape);
@@ -73,11 +72,7 @@ public sealed class OnnxImportTests(OnnxModels models, ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("bottleneck")]
-    [InlineData("inception")]
-    [InlineData("resnet")]
-    [InlineData("vgg")]
-    [InlineData("resnet18")]
+    [MemberData(nameof(Networks))]
     public void OnnxRuntimeComputesTheSameLogitsAsTheImportedNetwork(string name)
     {
         using var input = tensor(models.Input).view(models.InputShape);
