@@ -38,13 +38,22 @@ public static class ConvertStep
 
     /// <summary>
     /// The converted model at <paramref name="convertedPath"/> if it exists and was converted from this very model file (same
-    /// SHA-256), else a new conversion saved there; returns it and whether it was created.
+    /// SHA-256), else a new conversion saved there; returns it and whether it was created. With
+    /// <paramref name="replaceStale"/> a file that does not fit (another model, an earlier version's format) is converted
+    /// again instead of refused: for callers that own the file, as the demo does.
     /// </summary>
     /// <exception cref="RmpSnnException">The file belongs to another model (both files are named).</exception>
     public static (BalancedThresholds Converted, bool Created) LoadOrConvert(string convertedPath, string modelPath, Network ann, ModelInfo info,
-        DatasetSelection calibration, Func<Plan> plan, Device device, IProgress<WorkflowProgress>? progress = null)
+        DatasetSelection calibration, Func<Plan> plan, Device device, IProgress<WorkflowProgress>? progress = null, bool replaceStale = false)
     {
-        if (File.Exists(convertedPath)) return (Load(convertedPath, modelPath), false);
+        if (File.Exists(convertedPath))
+        {
+            try
+            {
+                return (Load(convertedPath, modelPath), false);
+            }
+            catch (RmpSnnException) when (replaceStale) { }
+        }
         var converted = Convert(modelPath, ann, info, calibration, plan(), device, progress);
         converted.Save(convertedPath);
         return (converted, true);

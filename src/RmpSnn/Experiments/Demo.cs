@@ -40,21 +40,9 @@ public static class Demo
             TrainingWorkflow.Run(new TrainingRequest(spec, train, "test", options, modelPath, Overwrite: true), progress, cancel);
         }
         else progress?.Report(new WorkflowProgress($"reusing {modelPath} (--retrain to train again)"));
-        string thresholds = modelPath + ".snn.json";
-        if (File.Exists(thresholds))
-        {
-            try
-            {
-                ConvertStep.Load(thresholds, modelPath);
-            }
-            catch (RmpSnnException)   // written by an earlier version or for an earlier model: the demo owns the file, so it converts again
-            {
-                File.Delete(thresholds);
-            }
-        }
-
+        // the demo owns its thresholds file: one from an earlier version or an earlier model is converted again
         var conversion = new ConvertStep.Plan(new BalancingOptions(NormMode.Spike), [ResetMode.Soft, ResetMode.Hard]);
-        return SimulationWorkflow.Run(new SimulationRequest(modelPath, thresholds, test, () => conversion,
-            conversion.Resets, Alphas, new SimulationOptions(steps), new ExecutionOptions()), device, progress, cancel);
+        return SimulationWorkflow.Run(new SimulationRequest(modelPath, modelPath + ".snn.json", test, () => conversion,
+            conversion.Resets, Alphas, new SimulationOptions(steps), new ExecutionOptions(), ReplaceStaleConversion: true), device, progress, cancel);
     }
 }

@@ -20,9 +20,12 @@ namespace RmpSnn.Experiments;
 /// <param name="Encoding">Input coding; null: the converted model's (direct for QCFS, else Poisson).</param>
 /// <param name="InitialPotential">V(0) as a fraction of V_th; null: the converted model's (0.5 for QCFS, else 0).</param>
 /// <param name="ResetPotential">Hard-reset potential as a fraction of V_th.</param>
+/// <param name="ReplaceStaleConversion">
+/// Convert again when <paramref name="ConvertedPath"/> does not fit the model (for its owner, e.g. the demo).
+/// </param>
 public sealed record SimulationRequest(string ModelPath, string ConvertedPath, DatasetSelection Images, Func<ConvertStep.Plan> Conversion,
     IReadOnlyList<ResetMode>? Resets, IReadOnlyList<double> Alphas, SimulationOptions Simulation, ExecutionOptions Execution,
-    InputCoding? Encoding = null, float? InitialPotential = null, float ResetPotential = 0f);
+    InputCoding? Encoding = null, float? InitialPotential = null, float ResetPotential = 0f, bool ReplaceStaleConversion = false);
 
 /// <summary>What a simulation run produced, with the choices it resolved.</summary>
 /// <param name="Info">The model file's header.</param>
@@ -51,7 +54,7 @@ public static class SimulationWorkflow
         using (ann)
         {
             var (converted, created) = ConvertStep.LoadOrConvert(request.ConvertedPath, request.ModelPath, ann, info,
-                request.Images with { Split = "train", Limit = 0 }, request.Conversion, device, progress);
+                request.Images with { Split = "train", Limit = 0 }, request.Conversion, device, progress, request.ReplaceStaleConversion);
             var resets = request.Resets ?? (converted.Norm == NormMode.Qcfs ? [ResetMode.Soft] : [ResetMode.Soft, ResetMode.Hard]);
             var configurations = resets.SelectMany(r => request.Alphas.Distinct().Select(a => new SnnConfiguration(r, a))).ToArray();
             var simulation = request.Simulation with { Encoding = request.Encoding ?? converted.SimulationEncoding };

@@ -39,7 +39,7 @@ public sealed class GraphBuilder
     /// <summary>Operand names of <paramref name="name"/>.</summary>
     public IReadOnlyList<string> InputsOf(string name) => _inputs[name];
 
-    /// <summary>Nodes reading <paramref name="name"/>, plus a null entry when it is the output.</summary>
+    /// <summary>Nodes reading <paramref name="name"/> (the output mark is not a reader).</summary>
     public IReadOnlyList<string> ConsumersOf(string name) =>
         _nodes.Where(n => _inputs[n.Name].Contains(name)).Select(n => n.Name).ToArray();
 

@@ -15,8 +15,7 @@ namespace RmpSnn.Snn;
 public sealed class SpikingNetwork : IDisposable
 {
     readonly ISpikingStage?[] _stages;
-    readonly bool[] _constant;
-    readonly int[] _frontier, _variable;
+    readonly int[] _frontier, _constantOrder, _variableOrder;   // variable nodes after the input (0), as the walk's `only` wants
     readonly bool _ownsShared, _channelsLast;
     readonly Dictionary<int, Tensor> _constantValues = [];
     readonly Dictionary<int, double> _constantSops = [];
@@ -35,16 +34,17 @@ public sealed class SpikingNetwork : IDisposable
 
         // Stateless stages that depend on the input alone see the same value every step under direct input.
         int n = graph.Nodes.Count;
-        _constant = new bool[n];
-        _constant[0] = true;
+        var constant = new bool[n];
+        constant[0] = true;
         for (int i = 1; i < n; i++)
-            _constant[i] = stages[i] is SynapticStage or StatelessStage && graph.InputIndices(i).All(j => _constant[j]);
+            constant[i] = stages[i] is SynapticStage or StatelessStage && graph.InputIndices(i).All(j => constant[j]);
         var read = new bool[n];
         for (int i = 0; i < n; i++)
-            if (!_constant[i]) foreach (int j in graph.InputIndices(i)) read[j] = true;
+            if (!constant[i]) foreach (int j in graph.InputIndices(i)) read[j] = true;
         read[graph.IndexOf(graph.Output.Name)] = true;
-        _frontier = Enumerable.Range(0, n).Where(i => _constant[i] && read[i]).ToArray();
-        _variable = Enumerable.Range(0, n).Where(i => !_constant[i]).ToArray();
+        _frontier = Enumerable.Range(0, n).Where(i => constant[i] && read[i]).ToArray();
+        _constantOrder = Enumerable.Range(0, n).Where(i => constant[i]).ToArray();
+        _variableOrder = Enumerable.Range(0, n).Where(i => i == 0 || !constant[i]).ToArray();
     }
 
     /// <summary>
@@ -152,8 +152,8 @@ public sealed class SpikingNetwork : IDisposable
         if (context.Recorder is { } recorder)
             foreach (var (i, sops) in _constantSops) recorder.AddSynapticOps(_stages[i]!.Name, context.FirstStep, context.Steps, sops);
         var repeated = _constantValues.ToDictionary(p => p.Key, p => Repeat(p.Value, context.Steps, context.Batch));
-        if (_variable.Length == 0) return repeated[Graph.Nodes.Count - 1];   // no neuron at all: the output is constant
-        return Graph.Evaluate(frames, (i, operands) => _stages[i]!.Forward(operands, context), only: [.. _variable.Prepend(0)], given: repeated);
+        if (_variableOrder.Length == 1) return repeated[Graph.Nodes.Count - 1];   // no neuron at all: the output is constant
+        return Graph.Evaluate(frames, (i, operands) => _stages[i]!.Forward(operands, context), only: _variableOrder, given: repeated);
     }
 
     /// <summary>
@@ -205,7 +205,6 @@ public sealed class SpikingNetwork : IDisposable
     {
         using var scope = NewDisposeScope();
         var single = new StepContext(1, context.Batch, context.FirstStep);
-        var constant = Enumerable.Range(0, _constant.Length).Where(i => _constant[i]).ToArray();
         if (_frontier.Contains(0)) _constantValues[0] = frame.alias().DetachFromDisposeScope();
         Graph.Evaluate(frame, (i, operands) =>
         {
@@ -215,7 +214,7 @@ public sealed class SpikingNetwork : IDisposable
             var value = stage.Forward(operands, single);
             if (_frontier.Contains(i)) _constantValues[i] = value.alias().DetachFromDisposeScope();
             return value;
-        }, only: constant);
+        }, only: _constantOrder);
     }
 
     static Tensor Repeat(Tensor value, int steps, int batch) =>

@@ -190,11 +190,8 @@ internal sealed class OnnxGraphReader(string path, GraphProto onnx, long opset)
         var bias = Constant(node, constant);
         if (bias.numel() != old.Weight.shape[0])
             Unsupported(node, $"a bias of {bias.numel()} values after a MatMul with {old.Weight.shape[0]} outputs");
-        var linear = new LinearNode(source, Linear(old.Weight.detach(), bias));
-        _graph.Replace(source, linear, [.. _graph.InputsOf(source)]);
+        ReplaceWithin(node, source, new LinearNode(source, Linear(old.Weight.detach(), bias)));
         _biasFree.Remove(source);
-        var operand = _producer.First(p => p.Value == _graph.InputsOf(source)[0]).Key;
-        Probe(node, linear, [operand]);
     }
 
     /// <summary>
@@ -209,11 +206,19 @@ internal sealed class OnnxGraphReader(string path, GraphProto onnx, long opset)
             Add(node, slice, operand);
             return;
         }
-        var merged = new SliceNode(previous.Name, [.. previous.Axes, .. slice.Axes], [.. previous.Starts, .. slice.Starts],
-            [.. previous.Ends, .. slice.Ends], [.. previous.Steps, .. slice.Steps]);
-        _graph.Replace(source, merged, [.. _graph.InputsOf(source)]);
-        var input = _producer.First(p => p.Value == _graph.InputsOf(source)[0]).Key;
-        Probe(node, merged, [input]);
+        ReplaceWithin(node, source, new SliceNode(previous.Name, [.. previous.Axes, .. slice.Axes], [.. previous.Starts, .. slice.Starts],
+            [.. previous.Ends, .. slice.Ends], [.. previous.Steps, .. slice.Steps]));
+    }
+
+    /// <summary>
+    /// Folds <paramref name="node"/> into the one-operand graph node <paramref name="source"/> it reads (which feeds nothing
+    /// else): <paramref name="replacement"/> takes that node's place, and <paramref name="node"/>'s output is its value.
+    /// </summary>
+    void ReplaceWithin(NodeProto node, string source, GraphNode replacement)
+    {
+        string operand = _graph.InputsOf(source)[0];
+        _graph.Replace(source, replacement, operand);
+        Probe(node, replacement, [_producer.First(p => p.Value == operand).Key]);
     }
 
     BatchNormNode BatchNorm(NodeProto node, OnnxAttributes a, string[] inputs)
