@@ -19,6 +19,8 @@ Models (channel counts 8/16/32/64 only):
               BasicBlocks (downsample = 1x1 conv + BN where the shape changes; one ReLU module used twice), avgpool, fc
   softmax     conv-ReLU-pool-flatten-linear-softmax (Softmax is not importable: for the error test)
   dynamic     like softmax without it, exported with dynamic height and width (for the error test)
+  sigmoid     like softmax with a sigmoid instead (Sigmoid is not importable: for the error test)
+  lstm        x.flatten(2) (a Reshape with an inferred dimension), an LSTM, then linear (LSTM is not importable: for the error test)
 """
 import json
 import sys
@@ -134,15 +136,27 @@ class ResNet18(nn.Module):
 
 
 class Small(nn.Module):
-    def __init__(self, softmax):
+    def __init__(self, head=None):
         super().__init__()
         self.features = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.AvgPool2d(2))
         self.classifier = nn.Linear(8 * 4 * 4, 5)
-        self.softmax = softmax
+        self.head = head
 
     def forward(self, x):
         x = self.classifier(torch.flatten(self.features(x), 1))
-        return torch.softmax(x, 1) if self.softmax else x
+        return self.head(x) if self.head else x
+
+
+class Rows(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8 * 8, 16)
+        self.fc = nn.Linear(16, 5)
+        self.register_buffer("state", torch.zeros(1, 3, 16))   # an explicit initial state: no Expand before the LSTM
+
+    def forward(self, x):
+        out, _ = self.lstm(x.flatten(2), (self.state, self.state))   # [N, C, H*W] read as N steps of C sequences (the op matters, not the sense)
+        return self.fc(out[-1])
 
 
 def randomise_batchnorm(model):
@@ -181,8 +195,10 @@ def main():
                 torch.onnx.export(model, x[:1], f"{out}/{name}-op{opset}-{'fold' if fold else 'nofold'}.onnx", opset_version=opset,
                                   do_constant_folding=fold, input_names=["image"], output_names=["logits"],
                                   dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}})
-    torch.onnx.export(Small(True).eval(), x[:1], f"{out}/softmax.onnx", opset_version=13, input_names=["image"], output_names=["p"])
-    torch.onnx.export(Small(False).eval(), x[:1], f"{out}/dynamic.onnx", opset_version=13, input_names=["image"], output_names=["logits"],
+    torch.onnx.export(Small(nn.Softmax(1)).eval(), x[:1], f"{out}/softmax.onnx", opset_version=13, input_names=["image"], output_names=["p"])
+    torch.onnx.export(Small(nn.Sigmoid()).eval(), x[:1], f"{out}/sigmoid.onnx", opset_version=13, input_names=["image"], output_names=["p"])
+    torch.onnx.export(Rows().eval(), x[:1], f"{out}/lstm.onnx", opset_version=13, input_names=["image"], output_names=["logits"])
+    torch.onnx.export(Small().eval(), x[:1], f"{out}/dynamic.onnx", opset_version=13, input_names=["image"], output_names=["logits"],
                       dynamic_axes={"image": {0: "batch", 2: "height", 3: "width"}})
     with open(f"{out}/logits.json", "w") as f:
         json.dump(result, f)

@@ -43,7 +43,7 @@ public sealed class ConversionOptionsBinder
     };
     readonly Option<string> _maxPool = new("--maxpool")
     {
-        Description = "Max-pooling layers become: gate (pass the spikes of each window's most active input so far) or avg (average pooling)",
+        Description = "Max-pooling layers become: gate (each window spikes when its largest input spike count rises) or avg (average pooling)",
         DefaultValueFactory = _ => "gate",
     };
     readonly Option<string> _balanceReset = new("--balance-reset")

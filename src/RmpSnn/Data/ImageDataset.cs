@@ -11,13 +11,19 @@ public sealed class ImageDataset
 {
     readonly byte[] _pixels;
     readonly int[] _labels;
+    readonly int[] _ids;
 
-    /// <summary>Creates a dataset; <paramref name="pixels"/> holds <c>labels.Length × C × H × W</c> bytes.</summary>
-    public ImageDataset(string name, byte[] pixels, int[] labels, int channels, int height, int width, int classes)
+    /// <summary>
+    /// Creates a dataset; <paramref name="pixels"/> holds <c>labels.Length × C × H × W</c> bytes. <paramref name="ids"/> are the
+    /// images' indices in the file they were read from (default 0, 1, …).
+    /// </summary>
+    public ImageDataset(string name, byte[] pixels, int[] labels, int channels, int height, int width, int classes, int[]? ids = null)
     {
         if (pixels.Length != (long)labels.Length * channels * height * width)
             throw new ArgumentException($"{name}: {pixels.Length} pixel bytes do not match {labels.Length} images of {channels}x{height}x{width}");
-        Name = name; _pixels = pixels; _labels = labels;
+        if (ids is not null && ids.Length != labels.Length)
+            throw new ArgumentException($"{name}: {ids.Length} image ids for {labels.Length} images", nameof(ids));
+        Name = name; _pixels = pixels; _labels = labels; _ids = ids ?? Enumerable.Range(0, labels.Length).ToArray();
         Channels = channels; Height = height; Width = width; Classes = classes;
     }
 
@@ -37,6 +43,11 @@ public sealed class ImageDataset
     public int ImageBytes => Channels * Height * Width;
     /// <summary>Labels in dataset order.</summary>
     public IReadOnlyList<int> Labels => _labels;
+    /// <summary>
+    /// Each image's index in the file it was read from, kept through <see cref="Subset"/>, <see cref="Take"/> and
+    /// <see cref="Split"/>: Poisson input is seeded by it, so a subset or shard of a dataset sees the same spikes as the whole.
+    /// </summary>
+    public IReadOnlyList<int> Ids => _ids;
 
     /// <summary>Raw bytes of image <paramref name="index"/> (planar C×H×W).</summary>
     public ReadOnlySpan<byte> Pixels(int index) => _pixels.AsSpan(index * ImageBytes, ImageBytes);
@@ -46,12 +57,14 @@ public sealed class ImageDataset
     {
         var pixels = new byte[indices.Count * ImageBytes];
         var labels = new int[indices.Count];
+        var ids = new int[indices.Count];
         for (int i = 0; i < indices.Count; i++)
         {
             Pixels(indices[i]).CopyTo(pixels.AsSpan(i * ImageBytes));
             labels[i] = _labels[indices[i]];
+            ids[i] = _ids[indices[i]];
         }
-        return new ImageDataset(name ?? Name, pixels, labels, Channels, Height, Width, Classes);
+        return new ImageDataset(name ?? Name, pixels, labels, Channels, Height, Width, Classes, ids);
     }
 
     /// <summary>The first <paramref name="count"/> images (or all, if fewer).</summary>

@@ -11,7 +11,7 @@ public readonly record struct SimulationProgress(int SamplesDone, int SamplesTot
 /// <summary>
 /// Runs spiking networks over a dataset for T steps and records the accuracy after every step plus per-layer spike
 /// and synaptic-operation counts. Several networks (e.g. hard and soft reset) run side by side on identical input
-/// spikes. Steps are processed in chunks of K (layer by layer within a chunk), so memory is bounded by K × batch;
+/// spikes, seeded per image (<see cref="InputEncoder"/>), so the batch size and chunk length do not change any number. Steps are processed in chunks of K (layer by layer within a chunk), so memory is bounded by K × batch;
 /// with a memory budget both are first reduced to fit.
 /// </summary>
 public static class Simulator
@@ -34,14 +34,13 @@ public static class Simulator
             : null).ToArray();
         var pixelsOnly = Normalization.Identity(data.Channels);
         using var noGrad = no_grad();
-        int done = 0, batchIndex = 0;
+        int done = 0;
         foreach (var batch in data.Batches(execution.BatchSize, pixelsOnly, device))
         {
             using (batch)
             {
                 cancel.ThrowIfCancellationRequested();
-                using var generator = new Generator((ulong)(options.Seed * 1_000_003L + batchIndex++), device);
-                RunBatch(networks, batch, options, execution, generator, correct, recorders);
+                RunBatch(networks, batch, data.Ids.Skip(done).Take(batch.Size).ToArray(), options, execution, correct, recorders);
                 done += batch.Size;
             }
             progress?.Report(new SimulationProgress(done, data.Count));
@@ -53,8 +52,8 @@ public static class Simulator
             recorders[i]) { Options = options, Execution = execution }).ToArray();
     }
 
-    static void RunBatch(IReadOnlyList<(string Label, SpikingNetwork Network)> networks, Batch batch,
-        SimulationOptions options, ExecutionOptions execution, Generator generator, long[][] correct, SpikeRecorder?[] recorders)
+    static void RunBatch(IReadOnlyList<(string Label, SpikingNetwork Network)> networks, Batch batch, int[] ids,
+        SimulationOptions options, ExecutionOptions execution, long[][] correct, SpikeRecorder?[] recorders)
     {
         int b = batch.Size;
         var integrated = new Tensor?[networks.Count];
@@ -66,7 +65,7 @@ public static class Simulator
                 using var scope = NewDisposeScope();
                 int k = Math.Min(execution.ChunkSteps, options.Steps - first);
                 bool constant = options.Encoding == InputCoding.Direct && execution.CacheConstantInput;
-                var frames = constant ? batch.Images : InputEncoder.Encode(options.Encoding, batch.Images, k, generator);
+                var frames = constant ? batch.Images : InputEncoder.Encode(options.Encoding, batch.Images, first, k, options.Seed, ids);
                 for (int i = 0; i < networks.Count; i++)
                 {
                     var context = new StepContext(k, b, first, recorders[i], constant);

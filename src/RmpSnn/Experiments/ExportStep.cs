@@ -14,8 +14,12 @@ namespace RmpSnn.Experiments;
 /// <param name="Alpha">Threshold scale α.</param>
 /// <param name="ResetPotential">Hard-reset potential as a fraction of V_th.</param>
 /// <param name="Overwrite">Replace an existing <paramref name="OutPath"/>.</param>
+/// <param name="Encoding">
+/// The input coding the file is written for, as the user chose it; null takes the converted file's, which must then be
+/// direct: Poisson input has no NIR node, so exporting it takes the user's explicit word that their simulator draws the spikes.
+/// </param>
 public sealed record ExportRequest(string ModelPath, string ConvertedPath, string OutPath, ResetMode Reset, double Alpha = 1,
-    float ResetPotential = 0f, bool Overwrite = false);
+    float ResetPotential = 0f, bool Overwrite = false, InputCoding? Encoding = null);
 
 /// <summary>The export workflow: the converted SNN of one reset mode and α, written for other simulators, hardware and PyTorch.</summary>
 public static class ExportStep
@@ -23,13 +27,13 @@ public static class ExportStep
     /// <summary>Writes the NIR file of <paramref name="request"/> and says what it holds.</summary>
     /// <exception cref="RmpSnnException">The output exists (without overwrite), the thresholds do not fit, or a node has no NIR form.</exception>
     public static NirExportReport Nir(ExportRequest request) =>
-        Run(request, (graph, thresholds, neurons, metadata) => NirExport.Write(request.OutPath, graph, thresholds, neurons, metadata));
+        Run(request, nir: true, (graph, thresholds, neurons, metadata) => NirExport.Write(request.OutPath, graph, thresholds, neurons, metadata));
 
     /// <summary>Writes the safetensors file of <paramref name="request"/>; returns the number of tensors.</summary>
     public static int Safetensors(ExportRequest request) =>
-        Run(request, (graph, thresholds, neurons, metadata) => SafetensorsExport.Write(request.OutPath, graph, thresholds, neurons, metadata));
+        Run(request, nir: false, (graph, thresholds, neurons, metadata) => SafetensorsExport.Write(request.OutPath, graph, thresholds, neurons, metadata));
 
-    static T Run<T>(ExportRequest request,
+    static T Run<T>(ExportRequest request, bool nir,
         Func<Graph.NetworkGraph, IReadOnlyDictionary<string, float>, NeuronOptions, IReadOnlyDictionary<string, string>, T> write)
     {
         if (File.Exists(request.OutPath) && !request.Overwrite)
@@ -38,6 +42,10 @@ public static class ExportStep
         using (ann)
         {
             var converted = ConvertStep.Load(request.ConvertedPath, request.ModelPath);
+            if (nir && request.Encoding is null && converted.SimulationEncoding == InputCoding.Poisson)
+                throw new RmpSnnException($"{request.ConvertedPath}: converted for Poisson input, which has no NIR node; pass --encoding direct " +
+                    "to write the SNN for constant-current input, or --encoding poisson to write it for Poisson spike frames that the reading " +
+                    "simulator draws itself (rate = pixel intensity in [0, 1]; docs/INTEROP.md)");
             var graph = Converter.Convert(ann, info.Normalization, new ConversionOptions(converted.Readout, converted.MaxPool));
             var thresholds = ThresholdBalancer.Scale(converted.ThresholdsFor(request.Reset, info.Spec.Arch, request.ConvertedPath), request.Alpha);
             var neurons = new NeuronOptions(request.Reset, request.ResetPotential, converted.InitialPotential).Validate();
@@ -48,7 +56,7 @@ public static class ExportStep
                 ["reset"] = request.Reset.ToString().ToLowerInvariant(),
                 ["alpha"] = request.Alpha.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["readout"] = converted.Readout.ToString().ToLowerInvariant(),
-                ["input_encoding"] = converted.SimulationEncoding.ToString().ToLowerInvariant(),
+                ["input_encoding"] = (request.Encoding ?? converted.SimulationEncoding).ToString().ToLowerInvariant(),
             });
         }
     }

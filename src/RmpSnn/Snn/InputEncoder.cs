@@ -17,16 +17,46 @@ public enum InputCoding
 /// normalisation (<c>(x − mean)/std</c>, folded into its weights and a constant bias current), so the SNN's mean input
 /// current equals the ANN's first-layer input exactly.
 /// </summary>
+/// <remarks>
+/// Poisson frames are a pure function of (seed, image id, step) on a given device: each image's frame at step t is drawn
+/// from a generator seeded with <see cref="FrameSeed"/>. Batch size, chunk length, memory budget and sharding therefore
+/// cannot change the spikes an image receives.
+/// </remarks>
 public static class InputEncoder
 {
-    /// <summary>Encodes <paramref name="steps"/> frames, drawing Poisson spikes from <paramref name="generator"/>.</summary>
-    public static Tensor Encode(InputCoding encoding, Tensor pixels, int steps, Generator generator)
+    /// <summary>
+    /// Encodes steps <paramref name="firstStep"/> … <paramref name="firstStep"/> + <paramref name="steps"/> − 1 of the
+    /// images whose ids (their index in the dataset they were read from) are <paramref name="imageIds"/>.
+    /// </summary>
+    public static Tensor Encode(InputCoding encoding, Tensor pixels, int firstStep, int steps, int seed, IReadOnlyList<int> imageIds)
     {
         long[] frameShape = [steps, .. pixels.shape];
         long[] flatShape = [steps * pixels.shape[0], .. pixels.shape[1..]];
         if (encoding == InputCoding.Direct)
             return pixels.unsqueeze(0).expand(frameShape).reshape(flatShape);
-        using var uniform = rand(frameShape, generator: generator, device: pixels.device);
+        if (imageIds.Count != pixels.shape[0])
+            throw new ArgumentException($"{imageIds.Count} image ids for a batch of {pixels.shape[0]}", nameof(imageIds));
+        using var uniform = empty(frameShape, pixels.dtype, pixels.device);
+        using var generator = new Generator(0, pixels.device);
+        for (int t = 0; t < steps; t++)
+            for (int b = 0; b < imageIds.Count; b++)
+            {
+                generator.manual_seed(FrameSeed(seed, imageIds[b], firstStep + t));
+                using var frame = uniform[t, b];
+                frame.uniform_(0, 1, generator);
+            }
         return uniform.lt(pixels.unsqueeze(0)).to_type(pixels.dtype).view(flatShape);
+    }
+
+    /// <summary>The generator seed of image <paramref name="imageId"/>'s frame at <paramref name="step"/> (SplitMix64, chained).</summary>
+    public static long FrameSeed(int seed, int imageId, int step) =>
+        (long)(Mix(Mix(Mix((ulong)(uint)seed) ^ (uint)imageId) ^ (uint)step) & long.MaxValue);
+
+    static ulong Mix(ulong z)
+    {
+        z += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
     }
 }

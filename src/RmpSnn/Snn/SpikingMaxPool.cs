@@ -4,15 +4,17 @@ using F = TorchSharp.torch.nn.functional;
 namespace RmpSnn.Snn;
 
 /// <summary>
-/// Rate-gated max-pooling (Rueckauer et al. 2017, as in SNN Toolbox): each step, every pooling window passes on the input
-/// of the neuron with the largest accumulated input so far (this step included; spikes all carry their layer's amplitude,
-/// so that is the largest spike count). The window thus forwards the spikes of its currently most active neuron, and its
-/// output rate tends to the max of the input rates, as ReLU → max-pool in the ANN. Ties go to the first neuron in the window.
-/// The accumulated inputs are state, forgotten on <see cref="ResetState"/> like an IF layer's membrane potential.
+/// Spike-count max-pooling, the exact form of Rueckauer et al.'s (2017) rate gate: a window spikes at step t exactly when
+/// the largest accumulated input in it rises, so after every step the window's spike count equals the largest spike count
+/// among its inputs (all spikes of a layer carry the same amplitude, and a count rises by at most one per step, so the
+/// output stays binary). Its rate is the max of the input rates at every T, as ReLU → max-pool in the ANN. SNN Toolbox's
+/// gate, which forwards the spikes of the current leader with ties going to the first neuron, adds a spike whenever a
+/// neuron that is not the leader catches up with it, and then over-fires. The accumulated inputs are state, forgotten on
+/// <see cref="ResetState"/> like an IF layer's membrane potential.
 /// </summary>
 public sealed class SpikingMaxPool(string name, long[] kernel, long[] stride, long[] padding, long[] dilation, bool ceilMode) : ISpikingStage
 {
-    Tensor? _accumulated;
+    Tensor? _accumulated, _largest;
 
     /// <summary>The converted max-pooling node's name.</summary>
     public string Name { get; } = name;
@@ -24,28 +26,32 @@ public sealed class SpikingMaxPool(string name, long[] kernel, long[] stride, lo
         using var scope = NewDisposeScope();
         long[] shape = input.shape;
         var steps = input.view([context.Steps, context.Batch, .. shape[1..]]);
-        if (_accumulated is null)
+        if (_accumulated is null || _largest is null)
         {
-            _accumulated = zeros_like(steps[0]);
-            _accumulated.DetachFromDisposeScope();
+            _accumulated = zeros_like(steps[0]).DetachFromDisposeScope();
+            _largest = Pool(_accumulated).DetachFromDisposeScope();
         }
         var outputs = new Tensor[context.Steps];
         for (int t = 0; t < context.Steps; t++)
         {
             var x = steps[t];
             _accumulated.add_(x, HeldScalars.One);
-            var (_, winners) = F.max_pool2d_with_indices(_accumulated, kernel, stride, padding, dilation, ceilMode);
-            outputs[t] = x.flatten(2).gather(2, winners.flatten(2)).view_as(winners);
+            var largest = Pool(_accumulated);
+            outputs[t] = Pool(x).mul_(largest.gt(_largest));
+            _largest.copy_(largest);
         }
         var output = stack(outputs);
         return output.view([-1, .. output.shape[2..]]).MoveToOuterDisposeScope();
     }
 
+    Tensor Pool(Tensor x) => F.max_pool2d(x, kernel, stride, padding, dilation, ceilMode);
+
     /// <inheritdoc/>
     public void ResetState()
     {
         _accumulated?.Dispose();
-        _accumulated = null;
+        _largest?.Dispose();
+        _accumulated = _largest = null;
     }
 
     /// <inheritdoc/>

@@ -24,7 +24,30 @@ public sealed class ConvertSimulateCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    static (int Code, string Errors) Run(params string[] args) => CliHarness.Run([ConvertCommand.Create(), SimulateCommand.Create()], args);
+    static (int Code, string Errors) Run(params string[] args) =>
+        CliHarness.Run([ConvertCommand.Create(), SimulateCommand.Create(), ExportCommand.Create()], args);
+
+    [Fact]
+    public void PoissonInputGoesToNirOnlyWhenAskedForAndNothingIsOverwritten()
+    {
+        Assert.Equal(CliRunner.Ok, Run("convert", _model, "--norm", "act-max", "--calib-images", "20").Code);
+        string nir = Path.Combine(_dir, "tiny.nir");
+        var (code, errors) = Run("export", _model, "--out", nir);
+        Assert.Equal(CliRunner.Failure, code);
+        Assert.Contains("converted for Poisson input, which has no NIR node; pass --encoding direct", errors);
+        Assert.Single(errors.Trim().Split('\n'));
+        Assert.False(File.Exists(nir));
+
+        Assert.Equal(CliRunner.Ok, Run("export", _model, "--encoding", "poisson", "--out", nir).Code);
+        long written = new FileInfo(nir).Length;
+        (code, errors) = Run("export", _model, "--encoding", "direct", "--out", nir);
+        Assert.Equal(CliRunner.Failure, code);
+        Assert.Contains("exists; pass --force", errors);
+        Assert.Equal(written, new FileInfo(nir).Length);
+        Assert.Equal(CliRunner.Ok, Run("export", _model, "--encoding", "direct", "--out", nir, "--force").Code);
+        // safetensors is for PyTorch code, which draws its own spikes: no --encoding needed
+        Assert.Equal(CliRunner.Ok, Run("export", _model, "--format", "safetensors", "--out", Path.Combine(_dir, "tiny.safetensors")).Code);
+    }
 
     [Fact]
     public void ConvertThenSimulateWritesTablesJsonCsvAndFigure()

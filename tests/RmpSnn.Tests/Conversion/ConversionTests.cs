@@ -89,20 +89,33 @@ public class ConversionTests
     }
 
     [Fact]
-    public void ChunkSizeDoesNotChangeTheAccuracyCurveOrStatistics()
+    public void BatchSizeChunkLengthAndMemoryBudgetDoNotChangeAnySimulatedNumber()
     {
         var ann = TinyNetworks.Build(seed: 10);
         var data = TinyNetworks.Images(50, seed: 11, labelWith: ann);
         var snn = Convert(ann, ResetMode.Soft, NormMode.Spike, data);
-        var chunked = Simulator.Run([("k16", snn)], data, new SimulationOptions(40, Seed: 3), new ExecutionOptions(ChunkSteps: 16), CPU)[0];
-        // Poisson spikes are drawn per chunk, so compare direct input for exact equality and Poisson for reproducibility.
-        var direct1 = Simulator.Run([("k1", snn)], data, new SimulationOptions(40, InputCoding.Direct), new ExecutionOptions(ChunkSteps: 1), CPU)[0];
-        var direct16 = Simulator.Run([("k16", snn)], data, new SimulationOptions(40, InputCoding.Direct),
-            new ExecutionOptions(ChunkSteps: 16), CPU)[0];
-        Assert.Equal(direct1.CorrectPerStep, direct16.CorrectPerStep);
-        Assert.Equal(direct1.Recorder!.Spikes.SelectMany(s => s), direct16.Recorder!.Spikes.SelectMany(s => s));
-        var again = Simulator.Run([("k16", snn)], data, new SimulationOptions(40, Seed: 3), new ExecutionOptions(ChunkSteps: 16), CPU)[0];
-        Assert.Equal(chunked.CorrectPerStep, again.CorrectPerStep);
+        var options = new SimulationOptions(40, Seed: 3);
+        SimulationResult Run(ExecutionOptions execution, ImageDataset? images = null) =>
+            Simulator.Run([("x", snn)], images ?? data, options, execution, CPU)[0];
+        var reference = Run(new ExecutionOptions(BatchSize: 50, ChunkSteps: 40));
+        var runs = new[]
+        {
+            Run(new ExecutionOptions(BatchSize: 7, ChunkSteps: 16)),
+            Run(new ExecutionOptions(BatchSize: 1, ChunkSteps: 1)),
+            Run(new ExecutionOptions(BatchSize: 50, ChunkSteps: 40, MaxMemoryMegabytes: 0.5)),
+        };
+        foreach (var run in runs)
+        {
+            Assert.Equal(reference.CorrectPerStep, run.CorrectPerStep);
+            Assert.Equal(reference.Recorder!.Spikes.SelectMany(s => s), run.Recorder!.Spikes.SelectMany(s => s));
+            Assert.Equal(reference.Recorder.SynapticOps.SelectMany(s => s), run.Recorder.SynapticOps.SelectMany(s => s));
+        }
+        // a subset's images keep their spikes: the last 20 images alone count as they did within the whole set
+        var tail = Run(new ExecutionOptions(BatchSize: 8), data.Subset(Enumerable.Range(30, 20).ToArray()));
+        var head = Run(new ExecutionOptions(BatchSize: 8), data.Take(30));
+        Assert.Equal(reference.CorrectPerStep, head.CorrectPerStep.Zip(tail.CorrectPerStep, (a, b) => a + b));
+        var reseeded = Simulator.Run([("x", snn)], data, options with { Seed = 4 }, new ExecutionOptions(), CPU)[0];
+        Assert.NotEqual(reference.Recorder!.Spikes.SelectMany(s => s), reseeded.Recorder!.Spikes.SelectMany(s => s));
     }
 
     [Fact]

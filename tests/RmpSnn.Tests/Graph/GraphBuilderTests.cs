@@ -81,4 +81,12 @@ public class GraphBuilderTests
         using var y = graph.Evaluate(x, (i, operands) => graph.Nodes[i].Forward(operands));
         Assert.Equal(8f, y.mean().item<float>());
     }
+
+    [Fact]
+    public void AReshapeMayInferOneSampleDimension()
+    {
+        using var x = arange(2 * 3 * 4 * 4, dtype: ScalarType.Float32).view(2, 3, 4, 4);
+        using var y = new ReshapeNode("r", [3, -1]).Forward([x]);
+        Assert.Equal([2L, 3, 16], y.shape);
+    }
 }

@@ -9,9 +9,8 @@ public class InputEncoderTests
     public void PoissonRatesConvergeToPixelIntensity()
     {
         using var pixels = linspace(0, 1, 11).view(1, 1, 1, 11);
-        using var generator = new Generator(7);
         const int steps = 4000;
-        using var frames = InputEncoder.Encode(InputCoding.Poisson, pixels, steps, generator);
+        using var frames = InputEncoder.Encode(InputCoding.Poisson, pixels, 0, steps, seed: 7, [0]);
         Assert.True(frames.eq(0).logical_or(frames.eq(1)).all().item<bool>(), "Poisson frames must be binary");
         using var rates = frames.mean([0]).flatten();
         var p = pixels.flatten().data<float>().ToArray();
@@ -24,19 +23,31 @@ public class InputEncoderTests
     public void PoissonSpikesAreReproducibleWithTheSameSeed()
     {
         using var pixels = full(2, 3, 4, 4, 0.5f);
-        using var g1 = new Generator(11);
-        using var g2 = new Generator(11);
-        using var a = InputEncoder.Encode(InputCoding.Poisson, pixels, 16, g1);
-        using var b = InputEncoder.Encode(InputCoding.Poisson, pixels, 16, g2);
+        using var a = InputEncoder.Encode(InputCoding.Poisson, pixels, 0, 16, seed: 11, [0, 1]);
+        using var b = InputEncoder.Encode(InputCoding.Poisson, pixels, 0, 16, seed: 11, [0, 1]);
+        using var other = InputEncoder.Encode(InputCoding.Poisson, pixels, 0, 16, seed: 12, [0, 1]);
         Assert.True(a.equal(b).all().item<bool>());
+        Assert.False(a.equal(other).all().item<bool>());
+    }
+
+    [Fact]
+    public void AnImagesSpikesDependOnlyOnItsIdAndTheStepNotOnBatchOrChunk()
+    {
+        using var pixels = full(3, 1, 5, 5, 0.5f);
+        using var whole = InputEncoder.Encode(InputCoding.Poisson, pixels, 0, 12, seed: 3, [40, 7, 900_000]).view(12, 3, 1, 5, 5);
+        using var alone = InputEncoder.Encode(InputCoding.Poisson, pixels[1..2], 0, 5, seed: 3, [7]);
+        using var rest = InputEncoder.Encode(InputCoding.Poisson, pixels[1..2], 5, 7, seed: 3, [7]);
+        using var chunked = cat([alone, rest], 0);
+        Assert.True(chunked.equal(whole[.., 1]).all().item<bool>(), "image 7 alone, in two chunks, must see the spikes it sees in the batch");
+        Assert.False(whole[.., 0].equal(whole[.., 1]).all().item<bool>(), "two images must not share spikes");
+        Assert.False(whole[0].equal(whole[1]).all().item<bool>(), "two steps must not share spikes");
     }
 
     [Fact]
     public void DirectEncodingRepeatsIntensitiesEveryStep()
     {
         using var pixels = rand(2, 1, 3, 3);
-        using var g = new Generator(1);
-        using var frames = InputEncoder.Encode(InputCoding.Direct, pixels, 5, g).view(5, 2, 1, 3, 3);
+        using var frames = InputEncoder.Encode(InputCoding.Direct, pixels, 0, 5, seed: 1, [0, 1]).view(5, 2, 1, 3, 3);
         for (int t = 0; t < 5; t++) Assert.True(frames[t].equal(pixels).all().item<bool>());
     }
 }

@@ -3,7 +3,7 @@ using RmpSnn.Graph;
 namespace RmpSnn.Conversion.Passes;
 
 /// <summary>
-/// Max pooling becomes a rate gate (<see cref="MaxPoolMode.Gate"/>) or average pooling over the same windows
+/// Max pooling becomes a spike-count gate (<see cref="MaxPoolMode.Gate"/>) or average pooling over the same windows
 /// (<see cref="MaxPoolMode.Average"/>: padding counted like <c>nn.AvgPool2d</c>'s default, so a max-pool model becomes
 /// exactly its average-pool twin; the activation probe runs the same replacement).
 /// </summary>

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace RmpSnn.Graph;
 
 /// <summary>
-/// Max pooling converted to a rate gate (each window forwards the spikes of its most active input so far, see
+/// Max pooling converted to a spike-count gate (each window spikes when its largest input spike count rises, see
 /// <c>SpikingMaxPool</c>); run as an ANN it is the max pooling it replaces.
 /// </summary>
 public sealed class MaxPoolGateNode(MaxPoolNode pool) : GraphNode(pool.Name)

@@ -11,5 +11,5 @@ public sealed class ReshapeNode(string name, long[] shape) : GraphNode(name)
     /// <inheritdoc/>
     public override string Op => "Reshape";
     /// <inheritdoc/>
-    public override Tensor Forward(IReadOnlyList<Tensor> inputs) => inputs[0].reshape([-1, .. Shape]);
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs) => inputs[0].reshape([inputs[0].shape[0], .. Shape]);
 }
