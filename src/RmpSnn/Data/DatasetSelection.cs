@@ -3,7 +3,7 @@ namespace RmpSnn.Data;
 /// <summary>
 /// Which images a command uses: a catalog dataset, a split (<c>train</c>, <c>test</c> or <c>val</c>), an optional held-out
 /// validation carve-out of <see cref="Validation"/> training images (seeded, so training and evaluation agree), and an
-/// optional limit on the number of images.
+/// optional limit on the number of images, and optionally one shard of what remains.
 /// </summary>
 /// <param name="Dataset">Catalog name (see <see cref="DatasetCatalog.Names"/>).</param>
 /// <param name="Root">Folder holding the files, or null for the dataset's default.</param>
@@ -11,7 +11,9 @@ namespace RmpSnn.Data;
 /// <param name="Validation">Training images held out as the <c>val</c> split (0 = none).</param>
 /// <param name="ValidationSeed">Seed of the carve-out permutation.</param>
 /// <param name="Limit">Use only the first <c>Limit</c> images (0 = all).</param>
-public sealed record DatasetSelection(string Dataset, string? Root, string Split, int Validation = 0, int ValidationSeed = 0, int Limit = 0)
+/// <param name="Shard">Use only this shard of the (limited) images; null = all.</param>
+public sealed record DatasetSelection(string Dataset, string? Root, string Split, int Validation = 0, int ValidationSeed = 0, int Limit = 0,
+    Shard? Shard = null)
 {
     /// <summary>Loads the selected images.</summary>
     public ImageDataset Load()
@@ -28,6 +30,7 @@ public sealed record DatasetSelection(string Dataset, string? Root, string Split
             _ => DatasetCatalog.Load(Dataset, Root, Split),
         };
         if (data.Count == 0) throw new RmpSnnException($"{Dataset} ({Split}): the files hold no images{(Root is null ? "" : $" (in {Root})")}");
-        return Limit > 0 ? data.Take(Limit) : data;
+        if (Limit > 0) data = data.Take(Limit);
+        return Shard is { } shard ? shard.Of(data) : data;
     }
 }

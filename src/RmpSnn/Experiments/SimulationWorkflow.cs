@@ -31,14 +31,21 @@ public sealed record SimulationRequest(string ModelPath, string ConvertedPath, D
 /// <param name="Info">The model file's header.</param>
 /// <param name="Converted">The converted model used.</param>
 /// <param name="ConvertedNow">Whether it was converted in this run (else it was loaded).</param>
-/// <param name="Images">The simulated images.</param>
+/// <param name="Images">The simulated images (one shard of the selection when it asks for one).</param>
 /// <param name="Simulation">What was simulated.</param>
 /// <param name="Execution">How it ran.</param>
 /// <param name="Neurons">The neuron options used (each configuration sets its own reset mode).</param>
-/// <param name="AnnAccuracy">The ANN's top-1 accuracy on the same images, in percent.</param>
+/// <param name="AnnCorrect">Images the ANN classifies correctly (top-1).</param>
 /// <param name="Results">One result per configuration (reset mode × α).</param>
+/// <param name="DatasetName">The selection's name, without the shard.</param>
+/// <param name="TotalImages">Images of the whole selection (all shards).</param>
 public sealed record SimulationOutcome(ModelInfo Info, BalancedThresholds Converted, bool ConvertedNow, ImageDataset Images,
-    SimulationOptions Simulation, ExecutionOptions Execution, NeuronOptions Neurons, double AnnAccuracy, IReadOnlyList<SimulationResult> Results);
+    SimulationOptions Simulation, ExecutionOptions Execution, NeuronOptions Neurons, long AnnCorrect, IReadOnlyList<SimulationResult> Results,
+    string DatasetName, int TotalImages)
+{
+    /// <summary>The ANN's top-1 accuracy on the simulated images, in percent.</summary>
+    public double AnnAccuracy => 100 * ((double)AnnCorrect / Images.Count);
+}
 
 /// <summary>The simulate workflow: load the model, convert it if needed, measure the ANN and simulate every configuration.</summary>
 public static class SimulationWorkflow
@@ -54,18 +61,20 @@ public static class SimulationWorkflow
         using (ann)
         {
             var (converted, created) = ConvertStep.LoadOrConvert(request.ConvertedPath, request.ModelPath, ann, info,
-                request.Images with { Split = "train", Limit = 0 }, request.Conversion, device, progress, request.ReplaceStaleConversion);
+                request.Images with { Split = "train", Limit = 0, Shard = null }, request.Conversion, device, progress, request.ReplaceStaleConversion);
             var resets = request.Resets ?? (converted.Norm == NormMode.Qcfs ? [ResetMode.Soft] : [ResetMode.Soft, ResetMode.Hard]);
             var configurations = resets.SelectMany(r => request.Alphas.Distinct().Select(a => new SnnConfiguration(r, a))).ToArray();
             var simulation = request.Simulation with { Encoding = request.Encoding ?? converted.SimulationEncoding };
             var neurons = new NeuronOptions(ResetMode.Soft, request.ResetPotential,
                 request.InitialPotential ?? converted.InitialPotential).Validate();
-            var images = request.Images.Load();
+            var whole = (request.Images with { Shard = null }).Load();
+            var images = request.Images.Shard is { } shard ? shard.Of(whole) : whole;
             progress?.Report(new WorkflowProgress($"evaluating the ANN on {images.Count} images"));
-            double annAccuracy = 100 * Evaluator.Accuracy(ann, images, info.Normalization, request.Execution.BatchSize, device);
+            long annCorrect = Evaluator.Correct(ann, images, info.Normalization, request.Execution.BatchSize, device);
             var results = Simulate(ann, info, converted, request.ConvertedPath, images, configurations, neurons, simulation, request.Execution,
                 device, progress, cancel);
-            return new SimulationOutcome(info, converted, created, images, simulation, request.Execution, neurons, annAccuracy, results);
+            return new SimulationOutcome(info, converted, created, images, simulation, request.Execution, neurons, annCorrect, results,
+                whole.Name, whole.Count);
         }
     }
 

@@ -11,7 +11,11 @@ public static class Evaluator
     /// Top-1 accuracy in [0, 1] of <paramref name="network"/> (already on <paramref name="device"/>), in eval mode
     /// without gradients; the previous train/eval mode is restored.
     /// </summary>
-    public static double Accuracy(Network network, ImageDataset data, Normalization normalization, int batchSize, Device device)
+    public static double Accuracy(Network network, ImageDataset data, Normalization normalization, int batchSize, Device device) =>
+        data.Count == 0 ? 0 : (double)Correct(network, data, normalization, batchSize, device) / data.Count;
+
+    /// <summary>The number of images <paramref name="network"/> classifies correctly (top-1), as <see cref="Accuracy"/> counts them.</summary>
+    public static long Correct(Network network, ImageDataset data, Normalization normalization, int batchSize, Device device)
     {
         EnsureFits(network, data, normalization);
         bool wasTraining = network.training;
@@ -24,7 +28,7 @@ public static class Evaluator
                 using (batch)
                 using (var scope = NewDisposeScope())
                     correct += network.call(batch.Images).argmax(1).eq(batch.Labels).sum().item<long>();
-            return data.Count == 0 ? 0 : (double)correct / data.Count;
+            return correct;
         }
         finally
         {
