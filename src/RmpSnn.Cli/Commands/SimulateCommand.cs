@@ -34,15 +34,7 @@ public static class SimulateCommand
         var conversion = new ConversionOptionsBinder();
         var data = new DataOptions("test");
         var device = new DeviceOptions();
-        var shard = new Option<string?>("--shard")
-        {
-            Description = "Simulate only part i of n of the images (0-based, e.g. 0/4) and write shard-i-of-n.json for 'rmpsnn merge'",
-        };
-        shard.Validators.Add(r =>
-        {
-            try { Shard.Parse(r.GetValueOrDefault<string?>() ?? "0/1"); }
-            catch (RmpSnnException e) { r.AddError(e.Message); }
-        });
+        var shard = ShardOption.Create("simulate");
         var force = new Option<bool>("--force") { Description = "With --shard: replace an existing shard file" };
         command.Arguments.Add(model);
         command.Options.Add(converted);

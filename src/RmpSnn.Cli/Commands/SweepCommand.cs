@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RmpSnn.Conversion;
+using RmpSnn.Data;
 using RmpSnn.Experiments;
 using RmpSnn.Snn;
 using Spectre.Console;
@@ -18,11 +19,13 @@ public static class SweepCommand
             input spikes. After every cell, sweep.json (everything, incl. per-layer spike rates and SOPs), sweep.csv (one
             row per configuration × T) and sweep-summary.csv (latency, soft-over-hard speed-up, energy) are rewritten
             atomically: a killed sweep resumes with the next cell, and re-running a finished one only prints its tables.
-            At the end it draws the figures (see 'rmpsnn plot').
+            At the end it draws the figures (see 'rmpsnn plot'). With --shard i/n the folder holds the sweep of the i-th of
+            n equal parts of the images; 'rmpsnn merge' adds the shard folders up into one sweep, bit for bit.
 
             Examples:
               rmpsnn sweep out/fmnist.model --limit 1000
               rmpsnn sweep out/fmnist.model --norm spike act-pct --encoding poisson --alpha 1 0.5 --steps 128 --out out/sw
+              rmpsnn sweep out/fmnist.model --shard 1/4 --out out/sw-1      # then: rmpsnn merge out/sw-0 ... out/sw-3 --out out/sw
             """);
         var model = ModelArgument.Create();
         var norms = new Option<string[]>("--norm")
@@ -44,7 +47,9 @@ public static class SweepCommand
         var simulation = new SimulationOptionsBinder([1.0, 0.9, 0.8, 0.7, 0.6, 0.5]);
         var data = new DataOptions("test");
         var device = new DeviceOptions();
+        var shard = ShardOption.Create("sweep");
         command.Arguments.Add(model);
+        command.Options.Add(shard);
         command.Options.Add(norms);
         command.Options.Add(encodings);
         conversion.AddCalibrationTo(command);
@@ -59,17 +64,19 @@ public static class SweepCommand
             var (modelPath, ann, info) = ModelArgument.Load(parse, model, dev);
             var selection = ModelArgument.Selection(data, parse, info);
             string folder = parse.GetValue(output) ?? Path.Combine("out", "sweep", Path.GetFileNameWithoutExtension(modelPath));
-            var images = selection.Load();
+            Shard? part = parse.GetValue(shard) is { } text ? Shard.Parse(text) : null;
+            var whole = selection.Load();
+            var images = part is { } piece ? piece.Of(whole) : whole;
             var calibration = conversion.Calibration(parse, simulation.Seed(parse));
             var run = simulation.Simulation(parse, InputCoding.Poisson);
             var execution = simulation.Execution(parse);
             var neurons = simulation.Neurons(parse);
             var settings = new SweepSettings(BalancedThresholds.Sha256(modelPath), selection.Dataset, selection.Split, selection.Validation,
-                images.Count, run.Steps, [.. parse.GetValue(norms)!.Distinct().Select(ConversionOptionsBinder.Norm)],
+                whole.Count, run.Steps, [.. parse.GetValue(norms)!.Distinct().Select(ConversionOptionsBinder.Norm)],
                 [.. parse.GetValue(encodings)!.Distinct().Select(ConversionOptionsBinder.EncodingOf)],
                 conversion.Resets(parse), simulation.Alphas(parse), calibration.Percentile, calibration.CalibrationImages,
-                calibration.CalibrationSteps, conversion.Readout(parse), execution.BatchSize, run.Seed, neurons.InitialPotential,
-                neurons.ResetPotential, conversion.MaxPool(parse));
+                calibration.CalibrationSteps, conversion.Readout(parse), run.Seed, neurons.InitialPotential,
+                neurons.ResetPotential, conversion.MaxPool(parse), part?.ToString());
             if (settings.Resets.Length == 0) throw new RmpSnnException("--reset: expected at least one reset mode (soft, hard)");
 
             var existing = SweepFile.Load(folder);

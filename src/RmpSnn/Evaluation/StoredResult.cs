@@ -16,6 +16,23 @@ public sealed record StoredResult(string Label, int Samples, long[] CorrectPerSt
     public static StoredResult From(SimulationResult result) => new(result.Label, result.Samples, result.CorrectPerStep,
         [.. result.NeuronLayers], [.. result.WeightedLayers], result.Recorder?.Spikes, result.Recorder?.SynapticOps);
 
+    /// <summary>
+    /// The result over the union of disjoint image sets (shards): samples, correct counts, spikes and SOPs added up. The
+    /// counts are integers, so the sum equals one run over all images exactly.
+    /// </summary>
+    public static StoredResult Sum(IReadOnlyList<StoredResult> parts)
+    {
+        var p = parts[0];
+        if (parts.Any(q => q.Label != p.Label || q.CorrectPerStep.Length != p.CorrectPerStep.Length))
+            throw new ArgumentException("the parts are not one configuration over the same steps", nameof(parts));
+        double[][]? Add(Func<StoredResult, double[][]?> pick) => pick(p) is { } head
+            ? head.Select((layer, l) => layer.Select((_, t) => parts.Sum(q => pick(q)![l][t])).ToArray()).ToArray()
+            : null;
+        return new StoredResult(p.Label, parts.Sum(q => q.Samples),
+            p.CorrectPerStep.Select((_, t) => parts.Sum(q => q.CorrectPerStep[t])).ToArray(),
+            p.NeuronLayers, p.WeightedLayers, Add(q => q.Spikes), Add(q => q.SynapticOps));
+    }
+
     /// <summary>Rebuilds the result.</summary>
     public SimulationResult ToResult()
     {

@@ -98,7 +98,7 @@ public sealed record SimulationShard(int Index, int Count, int FirstImage, int T
             throw new RmpSnnException($"missing shard(s) {string.Join(", ", missing.Select(i => $"{i}/{first.Count}"))} of {firstFile}'s run");
 
         var ordered = shards.Select(s => s.Shard).OrderBy(s => s.Index).ToArray();
-        var results = first.Results.Select((_, c) => Sum(ordered.Select(s => s.Results[c]).ToArray())).ToArray();
+        var results = first.Results.Select((_, c) => StoredResult.Sum(ordered.Select(s => s.Results[c]).ToArray()).ToResult()).ToArray();
         long annCorrect = ordered.Sum(s => s.AnnCorrect);
         var context = first.Context.ToDictionary(p => p.Key, p => (object?)p.Value);
         context["dataset"] = first.Run["dataset"];
@@ -112,15 +112,4 @@ public sealed record SimulationShard(int Index, int Count, int FirstImage, int T
         Directory.Exists(path) ? Directory.GetFiles(path, "shard-*-of-*.json").Order(StringComparer.Ordinal)
         : File.Exists(path) ? [path]
         : throw new RmpSnnException($"{path}: no such shard file or folder");
-
-    static SimulationResult Sum(StoredResult[] parts)
-    {
-        var p = parts[0];
-        double[][]? Add(Func<StoredResult, double[][]?> pick) => pick(p) is { } head
-            ? head.Select((layer, l) => layer.Select((_, t) => parts.Sum(q => pick(q)![l][t])).ToArray()).ToArray()
-            : null;
-        return new StoredResult(p.Label, parts.Sum(q => q.Samples),
-            p.CorrectPerStep.Select((_, t) => parts.Sum(q => q.CorrectPerStep[t])).ToArray(),
-            p.NeuronLayers, p.WeightedLayers, Add(q => q.Spikes), Add(q => q.SynapticOps)).ToResult();
-    }
 }

@@ -32,19 +32,20 @@ public static class Sweep
 
     /// <summary>
     /// Runs the cells of <paramref name="settings"/> not yet in <paramref name="folder"/> (refusing a folder that holds
-    /// a sweep of other settings). Only the chunk, memory budget and engine of <paramref name="execution"/> are used:
-    /// they shape how the cells run, not their results (steps, batch and seed come from <paramref name="settings"/>).
+    /// a sweep of other settings). <paramref name="execution"/> shapes how the cells run (batch, chunk, memory budget,
+    /// engine), not their results; <paramref name="images"/> is the settings' shard of the selection when they name one.
     /// Returns the sweep file and the number of cells simulated by this call.
     /// </summary>
     public static (SweepFile File, int CellsRun) Run(string folder, string modelPath, Network ann, ModelInfo info, ImageDataset images,
         DatasetSelection calibration, SweepSettings settings, ExecutionOptions execution, Device device,
         IProgress<SweepProgress>? progress = null, CancellationToken cancel = default)
     {
-        if (images.Count != settings.Images) throw new ArgumentException($"settings say {settings.Images} images, got {images.Count}");
+        int expected = settings.Shard is { } shard ? Data.Shard.Parse(shard).Range(settings.Images).Length : settings.Images;
+        if (images.Count != expected) throw new ArgumentException($"settings say {expected} images, got {images.Count}");
         var file = SweepFile.Load(folder);
         file?.Check(settings, folder);
         file ??= new SweepFile(settings, Path.GetFullPath(modelPath), info.Spec.Arch, images.Name,
-            100 * Evaluator.Accuracy(ann, images, info.Normalization, settings.BatchSize, device), []);
+            100 * Evaluator.Accuracy(ann, images, info.Normalization, execution.BatchSize, device), []);
         var neurons = new NeuronOptions(ResetMode.Soft, settings.ResetPotential, settings.InitialPotential).Validate();
         var configurations = settings.Resets.SelectMany(r => settings.Alphas.Select(a => new SnnConfiguration(r, a))).ToArray();
         var plan = settings.Norms.SelectMany(n => settings.Encodings.Select(e => (Norm: n, Encoding: e))).ToArray();
@@ -60,7 +61,7 @@ public static class Sweep
             string convertedName = $"converted-{Word(norm)}{(norm == NormMode.Spike ? "-" + Word(encoding) : "")}.json";
             string convertedPath = Path.Combine(folder, convertedName);
             var balancing = new BalancingOptions(norm, settings.CalibrationImages, settings.CalibrationSteps, settings.Percentile,
-                encoding, settings.Seed, settings.BatchSize, execution.ChunkSteps).Validate();
+                encoding, settings.Seed, execution.BatchSize, execution.ChunkSteps).Validate();
             var converted = LoadConverted(convertedPath, settings, norm, encoding);
             if (converted is null)
             {
@@ -72,7 +73,7 @@ public static class Sweep
             var simulation = new SimulationOptions(settings.Steps, encoding, settings.Seed);
             int cellsDone = file.Cells.Length;
             var results = ConversionExperiment.Run(ann, info, converted, convertedPath, images, configurations, neurons, simulation,
-                execution with { BatchSize = settings.BatchSize }, device,
+                execution, device,
                 new Reporter<SimulationProgress>(p => progress?.Report(new SweepProgress(cellsDone, plan.Length, p.SamplesDone, p.SamplesTotal,
                     $"{name}: simulating"))), cancel);
             var runs = configurations.Zip(results, (c, r) => new SweepRun(c.Reset, c.Alpha, StoredResult.From(r))).ToArray();

@@ -50,14 +50,21 @@ public sealed record SweepFile(SweepSettings Settings, string Model, string Arch
     /// <summary>Throws a one-line <see cref="RmpSnnException"/> naming the first setting in which <paramref name="wanted"/> differs.</summary>
     public void Check(SweepSettings wanted, string folder)
     {
+        if (FirstDifference(wanted) is var (name, have, want))
+            throw new RmpSnnException($"{Path.Combine(folder, FileName)}: holds a sweep with {name} = {have}, not {want}; " +
+                "use another --out folder or delete this one");
+    }
+
+    /// <summary>The first setting in which <paramref name="other"/> differs from this file's (name, this value, other value), or null.</summary>
+    public (string Name, string Have, string Other)? FirstDifference(SweepSettings other)
+    {
         var stored = JsonSerializer.SerializeToNode(Settings, Json)!.AsObject();
-        var asked = JsonSerializer.SerializeToNode(wanted, Json)!.AsObject();
+        var asked = JsonSerializer.SerializeToNode(other, Json)!.AsObject();
         foreach (var (name, value) in asked)
         {
             string have = stored[name]?.ToJsonString() ?? "(none)", want = value?.ToJsonString() ?? "(none)";
-            if (have != want)
-                throw new RmpSnnException($"{Path.Combine(folder, FileName)}: holds a sweep with {name} = {have}, not {want}; " +
-                    "use another --out folder or delete this one");
+            if (have != want) return (name, have, want);
         }
+        return null;
     }
 }

@@ -5,8 +5,9 @@ namespace RmpSnn.Experiments;
 
 /// <summary>
 /// Everything that determines a sweep's numbers. It is stored in <c>sweep.json</c>; resuming requires an exact match, so
-/// finished cells are only reused for the same model (by SHA-256), images and options. (The chunk size is left out: it
-/// does not change results.)
+/// finished cells are only reused for the same model (by SHA-256), images and options. (Batch size, chunk length and
+/// memory budget are left out: input spikes are seeded per image, so they do not change results.) <see cref="Images"/>
+/// counts the whole selection; <see cref="Shard"/> (<c>i/n</c>, or null) is the part of it this sweep folder simulates.
 /// </summary>
 public sealed record SweepSettings(
     string ModelSha256,
@@ -23,8 +24,8 @@ public sealed record SweepSettings(
     int CalibrationImages,
     int CalibrationSteps,
     ReadoutMode Readout,
-    int BatchSize,
     int Seed,
     float InitialPotential,
     float ResetPotential,
-    MaxPoolMode MaxPool = MaxPoolMode.Gate);
+    MaxPoolMode MaxPool = MaxPoolMode.Gate,
+    string? Shard = null);

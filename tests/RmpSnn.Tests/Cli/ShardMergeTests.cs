@@ -27,7 +27,7 @@ public sealed class ShardMergeTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     static (int Code, string Errors) Run(params string[] args) =>
-        CliHarness.Run([ConvertCommand.Create(), SimulateCommand.Create(), MergeCommand.Create()], args);
+        CliHarness.Run([ConvertCommand.Create(), SimulateCommand.Create(), SweepCommand.Create(), MergeCommand.Create()], args);
 
     string Folder(string name) => Path.Combine(_dir, name);
 
@@ -96,5 +96,24 @@ public sealed class ShardMergeTests : IDisposable
         (code, errors) = Run("simulate", _model, "--steps", "12", "--limit", "40", "--shard", "0/2", "--out", Folder("a"));
         Assert.Equal(CliRunner.Failure, code);
         Assert.Contains("exists; pass --force", errors);
+    }
+
+    [Fact]
+    public void SweepShardsMergeIntoTheWholeSweep()
+    {
+        string[] sweep = ["sweep", _model, "--norm", "act-max", "--encoding", "poisson", "direct", "--alpha", "1", "0.5", "--steps", "8",
+            "--limit", "30", "--calib-images", "20"];
+        Assert.Equal(CliRunner.Ok, Run([.. sweep, "--out", Folder("whole")]).Code);
+        for (int i = 0; i < 3; i++) Assert.Equal(CliRunner.Ok, Run([.. sweep, "--shard", $"{i}/3", "--batch", "4", "--out", Folder($"s{i}")]).Code);
+        var (code, errors) = Run("merge", Folder("s0"), Folder("s2"), "--out", Folder("m"));
+        Assert.Equal(CliRunner.Failure, code);
+        Assert.Contains("missing shard(s) 1/3", errors);
+        (code, errors) = Run("merge", Folder("s0"), Folder("s1"), Folder("s2"), "--out", Folder("m"));
+        Assert.True(code == CliRunner.Ok, errors);
+        foreach (var file in new[] { RmpSnn.Experiments.Sweep.CsvFile, RmpSnn.Experiments.Sweep.SummaryFile })
+            Assert.Equal(File.ReadAllText(Path.Combine(Folder("whole"), file)), File.ReadAllText(Path.Combine(Folder("m"), file)));
+        // the merged folder is a finished sweep of the whole selection: sweeping it again simulates nothing
+        (code, errors) = Run([.. sweep, "--out", Folder("m")]);
+        Assert.True(code == CliRunner.Ok, errors);
     }
 }
