@@ -11,7 +11,8 @@ public readonly record struct SimulationProgress(int SamplesDone, int SamplesTot
 /// <summary>
 /// Runs spiking networks over a dataset for T steps and records the accuracy after every step plus per-layer spike
 /// and synaptic-operation counts. Several networks (e.g. hard and soft reset) run side by side on identical input
-/// spikes, seeded per image (<see cref="InputEncoder"/>), so the batch size and chunk length do not change any number. Steps are processed in chunks of K (layer by layer within a chunk), so memory is bounded by K × batch;
+/// spikes, seeded per image (<see cref="InputEncoder"/>), so the batch size and chunk length do not change any number.
+/// Steps are processed in chunks of K (layer by layer within a chunk), so memory is bounded by K × batch;
 /// with a memory budget both are first reduced to fit.
 /// </summary>
 public static class Simulator

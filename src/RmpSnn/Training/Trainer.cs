@@ -33,7 +33,7 @@ public static class Trainer
         double? best = null;
         if (options.Resume)
         {
-            var header = TrainingCheckpoint.Load(options.CheckpointPath!, network, optimizer, options);
+            var header = TrainingCheckpoint.Load(options.CheckpointPath!, network, optimizer, options, train);
             history.AddRange(header.History);
             best = header.BestTestAccuracy;
         }
@@ -49,7 +49,7 @@ public static class Trainer
             if (testAccuracy > (best ?? double.MinValue)) best = testAccuracy;
             if (options.CheckpointPath is not null)
                 TrainingCheckpoint.Save(options.CheckpointPath, network, optimizer,
-                    new TrainingCheckpoint.Header(network.Spec, TrainingCheckpoint.RunKey.Of(options), best, history.ToArray()));
+                    new TrainingCheckpoint.Header(network.Spec, TrainingCheckpoint.RunKey.Of(options, train), best, history.ToArray()));
             int batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
             progress?.Report(new TrainingProgress(epoch, options.Epochs, batches, batches, result.Loss, result.TrainAccuracy,
                 train.Count / result.Seconds, result));

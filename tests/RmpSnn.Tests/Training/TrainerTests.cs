@@ -85,6 +85,13 @@ public sealed class TrainerTests : IDisposable
         var e = Assert.Throws<RmpSnnException>(() => Run(options with { Resume = true, LearningRate = 0.1 }));
         Assert.StartsWith(options.CheckpointPath, e.Message);
 
+        // other training data (a --limit, another --val carve-out or dataset) is named, not mixed in
+        using var fewer = ModelZoo.Create(Spec, 11);
+        e = Assert.Throws<RmpSnnException>(() => Trainer.Train(fewer, Train.Take(Train.Count - 8), Test, Norm, options with { Resume = true }));
+        Assert.Contains("checkpoint was trained on", e.Message);
+        Assert.Contains($"{Train.Count} images", e.Message);
+        Assert.Contains($"{Train.Count - 8} images", e.Message);
+
         var missing = Path.Combine(dir, "missing.ckpt");
         Assert.Contains(missing, Assert.Throws<RmpSnnException>(() => Run(options with { Resume = true, CheckpointPath = missing })).Message);
     }
