@@ -27,6 +27,7 @@ public static class Simulator
         if (networks.FirstOrDefault(n => n.Network.Engine != execution.Engine) is { Network: not null } other)
             throw new ArgumentException($"{other.Label} was compiled for the {other.Network.Engine} engine, the options ask for {execution.Engine}",
                 nameof(networks));
+        MemoryBudget.CheckSteps(networks.Select(n => n.Network).ToArray(), options.Steps, options.RecordStatistics);
         if (execution.MaxMemoryMegabytes is double budget) execution = MemoryBudget.Fit(networks.Select(n => n.Network).ToArray(), execution, budget);
         int steps = options.Steps;
         var correct = networks.Select(_ => new long[steps]).ToArray();

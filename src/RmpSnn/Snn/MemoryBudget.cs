@@ -26,6 +26,26 @@ public static class MemoryBudget
     }
 
     /// <summary>
+    /// Bytes of the per-step records of a run of <paramref name="steps"/> steps: for every network, correct counts, and
+    /// spike and SOP counts of every layer when <paramref name="statistics"/> are recorded (8 bytes per value).
+    /// </summary>
+    public static double RecordBytes(IReadOnlyList<SpikingNetwork> networks, long steps, bool statistics) =>
+        8.0 * steps * networks.Sum(n => 1 + (statistics ? n.Neurons.Count + n.WeightedLayers.Count : 0));
+
+    /// <summary>
+    /// Throws a one-line <see cref="RmpSnnException"/> when the per-step records of <paramref name="steps"/> steps would not
+    /// fit in half of the memory available to the process, saying how many steps would.
+    /// </summary>
+    public static void CheckSteps(IReadOnlyList<SpikingNetwork> networks, int steps, bool statistics)
+    {
+        double available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2.0, needed = RecordBytes(networks, steps, statistics);
+        if (needed > available)
+            throw new RmpSnnException($"--steps {steps}: the per-step accuracy and spike records alone need {needed / (1 << 30):0.#} GB, " +
+                $"more than half the {2 * available / (1 << 30):0.#} GB available; at most {(long)(available / RecordBytes(networks, 1, statistics))} " +
+                "steps fit");
+    }
+
+    /// <summary>
     /// Returns <paramref name="options"/> with the chunk, then the batch, halved until the estimate fits in
     /// <paramref name="maxMegabytes"/>; throws <see cref="RmpSnnException"/> if even batch 1 with chunk 1 does not fit.
     /// </summary>

@@ -36,6 +36,18 @@ public sealed class BadValueTests : IDisposable
     }
 
     [Fact]
+    public void StepsWhoseRecordsCannotFitAreOneLineSayingWhatFits()
+    {
+        string model = Model();
+        var (code, errors) = CliHarness.Run([SimulateCommand.Create()], "simulate", model, "--steps", "1000000000", "--limit", "2",
+            "--norm", "act-max", "--calib-images", "4", "--out", _folder.File("sim"));
+        Assert.Equal(CliRunner.Failure, code);
+        Assert.Contains("--steps 1000000000: the per-step accuracy and spike records alone need", errors);
+        Assert.Matches(@"at most \d+ steps fit", errors);
+        Assert.Single(errors.Trim().Split('\n'));
+    }
+
+    [Fact]
     public void TrainRejectsANonFiniteRateAndAFolderAsOutBeforeLoadingData()
     {
         var (code, errors) = CliHarness.Run([TrainCommand.Create()],
