@@ -53,8 +53,13 @@ public static class ImageFolderReader
         using var codec = SKCodec.Create(path)
             ?? throw new RmpSnnException($"{path}: cannot decode image; expected a JPEG or PNG file");
         var info = codec.Info.WithColorType(SKColorType.Rgba8888).WithAlphaType(SKAlphaType.Unpremul);
-        using var decoded = SKBitmap.Decode(codec, info)
-            ?? throw new RmpSnnException($"{path}: cannot decode image; expected a JPEG or PNG file");
+        using var decoded = new SKBitmap(info);
+        // The codec's result, not the bitmap, tells a truncated file: SKBitmap.Decode returns the rows it got and fills the rest.
+        var result = codec.GetPixels(info, decoded.GetPixels());
+        if (result != SKCodecResult.Success)
+            throw new RmpSnnException(result == SKCodecResult.IncompleteInput
+                ? $"{path}: truncated image (the file ends before its last row); expected a complete JPEG or PNG file"
+                : $"{path}: cannot decode image ({result}); expected a JPEG or PNG file");
         using var resized = ResizeShorterSide(decoded, resize);
         // Same offsets as torchvision's CenterCrop.
         int top = (int)Math.Round((resized.Height - crop) / 2.0);

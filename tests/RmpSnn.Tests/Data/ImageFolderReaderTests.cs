@@ -69,6 +69,17 @@ public sealed class ImageFolderReaderTests : IDisposable
         UserError.Expect(() => ImageFolderReader.Load(_dir.File("images"), resize: 8, crop: 8), broken, "cannot decode image");
     }
 
+    [Theory]
+    [InlineData(SKEncodedImageFormat.Png, "png")]
+    [InlineData(SKEncodedImageFormat.Jpeg, "jpg")]
+    public void TruncatedImagesAreRefusedNotDecodedInPart(SKEncodedImageFormat format, string extension)
+    {
+        string path = WriteImage($"images/a/cut.{extension}", 64, 64, (x, y) => new SKColor((byte)(4 * x), (byte)(4 * y), 9), format);
+        byte[] whole = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, whole[..(whole.Length * 2 / 3)]);
+        UserError.Expect(() => ImageFolderReader.ReadImage(path, resize: 64, crop: 64), path, "truncated image");
+    }
+
     [Fact]
     public void CropLargerThanResize() =>
         UserError.Expect(() => ImageFolderReader.Load(_dir.Path, resize: 32, crop: 64), "--crop 64", "resize size 32");
