@@ -258,7 +258,8 @@ def calibrate(M, xc, T, method, args, log=print):
     elif 'p999' in toks:
         th = [percentile(a, 99.9) for a in acts]; v0f = 0.5
     else:
-        th = [th_search(a, T, fracs, per_channel=per_ch) for a in acts]; v0f = 0.5
+        Ts = max(1, int(round(T * args.search_scale)))
+        th = [th_search(a, Ts, fracs, per_channel=per_ch) for a in acts]; v0f = 0.5
     P = SNNParams(th, v0f)
     seq = [t for t in toks if t in ('snnsearch', 'bc', 'bcpre', 'pc', 'pcn', 'bc2')]
     if seq:
@@ -267,7 +268,7 @@ def calibrate(M, xc, T, method, args, log=print):
             if 'snnsearch' in toks:
                 base = P.th[l].mean().item() if per_ch else P.th[l].item()
                 mxl = acts[l].max().item()
-                grid = torch.tensor(sorted(set([base * f for f in (0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.35)]))).clamp(max=mxl)
+                grid = torch.tensor(sorted(set([base * f for f in args.snn_grid]))).clamp(max=mxl)
                 _, o = snn_stats(M, P, xc, T, l, grid=grid)
                 err = ((o - acts[l].unsqueeze(0)) ** 2).flatten(1).sum(1)
                 k = int(err.argmin())
@@ -303,6 +304,9 @@ def main():
     ap.add_argument('--ntest', type=int, default=1000)
     ap.add_argument('--grid_lo', type=float, default=0.05)
     ap.add_argument('--grid_step', type=float, default=0.01)
+    ap.add_argument('--search_scale', type=float, default=1.0, help='search Vth with quantiser at T*search_scale')
+    ap.add_argument('--snn_grid', type=lambda s: [float(v) for v in s.split(',')], default=[0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.15],
+                    help='snnsearch: candidate multiples of the ANN-searched Vth')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--verbose', action='store_true')
     args = ap.parse_args()
@@ -313,7 +317,7 @@ def main():
     print(f'ANN accuracy on {len(xt)} test images: {ann_eval(M, xt, yt):.2f} %', flush=True)
     calTs = [8, 16, 32, 64] if args.calT == 'each' else [int(t) for t in args.calT.split(',')]
     show = [t for t in (1, 2, 4, 8, 16, 32, 64, 128, 256) if t <= args.evalT]
-    print(f'method={args.method} ncal={args.ncal} calT={calTs} evalT={args.evalT}')
+    print(f'method={args.method} ncal={args.ncal} calT={calTs} evalT={args.evalT} search_scale={args.search_scale}')
     print('| calib T | ' + ' | '.join(f'T={t}' for t in show) + ' | calib s | eval s |')
     print('|---' * (len(show) + 3) + '|', flush=True)
     for cT in calTs:

@@ -64,12 +64,15 @@ public static class SimulationReport
             : Enumerable.Range(0, r.Steps).Select(t => r.Recorder.SynapticOps.Sum(layer => layer[t]) / r.Samples).ToArray(),
     };
 
-    /// <summary>One CSV line: invariant culture, round-trip doubles, quoted when a text holds a comma.</summary>
+    /// <summary>
+    /// One CSV line (RFC 4180): invariant culture, round-trip doubles; a field holding a comma, quote or line break is
+    /// quoted, with its quotes doubled.
+    /// </summary>
     internal static string Csv(params object?[] values) =>
         string.Join(",", values.Select(v => v switch
         {
             double d => d.ToString("R", CultureInfo.InvariantCulture),
-            string s when s.Contains(',') => $"\"{s}\"",
+            string s when s.AsSpan().IndexOfAny(",\"\r\n") >= 0 => $"\"{s.Replace("\"", "\"\"")}\"",
             _ => Convert.ToString(v, CultureInfo.InvariantCulture),
         })) + "\n";
 }

@@ -23,7 +23,9 @@ internal static class SafetensorsFormat
     {
         Span<byte> lengthBytes = stackalloc byte[8];
         stream.ReadExactly(lengthBytes);
-        var header = new byte[BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes)];
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
+        if (headerLength > (ulong)(stream.Length - 8)) throw new EndOfStreamException();
+        var header = new byte[headerLength];
         stream.ReadExactly(header);
         long dataStart = 8 + header.Length, dataLength = stream.Length - dataStart;
 
@@ -50,6 +52,11 @@ internal static class SafetensorsFormat
                 tensors.Add(entry.Name, ToTensor(bytes, dtype, shape, device));
             }
             return (tensors, metadata);
+        }
+        catch (InvalidOperationException e)   // a name or value that is not valid UTF-8 surfaces only when it is read
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+            throw new InvalidDataException($"the JSON header is not valid UTF-8 ({e.Message})", e);
         }
         catch
         {

@@ -53,6 +53,10 @@ internal static class ContainerFile
         {
             throw new RmpSnnException($"{path}: corrupt {kind} header: {e.Message}", e);
         }
+        catch (Exception e) when (e is FormatException or InvalidDataException or OverflowException)
+        {
+            throw new RmpSnnException($"{path}: corrupt {kind} payload: {e.Message}", e);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new RmpSnnException($"{path}: cannot read {kind}: {e.Message}", e);
