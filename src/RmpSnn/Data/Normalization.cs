@@ -17,6 +17,9 @@ public sealed record Normalization(float[] Mean, float[] Std)
         return (pixels01 - mean).div_(std);
     }
 
+    /// <summary>True for mean 0 and std 1 in every channel.</summary>
+    public bool IsIdentity => Mean.All(m => m == 0) && Std.All(s => s == 1);
+
     /// <summary>Identity normalisation (mean 0, std 1) for <paramref name="channels"/> channels.</summary>
     public static Normalization Identity(int channels) => new(new float[channels], Enumerable.Repeat(1f, channels).ToArray());
 }

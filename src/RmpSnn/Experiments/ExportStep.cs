@@ -1,4 +1,6 @@
+using System.Globalization;
 using RmpSnn.Conversion;
+using RmpSnn.Data;
 using RmpSnn.Export;
 using RmpSnn.Models;
 using RmpSnn.Snn;
@@ -46,18 +48,29 @@ public static class ExportStep
                 throw new RmpSnnException($"{request.ConvertedPath}: converted for Poisson input, which has no NIR node; pass --encoding direct " +
                     "to write the SNN for constant-current input, or --encoding poisson to write it for Poisson spike frames that the reading " +
                     "simulator draws itself (rate = pixel intensity in [0, 1]; docs/INTEROP.md)");
-            var graph = Converter.Convert(ann, info.Normalization, new ConversionOptions(converted.Readout, converted.MaxPool));
+            var encoding = request.Encoding ?? converted.SimulationEncoding;
+            // Direct input to NIR: the first conv keeps its weights and the reader feeds normalised images, which is exact at the
+            // zero-padded border; NIR's per-channel bias cannot hold the folded normalisation's current map there.
+            bool normalisedInput = nir && encoding == InputCoding.Direct && !info.Normalization.IsIdentity;
+            var graph = Converter.Convert(ann, normalisedInput ? Normalization.Identity(info.Normalization.Channels) : info.Normalization,
+                new ConversionOptions(converted.Readout, converted.MaxPool));
             var thresholds = ThresholdBalancer.Scale(converted.ThresholdsFor(request.Reset, info.Spec.Arch, request.ConvertedPath), request.Alpha);
             var neurons = new NeuronOptions(request.Reset, request.ResetPotential, converted.InitialPotential).Validate();
-            return write(graph, thresholds, neurons, new Dictionary<string, string>
+            var metadata = new Dictionary<string, string>
             {
                 ["producer"] = "RmpSnn",
                 ["source_model"] = Path.GetFullPath(request.ModelPath),
                 ["reset"] = request.Reset.ToString().ToLowerInvariant(),
                 ["alpha"] = request.Alpha.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["readout"] = converted.Readout.ToString().ToLowerInvariant(),
-                ["input_encoding"] = (request.Encoding ?? converted.SimulationEncoding).ToString().ToLowerInvariant(),
-            });
+                ["input_encoding"] = encoding.ToString().ToLowerInvariant(),
+            };
+            if (normalisedInput)
+            {
+                metadata["input_mean"] = string.Join(" ", info.Normalization.Mean.Select(m => m.ToString("R", CultureInfo.InvariantCulture)));
+                metadata["input_std"] = string.Join(" ", info.Normalization.Std.Select(s => s.ToString("R", CultureInfo.InvariantCulture)));
+            }
+            return write(graph, thresholds, neurons, metadata);
         }
     }
 }

@@ -210,7 +210,7 @@ internal sealed class NirNodes
         using var spread = (map - centre.view(1, -1, 1, 1)).abs().max();
         if (spread.item<float>() > 1e-6f * Math.Max(1f, centre.abs().max().item<float>()))
             Notes.Add($"{conv.Name}: NIR's per-channel bias cannot hold the folded input normalisation at the zero-padded border; " +
-                "the file uses the interior value (exact with --mean 0 --std 1, or inputs already normalised)");
+                "the file uses the interior value (exact for --encoding direct, which writes the unfolded layer for normalised input)");
         return Floats(centre);
     }
 

@@ -15,7 +15,7 @@ internal static class FoldInputNormalization
     public static void Apply(GraphBuilder graph, Normalization normalization)
     {
         var input = graph.Nodes.OfType<InputNode>().Single();
-        if (normalization.Mean.All(m => m == 0) && normalization.Std.All(s => s == 1)) return;
+        if (normalization.IsIdentity) return;
         var readers = graph.ConsumersOf(input.Name);
         if (readers.Count != 1 || graph[readers[0]] is not Conv2dNode conv)
             throw new RmpSnnException("the input normalisation folds into the one Conv2d that reads the input, but the input feeds " +
