@@ -31,9 +31,11 @@ internal static class TorchZipFormat
         {
             var entry = archive.GetEntry($"{prefix}data/{storage.Key}")
                         ?? throw new InvalidDataException($"storage entry data/{storage.Key} is missing");
+            CheckSize(entry);
+            if (entry.Length < storage.Numel * (double)storage.ElementSize)   // before allocating what the pickle claims
+                throw new InvalidDataException($"storage entry data/{storage.Key} has {entry.Length} bytes, " +
+                    $"expected {storage.Numel} elements of {storage.DType}");
             var data = storage.AllocateData();
-            if (entry.Length < data.Length)
-                throw new InvalidDataException($"storage entry data/{storage.Key} has {entry.Length} bytes, expected {data.Length}");
             using var s = entry.Open();
             s.ReadExactly(data);
         }
@@ -52,9 +54,19 @@ internal static class TorchZipFormat
         }
     }
 
+    /// <summary>
+    /// Refuses an entry whose stated size no deflate stream of its compressed size can reach (at most 1032:1), so a corrupt
+    /// directory cannot make the reader allocate more than ~1000× the file. torch.save stores entries uncompressed.
+    /// </summary>
+    private static void CheckSize(ZipArchiveEntry entry)
+    {
+        if (entry.Length > Array.MaxLength || entry.Length > 1032 * Math.Max(entry.CompressedLength, 1))
+            throw new InvalidDataException($"zip entry {entry.FullName} claims {entry.Length} bytes from {entry.CompressedLength} stored");
+    }
+
     private static byte[] ReadAll(ZipArchiveEntry entry)
     {
-        if (entry.Length > Array.MaxLength) throw new InvalidDataException($"zip entry {entry.FullName} is too large");
+        CheckSize(entry);
         var buffer = new byte[entry.Length];
         using var s = entry.Open();
         s.ReadExactly(buffer);
