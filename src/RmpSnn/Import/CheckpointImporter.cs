@@ -39,6 +39,7 @@ public static class CheckpointImporter
         try
         {
             StateDictMapper.Load(network, checkpoint);
+            StateDictIO.RequireFinite(network, checkpoint.Path);
         }
         catch
         {

@@ -49,6 +49,7 @@ internal static class StateDictIO
             byte[] bytes = reader.ReadBytes(checked((int)(source.NumberOfElements * source.ElementSize)));
             if (bytes.Length != source.NumberOfElements * source.ElementSize) throw new EndOfStreamException();
             source.bytes = bytes;
+            RequireFinite(source, name, path);
             target.copy_(source);
             seen.Add(name);
         }
@@ -58,4 +59,18 @@ internal static class StateDictIO
     }
 
     static string Shape(long[] shape) => $"[{string.Join(", ", shape)}]";
+
+    /// <summary>Throws a one-line <see cref="RmpSnnException"/> when floating-point <paramref name="weight"/> holds NaN or ±∞.</summary>
+    public static void RequireFinite(Tensor weight, string name, string path)
+    {
+        if (weight.is_floating_point() && !isfinite(weight).all().item<bool>())
+            throw new RmpSnnException($"{path}: weight '{name}' holds NaN or infinite values; expected finite weights");
+    }
+
+    /// <summary>Checks every floating-point parameter and buffer of <paramref name="module"/> for NaN and ±∞.</summary>
+    public static void RequireFinite(nn.Module module, string path)
+    {
+        using var _ = no_grad();
+        foreach (var (name, weight) in module.state_dict()) RequireFinite(weight, name, path);
+    }
 }

@@ -33,6 +33,13 @@ public sealed class ImportErrorTests : IDisposable
     }
 
     [Fact]
+    public void NonFiniteWeightsAreRefusedNamingTheTensor()
+    {
+        string path = Saved(20, sd => sd["layer2.1.conv1.weight"][0, 0, 1, 1] = float.PositiveInfinity);
+        UserError.Expect(() => Import(path, ResNet20), path, "holds NaN or infinite values");
+    }
+
+    [Fact]
     public void WrongArchitectureListsTheUnexpectedBlocks()
     {
         string path = Saved(32);

@@ -74,6 +74,33 @@ public sealed class ModelFileTests : IDisposable
     }
 
     [Fact]
+    public void AFlippedByteInTheWeightsIsCaughtByTheChecksumAndOldFilesWithoutOneStillLoad()
+    {
+        string path = SavedModel(out var network);
+        byte[] bytes = File.ReadAllBytes(path);
+        byte[] flipped = (byte[])bytes.Clone();
+        flipped[^100] ^= 0x10;                                  // inside the last weight tensor: still a valid float
+        File.WriteAllBytes(path, flipped);
+        AssertError(() => ModelFile.Load(path, CPU), path, "do not match their SHA-256");
+
+        File.WriteAllBytes(path, bytes[..^40]);                 // without the trailer, as written before it existed
+        var (loaded, _) = ModelFile.Load(path, CPU);
+        using (network)
+        using (loaded)
+            TensorAssert.SameState(network, loaded);
+    }
+
+    [Fact]
+    public void NonFiniteWeightsAreRefusedNamingTheWeight()
+    {
+        using var network = ModelZoo.Create(Spec, seed: 3);
+        using (var _ = no_grad()) network.state_dict()["layers.0.weight"][0, 0, 0, 0] = float.NaN;
+        string path = Path.Combine(dir, "nan.rmpsnn");
+        ModelFile.Save(path, network, new ModelInfo(Spec, Norm, "cifar10"));
+        AssertError(() => ModelFile.Load(path, CPU), path, "weight 'layers.0.weight' holds NaN or infinite values");
+    }
+
+    [Fact]
     public void WeightsOfAnotherShapeAreRejectedNamingTheParameter()
     {
         using var tenClasses = ModelZoo.Create(new ModelSpec("smallcnn", 1, 28, 10));

@@ -39,6 +39,16 @@ public static class OnnxImporter
         if (model.Graph is null || model.Graph.Node.Count == 0) throw new RmpSnnException($"{path}: the ONNX model has no graph");
         long opset = model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(1).Max();
         using var noGrad = no_grad();
-        return new OnnxGraphReader(path, model.Graph, opset).Read();
+        var network = new OnnxGraphReader(path, model.Graph, opset).Read();
+        try
+        {
+            StateDictIO.RequireFinite(network, path);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+        return network;
     }
 }
