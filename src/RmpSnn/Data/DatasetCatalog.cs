@@ -16,7 +16,7 @@ public static class DatasetCatalog
     public const string DebianFashionMnistRoot = "/usr/share/datasets/fashion-mnist";
 
     sealed record Entry(Func<string?> DefaultRoot, string Hint, Func<string, string, ImageDataset> Load,
-        float[] Mean, float[] Std, Augmentation? Augmentation);
+        float[] Mean, float[] Std, Augmentation? Augmentation, (int Channels, int Size, int Classes)? Shape);
 
     // Fashion-MNIST: computed from its 60,000 training images (a test checks them); the others: the usual published values.
     static readonly float[] FashionMnistMean = [0.2860f], FashionMnistStd = [0.3530f];
@@ -26,22 +26,29 @@ public static class DatasetCatalog
     static readonly Dictionary<string, Entry> Entries = new()
     {
         ["fashion-mnist"] = new(() => DebianFashionMnistRoot, "apt-get install dataset-fashion-mnist",
-            (dir, split) => IdxReader.Load(dir, IsTrain(split), "fashion-mnist"), FashionMnistMean, FashionMnistStd, null),
+            (dir, split) => IdxReader.Load(dir, IsTrain(split), "fashion-mnist"), FashionMnistMean, FashionMnistStd, null, (1, 28, 10)),
         ["fashion-mnist-sample"] = new(() => Path.Combine(AppContext.BaseDirectory, "samples", "fashion-mnist-sample"),
             "it ships with RmpSnn (samples/fashion-mnist-sample); rebuild to copy it next to the executable",
-            (dir, split) => IdxReader.Load(dir, IsTrain(split), "fashion-mnist-sample"), FashionMnistMean, FashionMnistStd, null),
+            (dir, split) => IdxReader.Load(dir, IsTrain(split), "fashion-mnist-sample"), FashionMnistMean, FashionMnistStd, null, (1, 28, 10)),
         ["mnist"] = new(() => Path.Combine(DataRoot, "mnist"), "place the four MNIST IDX files (train-images-idx3-ubyte.gz, ...) there",
-            (dir, split) => IdxReader.Load(dir, IsTrain(split), "mnist"), [0.1307f], [0.3081f], null),
+            (dir, split) => IdxReader.Load(dir, IsTrain(split), "mnist"), [0.1307f], [0.3081f], null, (1, 28, 10)),
         ["cifar10"] = new(() => Path.Combine(DataRoot, "cifar-10-batches-bin"), UnpackCifar,
-            (dir, split) => CifarReader.Load10(dir, IsTrain(split)), [0.4914f, 0.4822f, 0.4465f], [0.2470f, 0.2435f, 0.2616f], Augmentation.Cifar),
+            (dir, split) => CifarReader.Load10(dir, IsTrain(split)), [0.4914f, 0.4822f, 0.4465f], [0.2470f, 0.2435f, 0.2616f], Augmentation.Cifar,
+            (3, 32, 10)),
         ["cifar100"] = new(() => Path.Combine(DataRoot, "cifar-100-binary"), UnpackCifar,
-            (dir, split) => CifarReader.Load100(dir, IsTrain(split)), Cifar100Mean, Cifar100Std, Augmentation.Cifar),
+            (dir, split) => CifarReader.Load100(dir, IsTrain(split)), Cifar100Mean, Cifar100Std, Augmentation.Cifar, (3, 32, 100)),
         ["cifar100-coarse"] = new(() => Path.Combine(DataRoot, "cifar-100-binary"), UnpackCifar,
-            (dir, split) => CifarReader.Load100(dir, IsTrain(split), coarse: true), Cifar100Mean, Cifar100Std, Augmentation.Cifar),
+            (dir, split) => CifarReader.Load100(dir, IsTrain(split), coarse: true), Cifar100Mean, Cifar100Std, Augmentation.Cifar, (3, 32, 20)),
         ["imagefolder"] = new(() => null, "pass --root with one folder per split, each holding one sub-folder per class",
             (dir, split) => ImageFolderReader.Load(Path.Combine(dir, split), name: $"imagefolder/{split}"),
-            [0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f], null),
+            [0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f], null, null),
     };
+
+    /// <summary>
+    /// Channels, image side and classes of the named dataset's images, or null when they vary (<c>imagefolder</c>) or the name
+    /// is not in the catalog.
+    /// </summary>
+    public static (int Channels, int Size, int Classes)? ImageShape(string name) => Entries.TryGetValue(name, out var e) ? e.Shape : null;
 
     /// <summary>The dataset names <see cref="Load"/> accepts.</summary>
     public static IReadOnlyCollection<string> Names => Entries.Keys;

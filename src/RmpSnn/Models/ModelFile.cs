@@ -1,4 +1,5 @@
 using TorchSharp;
+using RmpSnn.Data;
 using RmpSnn.Graph;
 using static TorchSharp.torch;
 
@@ -20,6 +21,11 @@ public static class ModelFile
     {
         if (info.Spec != network.Spec)
             throw new ArgumentException($"ModelInfo spec {info.Spec} differs from the network's {network.Spec}", nameof(info));
+        if (DatasetCatalog.ImageShape(info.Dataset) is var (channels, size, classes)
+            && (channels, size, classes) != (info.Spec.InChannels, info.Spec.ImageSize, info.Spec.Classes))
+            throw new RmpSnnException($"--dataset {info.Dataset}: its images are {channels}x{size}x{size} in {classes} classes, but the " +
+                $"{info.Spec.Arch} network takes {info.Spec.InChannels}x{info.Spec.ImageSize}x{info.Spec.ImageSize} -> {info.Spec.Classes}; " +
+                "expected the dataset the weights were trained on");
         ContainerFile.Write(path, Magic, info with { Created = info.Created ?? DateTimeOffset.UtcNow, Graph = GraphDescription.Of(network.Graph) },
             writer => StateDictIO.Write(writer, network));
     }

@@ -69,6 +69,16 @@ public sealed class BadValueTests : IDisposable
     }
 
     [Fact]
+    public void ImportRefusesADatasetWhoseImagesTheNetworkCannotTake()
+    {
+        var (code, errors) = CliHarness.Run([ImportCommand.Create()], "import", Import.ImportTestFiles.ResNet20, "--arch", "resnet20",
+            "--dataset", "fashion-mnist", "--out", _folder.File("r.model"));
+        Assert.Equal(CliRunner.Failure, code);
+        Assert.Contains("--dataset fashion-mnist: its images are 1x28x28 in 10 classes, but the resnet20 network takes 3x32x32 -> 10", errors);
+        Assert.False(File.Exists(_folder.File("r.model")));
+    }
+
+    [Fact]
     public void ADatasetWithoutImagesIsAnError()
     {
         string root = _folder.File("cifar");

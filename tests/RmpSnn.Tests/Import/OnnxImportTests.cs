@@ -45,7 +45,7 @@ public sealed class OnnxImportTests(OnnxModels models, ITestOutputHelper output)
     public static TheoryData<string> Networks => ["bottleneck", "inception", "resnet", "vgg", "resnet18"];
 
     static int Import(string onnx, string model) => CliRunner.Invoke(new RootCommand { ImportCommand.Create() },
-        ["import", onnx, "--dataset", "cifar10", "--mean", "0", "0", "0", "--std", "1", "1", "1", "--out", model]);
+        ["import", onnx, "--dataset", "imagefolder", "--mean", "0", "0", "0", "--std", "1", "1", "1", "--out", model]);
 
     [Theory]
     [MemberData(nameof(Networks))]

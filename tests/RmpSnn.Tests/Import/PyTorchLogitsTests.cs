@@ -26,7 +26,7 @@ public sealed class PyTorchLogitsTests(ITestOutputHelper output) : IDisposable
 
     [Fact]
     public void TorchvisionResNet18ImportsWithPyTorchsLogits() =>
-        CheckLogits("make_torchvision_resnets.py", ["18"], [("resnet18", "resnet18")], "--maxpool", "--image-size", "80");
+        CheckLogits("make_torchvision_resnets.py", ["18"], [("resnet18", "resnet18")], "--maxpool", "--image-size", "80", "--dataset", "imagefolder");
 
     [Fact]
     public void VggWithBatchNormAndConvBiasImportsWithPyTorchsLogits() =>
@@ -50,8 +50,8 @@ public sealed class PyTorchLogitsTests(ITestOutputHelper output) : IDisposable
             {
                 string model = folder.File($"{stem}-{format}.model");
                 int code = CliRunner.Invoke(new RootCommand { ImportCommand.Create() },
-                    ["import", folder.File($"{stem}.{format}"), "--arch", arch, "--dataset", "cifar10", "--out", model,
-                     "--mean", "0", "0", "0", "--std", "1", "1", "1", .. importArgs]);
+                    ["import", folder.File($"{stem}.{format}"), "--arch", arch, "--out", model, "--mean", "0", "0", "0", "--std", "1", "1", "1",
+                     .. importArgs, .. importArgs.Contains("--dataset") ? Array.Empty<string>() : ["--dataset", "cifar10"]]);
                 Assert.Equal(CliRunner.Ok, code);
                 var (network, _) = ModelFile.Load(model, CPU);
                 using (network)
