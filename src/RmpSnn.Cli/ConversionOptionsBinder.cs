@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RmpSnn.Conversion;
+using RmpSnn.Conversion.Recipes;
 using RmpSnn.Snn;
 
 namespace RmpSnn.Cli;
@@ -9,11 +10,17 @@ public sealed class ConversionOptionsBinder
 {
     static readonly BalancingOptions Defaults = new();
 
+    readonly Option<string?> _recipe = new("--recipe")
+    {
+        Description = "Conversion recipe, owning the defaults below (options given override it): " +
+            string.Join("; ", ConversionRecipe.All.Select(r => $"{r.Name} = {r.Summary}")),
+    };
     readonly Option<string> _norm = new("--norm")
     {
-        Description = "Threshold balancing: spike (the paper's, SNN-based), act-max or act-pct (ANN activations), " +
-            "qcfs (the trained clips; default for QCFS models)",
-        DefaultValueFactory = _ => "spike",
+        Description = "Threshold balancing: spike (the paper's, SNN-based), act-max or act-pct (ANN activations), search (quantisation-" +
+            "error search at the target T), calibrated (search + bias and potential correction), qcfs (the trained clips); " +
+            "default: the recipe's",
+        DefaultValueFactory = _ => "calibrated",
     };
     readonly Option<double> _percentile = new("--percentile")
     {
@@ -27,7 +34,8 @@ public sealed class ConversionOptionsBinder
     };
     readonly Option<int> _calibSteps = new("--calib-steps")
     {
-        Description = "T_cal: steps simulated per layer during spike balancing",
+        Description = "T_cal: steps simulated per layer during spike balancing, or the target T of search and calibrated " +
+            "(default: the recipe's; for calibrated and fast, simulate's --steps up to 16)",
         DefaultValueFactory = _ => Defaults.CalibrationSteps,
     };
     readonly Option<string[]> _reset = new("--reset")
@@ -62,7 +70,8 @@ public sealed class ConversionOptionsBinder
     /// <summary>Creates the options with their validators.</summary>
     public ConversionOptionsBinder()
     {
-        _norm.AcceptOnlyFromAmong("spike", "act-max", "act-pct", "qcfs");
+        _norm.AcceptOnlyFromAmong("spike", "act-max", "act-pct", "qcfs", "search", "calibrated");
+        _recipe.AcceptOnlyFromAmong([.. ConversionRecipe.All.Select(r => r.Name)]);
         _readout.AcceptOnlyFromAmong("potential", "spikes");
         _maxPool.AcceptOnlyFromAmong("gate", "avg");
         _encoding.AcceptOnlyFromAmong("poisson", "direct");
@@ -103,19 +112,34 @@ public sealed class ConversionOptionsBinder
     public void AddTo(Command command, bool withBalancing = true)
     {
         if (withBalancing)
-            foreach (var o in new Option[] { _norm, _percentile, _calibImages, _calibSteps, _balanceReset, _readout, _maxPool })
+            foreach (var o in new Option[] { _recipe, _norm, _percentile, _calibImages, _calibSteps, _balanceReset, _readout, _maxPool })
                 command.Options.Add(o);
         command.Options.Add(_reset);
         command.Options.Add(_encoding);
     }
 
     /// <summary>
+    /// The recipe of this command line: --recipe; else, for a given --norm, the recipe built on it (paper for spike,
+    /// fast for search, …; null for act-max and act-pct, which keep the plain defaults); else the model's default.
+    /// </summary>
+    public ConversionRecipe? Recipe(ParseResult parse, Models.ModelSpec spec)
+    {
+        if (parse.GetValue(_recipe) is { } name) return ConversionRecipe.Named(name);
+        if (!Given(parse, _norm)) return ConversionRecipe.DefaultFor(spec);
+        var norm = Norm(parse.GetValue(_norm)!);
+        return ConversionRecipe.All.FirstOrDefault(r => r.Norm == norm);
+    }
+
+    /// <summary>True when the command line names a recipe or a balancing (so an existing converted file must match it).</summary>
+    public bool AsksForConversion(ParseResult parse) => Given(parse, _recipe) || Given(parse, _norm);
+
+    /// <summary>
     /// The reset modes asked for, in order soft, hard; without --reset, soft only when <paramref name="norm"/> is
-    /// <see cref="NormMode.Qcfs"/> (null: the balancing mode is not fixed yet, as in a sweep over several).
+    /// one that simulates soft reset only (QCFS, search, calibrated; null: the balancing mode is not fixed yet, as in a sweep).
     /// </summary>
     public ResetMode[] Resets(ParseResult parse, NormMode? norm = null)
     {
-        var words = norm == NormMode.Qcfs && !Given(parse, _reset) ? ["soft"] : parse.GetValue(_reset)!;
+        var words = norm is NormMode.Qcfs or NormMode.Search or NormMode.Calibrated && !Given(parse, _reset) ? ["soft"] : parse.GetValue(_reset)!;
         bool both = words.Contains("both");
         return new[] { ResetMode.Soft, ResetMode.Hard }
             .Where(m => both || words.Contains(m.ToString().ToLowerInvariant())).ToArray();
@@ -127,10 +151,13 @@ public sealed class ConversionOptionsBinder
     /// <summary>The input coding given with --encoding, or null to take the converted model's default.</summary>
     public InputCoding? GivenEncoding(ParseResult parse) => Given(parse, _encoding) ? EncodingOf(parse.GetValue(_encoding)!) : null;
 
-    /// <summary>The conversion plan: balancing, reset modes, readout and max-pooling, for a model with <paramref name="spec"/>.</summary>
-    public Experiments.ConvertStep.Plan Plan(ParseResult parse, int seed, Models.ModelSpec spec)
+    /// <summary>
+    /// The conversion plan: balancing, reset modes, readout and max-pooling, for a model with <paramref name="spec"/> that
+    /// will be simulated for <paramref name="simulationSteps"/> (null: not known, as in <c>convert</c>).
+    /// </summary>
+    public Experiments.ConvertStep.Plan Plan(ParseResult parse, int seed, Models.ModelSpec spec, int? simulationSteps = null)
     {
-        var balancing = Balancing(parse, seed, spec);
+        var balancing = Balancing(parse, seed, spec, simulationSteps);
         return new(balancing, Resets(parse, balancing.Mode), Readout(parse), MaxPool(parse));
     }
 
@@ -144,14 +171,23 @@ public sealed class ConversionOptionsBinder
     /// <summary>What max-pooling layers become.</summary>
     public MaxPoolMode MaxPool(ParseResult parse) => parse.GetValue(_maxPool) == "avg" ? MaxPoolMode.Average : MaxPoolMode.Gate;
 
-    /// <summary>Balancing options for a model with <paramref name="spec"/>; without --norm, QCFS models use <see cref="NormMode.Qcfs"/>.</summary>
-    public BalancingOptions Balancing(ParseResult parse, int seed, Models.ModelSpec spec) =>
-        Calibration(parse, seed) with
+    /// <summary>
+    /// Balancing options for a model with <paramref name="spec"/>: the recipe's (<see cref="Recipe"/>), with every option
+    /// the user gave on top.
+    /// </summary>
+    public BalancingOptions Balancing(ParseResult parse, int seed, Models.ModelSpec spec, int? simulationSteps = null)
+    {
+        var given = Calibration(parse, seed);
+        var balancing = Recipe(parse, spec)?.Balancing(given, simulationSteps) ?? given with { Encoding = InputCoding.Poisson };
+        return balancing with
         {
-            Mode = !Given(parse, _norm) && spec.IsQcfs ? NormMode.Qcfs : Norm(parse.GetValue(_norm)!),
-            Encoding = Encoding(parse),
+            Mode = Given(parse, _norm) ? Norm(parse.GetValue(_norm)!) : balancing.Mode,
+            CalibrationImages = Given(parse, _calibImages) ? given.CalibrationImages : balancing.CalibrationImages,
+            CalibrationSteps = Given(parse, _calibSteps) ? given.CalibrationSteps : balancing.CalibrationSteps,
+            Encoding = Encoding(parse, balancing.Encoding),
             SharedFrom = parse.GetValue(_balanceReset) switch { "soft" => ResetMode.Soft, "hard" => ResetMode.Hard, _ => null },
         };
+    }
 
     /// <summary>Calibration images, steps and percentile (mode and encoding left at their defaults, for commands that pick them).</summary>
     public BalancingOptions Calibration(ParseResult parse, int seed) =>
@@ -159,7 +195,11 @@ public sealed class ConversionOptionsBinder
 
     /// <summary>The balancing mode named by a <c>--norm</c> word.</summary>
     public static NormMode Norm(string word) =>
-        word switch { "act-max" => NormMode.ActMax, "act-pct" => NormMode.ActPct, "qcfs" => NormMode.Qcfs, _ => NormMode.Spike };
+        word switch
+        {
+            "act-max" => NormMode.ActMax, "act-pct" => NormMode.ActPct, "qcfs" => NormMode.Qcfs, "search" => NormMode.Search,
+            "calibrated" => NormMode.Calibrated, _ => NormMode.Spike,
+        };
 
     /// <summary>The input coding named by an <c>--encoding</c> word.</summary>
     public static InputCoding EncodingOf(string word) => word == "direct" ? InputCoding.Direct : InputCoding.Poisson;

@@ -76,6 +76,12 @@ public sealed class SimulationOptionsBinder
     /// <summary>The threshold scales, duplicates removed.</summary>
     public double[] Alphas(ParseResult parse) => parse.GetValue(_alpha)!.Distinct().ToArray();
 
+    /// <summary>The α values given with --alpha, or null to take the recipe's.</summary>
+    public double[]? GivenAlphas(ParseResult parse) => parse.GetResult(_alpha) is { Implicit: false } ? Alphas(parse) : null;
+
+    /// <summary>The number of steps asked for.</summary>
+    public int Steps(ParseResult parse) => parse.GetValue(_steps);
+
     /// <summary>The seed.</summary>
     public int Seed(ParseResult parse) => parse.GetValue(_seed);
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RmpSnn.Conversion;
 using RmpSnn.Data;
 using RmpSnn.Evaluation;
 using RmpSnn.Experiments;
@@ -55,9 +56,14 @@ public static class SimulateCommand
             if (part is { } p && File.Exists(Path.Combine(folder, SimulationShard.FileName(p))) && !parse.GetValue(force))
                 throw new RmpSnnException($"{Path.Combine(folder, SimulationShard.FileName(p))}: exists; pass --force to replace it");
             var dev = device.Resolve(parse);
-            var request = new SimulationRequest(modelPath, parse.GetValue(converted) ?? modelPath + ".snn.json",
-                ModelArgument.Selection(data, parse, info) with { Shard = part }, () => conversion.Plan(parse, simulationOptions.Seed(parse), info.Spec),
-                conversion.GivenResets(parse), simulationOptions.Alphas(parse), simulationOptions.Simulation(parse, InputCoding.Poisson),
+            ConvertStep.Plan Plan() => conversion.Plan(parse, simulationOptions.Seed(parse), info.Spec, simulationOptions.Steps(parse));
+            string convertedPath = parse.GetValue(converted) ?? modelPath + ".snn.json";
+            if (conversion.AsksForConversion(parse) && File.Exists(convertedPath))
+                ConvertStep.RequireMatch(BalancedThresholds.Load(convertedPath), convertedPath, Plan().Balancing);
+            var request = new SimulationRequest(modelPath, convertedPath,
+                ModelArgument.Selection(data, parse, info) with { Shard = part }, Plan,
+                conversion.GivenResets(parse), simulationOptions.GivenAlphas(parse) ?? [.. conversion.Recipe(parse, info.Spec)?.Alphas ?? [1.0]],
+                simulationOptions.Simulation(parse, InputCoding.Poisson),
                 simulationOptions.Execution(parse), conversion.GivenEncoding(parse), simulationOptions.GivenInitialPotential(parse),
                 simulationOptions.ResetPotential(parse));
             var outcome = ConsoleProgress.Workflow(progress => SimulationWorkflow.Run(request, dev, progress, cancel));

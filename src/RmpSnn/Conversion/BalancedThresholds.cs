@@ -28,7 +28,8 @@ public sealed record BalancedThresholds(
     IReadOnlyDictionary<ResetMode, IReadOnlyDictionary<string, float>> Thresholds,
     InputCoding SimulationEncoding = InputCoding.Poisson,
     float InitialPotential = 0f,
-    ResetMode? ThresholdsSharedFrom = null)
+    ResetMode? ThresholdsSharedFrom = null,
+    IReadOnlyDictionary<ResetMode, IReadOnlyDictionary<string, LayerCorrection>>? Corrections = null)
 {
     static readonly JsonSerializerOptions Json = new()
     {
@@ -71,6 +72,14 @@ public sealed record BalancedThresholds(
             throw new RmpSnnException($"{path}: threshold of {bad.Key} is {bad.Value}; thresholds must be positive finite numbers");
         return values;
     }
+
+    /// <summary>The post-training corrections for <paramref name="reset"/> by IF layer name (null when none were calibrated).</summary>
+    /// <exception cref="RmpSnnException">The file was calibrated, but not for this reset mode.</exception>
+    public IReadOnlyDictionary<string, LayerCorrection>? CorrectionsFor(ResetMode reset, string path) =>
+        Corrections is null ? null
+        : Corrections.TryGetValue(reset, out var values) ? values
+        : throw new RmpSnnException($"{path}: calibrated for {string.Join(" and ", Corrections.Keys).ToLowerInvariant()} reset only, " +
+            $"not {reset.ToString().ToLowerInvariant()}; pass --reset {Corrections.Keys.First().ToString().ToLowerInvariant()} or re-run 'rmpsnn convert'");
 
     /// <summary>SHA-256 of a file, hex.</summary>
     public static string Sha256(string path)

@@ -19,18 +19,26 @@ public static class ConversionPipeline
         if (modes.Length == 0) throw new RmpSnnException("--reset: expected at least one reset mode (soft, hard)");
         var graph = Converter.Convert(ann, normalization, new ConversionOptions(readout, maxPool));
         var thresholds = new Dictionary<ResetMode, IReadOnlyDictionary<string, float>>();
+        var corrections = new Dictionary<ResetMode, IReadOnlyDictionary<string, LayerCorrection>>();
+        bool halfStart = balancing.Mode is NormMode.Qcfs or NormMode.Search or NormMode.Calibrated;
         foreach (var balanceIn in balancing.SharedFrom is { } shared ? [shared] : modes)
         {
-            using var snn = SpikingNetwork.Compile(graph, ann.Spec, readout, new NeuronOptions(balanceIn),
+            using var snn = SpikingNetwork.Compile(graph, ann.Spec, readout, new NeuronOptions(balanceIn, InitialPotential: halfStart ? 0.5f : 0f),
                 SimulationEngines.DefaultFor(device), device);
             var balanced = ThresholdBalancer.Balance(snn, ann, calibration, normalization, balancing, device, maxPool);
             foreach (var reset in balancing.SharedFrom is null ? [balanceIn] : modes) thresholds[reset] = balanced;
+            if (balancing.Mode != NormMode.Calibrated) continue;
+            snn.SetThresholds(balanced);
+            var corrected = PostTrainingCalibration.Correct(snn, ann, calibration.Take(balancing.CalibrationImages), normalization,
+                balancing.CalibrationSteps, balancing.BatchSize, balancing.ChunkSteps, device, maxPool);
+            foreach (var reset in balancing.SharedFrom is null ? [balanceIn] : modes) corrections[reset] = corrected;
         }
         bool qcfs = balancing.Mode == NormMode.Qcfs;
         return new BalancedThresholds(Path.GetFullPath(modelPath), BalancedThresholds.Sha256(modelPath), ann.Spec.Arch, balancing.Mode,
             balancing.Percentile, qcfs ? 0 : Math.Min(balancing.CalibrationImages, calibration.Count), balancing.CalibrationSteps,
-            balancing.Encoding, readout, maxPool, thresholds,
-            qcfs ? InputCoding.Direct : InputCoding.Poisson, qcfs ? 0.5f : 0f, balancing.SharedFrom);
+            halfStart ? InputCoding.Direct : balancing.Encoding, readout, maxPool, thresholds,
+            halfStart ? InputCoding.Direct : InputCoding.Poisson, halfStart ? 0.5f : 0f, balancing.SharedFrom,
+            corrections.Count > 0 ? corrections : null);
     }
 
     /// <summary>
@@ -50,14 +58,15 @@ public static class ConversionPipeline
         SpikingNetwork.Compile(Converter.Convert(ann, normalization, options), ann.Spec, options.Readout, neurons, engine, device);
 
     /// <summary>
-    /// One configuration of a compiled SNN: its own IF layers with <paramref name="neurons"/> dynamics and the stored
-    /// thresholds × α.
+    /// One configuration of a compiled SNN: its own IF layers with <paramref name="neurons"/> dynamics, the stored
+    /// thresholds × α and, for a calibrated model, its bias and potential corrections.
     /// </summary>
     public static SpikingNetwork Configure(SpikingNetwork compiled, BalancedThresholds converted, string convertedPath, NeuronOptions neurons,
         double alpha)
     {
         var snn = compiled.WithNeurons(neurons);
         snn.SetThresholds(ThresholdBalancer.Scale(converted.ThresholdsFor(neurons.Reset, compiled.Spec.Arch, convertedPath), alpha), convertedPath);
+        snn.SetCorrections(converted.CorrectionsFor(neurons.Reset, convertedPath), convertedPath);
         return snn;
     }
 }

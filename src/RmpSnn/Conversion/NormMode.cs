@@ -11,4 +11,11 @@ public enum NormMode
     ActPct,
     /// <summary>V_th = the trained clip λ of the corresponding <see cref="Graph.Qcfs"/> activation (QCFS models only; no calibration).</summary>
     Qcfs,
+    /// <summary>
+    /// V_th minimising the quantisation error of the ANN activations at the target T (<see cref="PostTrainingCalibration"/>);
+    /// simulate with direct input, soft reset and V(0) = V_th/2.
+    /// </summary>
+    Search,
+    /// <summary><see cref="Search"/> plus layer-wise bias and potential correction at the target T (<see cref="PostTrainingCalibration"/>).</summary>
+    Calibrated,
 }

@@ -38,6 +38,8 @@ public static class ThresholdBalancer
         {
             NormMode.Spike => BalanceBySpikes(snn, images, options, device),
             NormMode.Qcfs => Clips(snn, ann),
+            NormMode.Search or NormMode.Calibrated => PostTrainingCalibration.SearchThresholds(snn, ann, images, normalization,
+                options.CalibrationSteps, options.BatchSize, options.Seed, device, maxPool),
             _ => BalanceByActivations(snn, ann, images, normalization, options, device, maxPool),
         };
     }

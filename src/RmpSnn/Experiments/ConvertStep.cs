@@ -28,6 +28,9 @@ public static class ConvertStep
         IProgress<WorkflowProgress>? progress = null)
     {
         var balancing = plan.Balancing;
+        if (calibration.Split != "train")
+            throw new RmpSnnException($"--split {calibration.Split}: calibration reads the training split only (without the images held out " +
+                "by --val), never images that are evaluated; drop --split");
         var images = (calibration with { Limit = balancing.CalibrationImages }).Load();
         progress?.Report(new WorkflowProgress(balancing.Mode == NormMode.Qcfs ? "taking thresholds from the QCFS clips" :
             $"balancing thresholds ({balancing.Mode}, {images.Count} images" +
@@ -57,6 +60,20 @@ public static class ConvertStep
         var converted = Convert(modelPath, ann, info, calibration, plan(), device, progress);
         converted.Save(convertedPath);
         return (converted, true);
+    }
+
+    /// <summary>
+    /// Refuses to simulate an existing converted file that was balanced otherwise than the command line asks
+    /// (<paramref name="balancing"/>): another norm, or for search and calibrated another target T.
+    /// </summary>
+    public static void RequireMatch(BalancedThresholds converted, string convertedPath, BalancingOptions balancing)
+    {
+        bool targeted = balancing.Mode is NormMode.Search or NormMode.Calibrated;
+        if (converted.Norm != balancing.Mode || (targeted && converted.CalibrationSteps != balancing.CalibrationSteps))
+            throw new RmpSnnException($"{convertedPath}: converted with --norm {Sweep.Word(converted.Norm)}" +
+                $"{(converted.Norm is NormMode.Search or NormMode.Calibrated ? $" for T = {converted.CalibrationSteps}" : "")}, not " +
+                $"{Sweep.Word(balancing.Mode)}{(targeted ? $" for T = {balancing.CalibrationSteps}" : "")} as asked; pass --converted " +
+                "another file (it is created if missing) or delete this one");
     }
 
     /// <summary>Reads <paramref name="convertedPath"/> and checks that it was converted from <paramref name="modelPath"/> as it is now.</summary>

@@ -13,7 +13,7 @@ namespace RmpSnn.Experiments;
 /// <param name="ConvertedPath">Its converted model (thresholds); converted first with <paramref name="Conversion"/> if missing.</param>
 /// <param name="Images">The images to simulate; the conversion calibrates on the same dataset's training split.</param>
 /// <param name="Conversion">How to convert when <paramref name="ConvertedPath"/> does not exist yet (called only then).</param>
-/// <param name="Resets">Reset modes; null: soft and hard, or soft only for QCFS thresholds.</param>
+/// <param name="Resets">Reset modes; null: soft and hard, or soft only for QCFS, searched and calibrated thresholds.</param>
 /// <param name="Alphas">Threshold scales α.</param>
 /// <param name="Simulation">Steps and seed; <see cref="SimulationOptions.Encoding"/> is replaced by <paramref name="Encoding"/>.</param>
 /// <param name="Execution">Batching, chunking, memory budget and engine.</param>
@@ -62,7 +62,8 @@ public static class SimulationWorkflow
         {
             var (converted, created) = ConvertStep.LoadOrConvert(request.ConvertedPath, request.ModelPath, ann, info,
                 request.Images with { Split = "train", Limit = 0, Shard = null }, request.Conversion, device, progress, request.ReplaceStaleConversion);
-            var resets = request.Resets ?? (converted.Norm == NormMode.Qcfs ? [ResetMode.Soft] : [ResetMode.Soft, ResetMode.Hard]);
+            var resets = request.Resets ?? (converted.Norm is NormMode.Qcfs or NormMode.Search or NormMode.Calibrated
+                ? [ResetMode.Soft] : [ResetMode.Soft, ResetMode.Hard]);
             var configurations = resets.SelectMany(r => request.Alphas.Distinct().Select(a => new SnnConfiguration(r, a))).ToArray();
             var simulation = request.Simulation with { Encoding = request.Encoding ?? converted.SimulationEncoding };
             var neurons = new NeuronOptions(ResetMode.Soft, request.ResetPotential,

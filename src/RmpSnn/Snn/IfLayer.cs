@@ -36,8 +36,38 @@ public sealed class IfLayer : ISpikingStage
     public float? Threshold { get; set; }
     /// <summary>Neurons per sample (set when the network's shapes are resolved).</summary>
     public long NeuronsPerSample { get; internal set; }
+    /// <summary>Channels (the first per-sample dimension: feature maps of a conv layer, features of a linear one).</summary>
+    public long Channels { get; internal set; }
     /// <summary>Current membrane potential <c>[B, …]</c>, or null before the first step.</summary>
     public Tensor? MembranePotential => _potential;
+
+    /// <summary>
+    /// Post-training calibration of this layer, or null: a per-channel current added to its input every step (bias
+    /// correction) and a per-channel charge added to V(0) (potential correction). The layer owns the tensors.
+    /// </summary>
+    public LayerCorrection? Correction
+    {
+        get => _correction;
+        set
+        {
+            _currentShift?.Dispose();
+            _potentialShift?.Dispose();
+            _correction = value;
+            _currentShift = value is null ? null : tensor(value.CurrentShift);
+            _potentialShift = value is null ? null : tensor(value.PotentialShift);
+        }
+    }
+
+    LayerCorrection? _correction;
+    Tensor? _currentShift, _potentialShift;
+
+    /// <summary>A per-channel vector shaped to broadcast over <c>[…, C, spatial…]</c> of a tensor of <paramref name="rank"/>, on its device.</summary>
+    static Tensor PerChannel(Tensor values, long rank, int channelDim, Device device)
+    {
+        var shape = Enumerable.Repeat(1L, (int)rank).ToArray();
+        shape[channelDim] = values.shape[0];
+        return values.to(device).view(shape);
+    }
 
     /// <summary>One chunk of steps driven by one current, or by the sum of two (a residual junction).</summary>
     public Tensor Forward(IReadOnlyList<Tensor> inputs, StepContext context) => Forward(inputs[0], inputs.Count > 1 ? inputs[1] : null, context);
@@ -53,13 +83,17 @@ public sealed class IfLayer : ISpikingStage
 
         long[] shape = input.shape;
         long[] stepShape = [context.Batch, .. shape[1..]];
-        using var currents = input.view([context.Steps, .. stepShape]);
+        using var unshifted = input.view([context.Steps, .. stepShape]);
+        using var shift = _currentShift is null ? null : PerChannel(_currentShift, unshifted.dim(), 2, unshifted.device);
+        using var currents = shift is null ? unshifted.alias() : unshifted.add(shift, HeldScalars.One);
         using var shortcuts = shortcut?.view([context.Steps, .. stepShape]);
         if (_potential is null)
         {
             using var firstStep = currents[0];
             using Scalar initial = Options.InitialPotential * threshold;   // held: see HeldScalars
             _potential = empty_like(firstStep).fill_(initial);   // in the input's memory layout
+            if (_potentialShift is not null)
+                using (var charge = PerChannel(_potentialShift, firstStep.dim(), 1, firstStep.device)) _potential.add_(charge, HeldScalars.One);
             _potential.DetachFromDisposeScope();
         }
 
@@ -123,5 +157,9 @@ public sealed class IfLayer : ISpikingStage
     }
 
     /// <inheritdoc/>
-    public void Dispose() => ResetState();
+    public void Dispose()
+    {
+        ResetState();
+        Correction = null;
+    }
 }

@@ -71,7 +71,10 @@ public sealed class SpikingNetwork : IDisposable
                 {
                     Conv2dNode conv => new SpikingConv2d(conv, engine, shape, device),
                     LinearNode linear => new SpikingLinear(linear, engine, shape, device),
-                    IntegrateFireNode => new IfLayer(node.Name, neurons, engine) { NeuronsPerSample = shape.Aggregate(1L, (a, b) => a * b) },
+                    IntegrateFireNode => new IfLayer(node.Name, neurons, engine)
+                    {
+                        NeuronsPerSample = shape.Aggregate(1L, (a, b) => a * b), Channels = shape[0],
+                    },
                     MaxPoolGateNode gate => Gate(gate),
                     AvgPoolNode or GlobalAvgPoolNode or FlattenNode or ReshapeNode or AddNode or ConcatNode or PadNode or SliceNode or ScaleNode
                         => new StatelessStage(node),
@@ -96,7 +99,7 @@ public sealed class SpikingNetwork : IDisposable
         neurons.Validate();
         var stages = _stages.Select(stage => stage switch
         {
-            IfLayer layer => new IfLayer(layer.Name, neurons, Engine) { NeuronsPerSample = layer.NeuronsPerSample },
+            IfLayer layer => new IfLayer(layer.Name, neurons, Engine) { NeuronsPerSample = layer.NeuronsPerSample, Channels = layer.Channels },
             SpikingMaxPool => Gate((MaxPoolGateNode)Graph[stage.Name]),
             _ => stage,
         }).ToArray();
@@ -131,6 +134,25 @@ public sealed class SpikingNetwork : IDisposable
             throw new RmpSnnException($"{source}: do not match the network's IF layers: {Listing("missing", missing)}" +
                 $"{(missing.Length > 0 && extra.Length > 0 ? "; " : "")}{Listing("not in the network", extra)}");
         foreach (var n in Neurons) n.Threshold = thresholds[n.Name];
+    }
+
+    /// <summary>
+    /// Sets the post-training corrections of the IF layers named in <paramref name="corrections"/> (null or missing: none);
+    /// each must name an IF layer and hold one value per channel.
+    /// </summary>
+    /// <exception cref="RmpSnnException">A name or a channel count does not fit (named, with <paramref name="source"/>).</exception>
+    public void SetCorrections(IReadOnlyDictionary<string, LayerCorrection>? corrections, string source = "corrections")
+    {
+        var byName = Neurons.ToDictionary(n => n.Name);
+        foreach (var (name, correction) in corrections ?? new Dictionary<string, LayerCorrection>())
+        {
+            if (!byName.TryGetValue(name, out var layer))
+                throw new RmpSnnException($"{source}: corrections for {name}, which is not an IF layer of the network");
+            if (correction.CurrentShift.Length != layer.Channels || correction.PotentialShift.Length != layer.Channels)
+                throw new RmpSnnException($"{source}: {name} has {layer.Channels} channels, its corrections " +
+                    $"{correction.CurrentShift.Length} current and {correction.PotentialShift.Length} potential values");
+        }
+        foreach (var layer in Neurons) layer.Correction = corrections?.GetValueOrDefault(layer.Name);
     }
 
     /// <summary>Clears all thresholds (before balancing).</summary>
