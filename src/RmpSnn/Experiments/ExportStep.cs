@@ -29,14 +29,19 @@ public static class ExportStep
     /// <summary>Writes the NIR file of <paramref name="request"/> and says what it holds.</summary>
     /// <exception cref="RmpSnnException">The output exists (without overwrite), the thresholds do not fit, or a node has no NIR form.</exception>
     public static NirExportReport Nir(ExportRequest request) =>
-        Run(request, nir: true, (graph, thresholds, neurons, metadata) => NirExport.Write(request.OutPath, graph, thresholds, neurons, metadata));
+        Run(request, nir: true, (graph, thresholds, neurons, metadata, corrections) => corrections is null
+            ? NirExport.Write(request.OutPath, graph, thresholds, neurons, metadata)
+            : throw new RmpSnnException($"{request.ConvertedPath}: calibrated (--norm calibrated), and NIR has no per-channel initial " +
+                "potential for its potential correction; export a --recipe fast conversion, or --format safetensors"));
 
     /// <summary>Writes the safetensors file of <paramref name="request"/>; returns the number of tensors.</summary>
     public static int Safetensors(ExportRequest request) =>
-        Run(request, nir: false, (graph, thresholds, neurons, metadata) => SafetensorsExport.Write(request.OutPath, graph, thresholds, neurons, metadata));
+        Run(request, nir: false, (graph, thresholds, neurons, metadata, corrections) =>
+            SafetensorsExport.Write(request.OutPath, graph, thresholds, neurons, metadata, corrections));
 
     static T Run<T>(ExportRequest request, bool nir,
-        Func<Graph.NetworkGraph, IReadOnlyDictionary<string, float>, NeuronOptions, IReadOnlyDictionary<string, string>, T> write)
+        Func<Graph.NetworkGraph, IReadOnlyDictionary<string, float>, NeuronOptions, IReadOnlyDictionary<string, string>,
+            IReadOnlyDictionary<string, LayerCorrection>?, T> write)
     {
         if (File.Exists(request.OutPath) && !request.Overwrite)
             throw new RmpSnnException($"{request.OutPath}: exists; pass --force to replace it");
@@ -70,7 +75,7 @@ public static class ExportStep
                 metadata["input_mean"] = string.Join(" ", info.Normalization.Mean.Select(m => m.ToString("R", CultureInfo.InvariantCulture)));
                 metadata["input_std"] = string.Join(" ", info.Normalization.Std.Select(s => s.ToString("R", CultureInfo.InvariantCulture)));
             }
-            return write(graph, thresholds, neurons, metadata);
+            return write(graph, thresholds, neurons, metadata, converted.CorrectionsFor(request.Reset, request.ConvertedPath));
         }
     }
 }

@@ -11,7 +11,9 @@ namespace RmpSnn.Export;
 /// conv/linear layer (the first conv's folded input normalisation as <c>{node}.bias_map</c> [1, C, H, W]),
 /// <c>{node}.threshold</c> of every IF layer (α applied), and in <c>__metadata__</c> the reset mode and potentials and
 /// <c>graph</c>: the nodes in topological order as JSON (<c>name</c>, <c>op</c>, <c>inputs</c>, <c>attributes</c>), IF
-/// layers as op <c>IF</c>. Spikes in RmpSnn carry their layer's V_th, and these weights expect that (docs/INTEROP.md).
+/// layers as op <c>IF</c>. Spikes in RmpSnn carry their layer's V_th, and these weights expect that (docs/INTEROP.md). A
+/// calibrated model adds <c>{node}.current_shift</c> (added to the IF layer's input every step) and
+/// <c>{node}.potential_shift</c> (added to V(0)), per channel.
 /// </summary>
 public static class SafetensorsExport
 {
@@ -22,7 +24,7 @@ public static class SafetensorsExport
     /// <paramref name="path"/>; returns the number of tensors.
     /// </summary>
     public static int Write(string path, NetworkGraph converted, IReadOnlyDictionary<string, float> thresholds, NeuronOptions neurons,
-        IReadOnlyDictionary<string, string>? metadata = null)
+        IReadOnlyDictionary<string, string>? metadata = null, IReadOnlyDictionary<string, LayerCorrection>? corrections = null)
     {
         var tensors = new List<KeyValuePair<string, Tensor>>();
         var nodes = new List<NodeDescription>();
@@ -42,6 +44,11 @@ public static class SafetensorsExport
                     break;
                 case IntegrateFireNode neuron:
                     tensors.Add(new($"{neuron.Name}.threshold", tensor(new[] { thresholds[neuron.Name] })));
+                    if (corrections?.GetValueOrDefault(neuron.Name) is { } correction)
+                    {
+                        tensors.Add(new($"{neuron.Name}.current_shift", tensor(correction.CurrentShift)));
+                        tensors.Add(new($"{neuron.Name}.potential_shift", tensor(correction.PotentialShift)));
+                    }
                     nodes.Add(new NodeDescription(neuron.Name, "IF", inputs));
                     continue;
                 case MaxPoolGateNode gate:
