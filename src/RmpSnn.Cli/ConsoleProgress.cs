@@ -8,10 +8,12 @@ public static class ConsoleProgress
 {
     /// <summary>
     /// Runs a library workflow: each <see cref="WorkflowProgress.Stage"/> it reports gets its own line, with a bar once the
-    /// stage reports a total (a spinner-like empty bar until then), elapsed and remaining time.
+    /// stage reports a total (a spinner-like empty bar until then), elapsed and remaining time. Output redirected to a
+    /// file gets plain lines instead: each stage once, then its detail at every further tenth of its total.
     /// </summary>
     public static T Workflow<T>(Func<IProgress<WorkflowProgress>, T> work)
     {
+        if (Console.IsOutputRedirected) return work(Plain());
         T result = default!;
         AnsiConsole.Progress()
             .AutoClear(false)
@@ -33,7 +35,6 @@ public static class ConsoleProgress
                     if (p.Stage != stage)
                     {
                         Finish();
-                        if (Console.IsOutputRedirected) AnsiConsole.WriteLine(p.Stage);   // a log shows every stage, even those done before a refresh
                         (stage, task) = (p.Stage, ctx.AddTask(Markup.Escape(p.Stage)));
                         task.IsIndeterminate = true;
                     }
@@ -43,5 +44,27 @@ public static class ConsoleProgress
                 Finish();
             });
         return result;
+    }
+
+    /// <summary>Progress as log lines: a stage when it starts, then its detail each time a further tenth is done.</summary>
+    static Reporter<WorkflowProgress> Plain()
+    {
+        string? stage = null;
+        int tenths = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        return new Reporter<WorkflowProgress>(p =>
+        {
+            if (p.Stage != stage)
+            {
+                (stage, tenths) = (p.Stage, 0);
+                clock.Restart();
+                Console.WriteLine(p.Stage);
+            }
+            if (p.Total > 0 && (int)(10 * p.Done / p.Total) is var reached && reached > tenths)
+            {
+                tenths = reached;
+                Console.WriteLine($"  {p.Detail ?? p.Stage}: {100 * p.Done / p.Total:0}% ({clock.Elapsed.TotalSeconds:0} s)");
+            }
+        });
     }
 }

@@ -115,7 +115,7 @@ public static class BenchCommand
                 ann.Dispose();
             }
             Show(rows, threads);
-            string folder = parse.GetValue(output)!;
+            string folder = OutputFolder.Prepare(parse.GetValue(output)!);
             var json = new Dictionary<string, object?>
             {
                 ["threads"] = threads, ["device"] = dev.ToString(), ["encoding"] = parse.GetValue(poisson) ? "Poisson" : "Direct",

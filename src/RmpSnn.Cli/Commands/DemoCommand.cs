@@ -32,7 +32,7 @@ public static class DemoCommand
 
         CliRunner.SetAction(command, (parse, cancel) =>
         {
-            string folder = parse.GetValue(output)!;
+            string folder = OutputFolder.Prepare(parse.GetValue(output)!);
             var outcome = ConsoleProgress.Workflow(progress =>
                 Demo.Run(folder, parse.GetValue(steps), parse.GetValue(epochs), parse.GetValue(retrain), device.Resolve(parse), progress, cancel));
             SimulateCommand.Report(folder, outcome.Results, outcome.AnnAccuracy,

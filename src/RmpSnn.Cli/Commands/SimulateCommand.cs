@@ -52,7 +52,7 @@ public static class SimulateCommand
             string modelPath = parse.GetValue(model)!;
             var info = ModelFile.ReadInfo(modelPath);
             Shard? part = parse.GetValue(shard) is { } text ? Shard.Parse(text) : null;
-            string folder = parse.GetValue(output) ?? Path.Combine("out", "simulate", Path.GetFileNameWithoutExtension(modelPath));
+            string folder = OutputFolder.Prepare(parse.GetValue(output) ?? Path.Combine("out", "simulate", Path.GetFileNameWithoutExtension(modelPath)));
             if (part is { } p && File.Exists(Path.Combine(folder, SimulationShard.FileName(p))) && !parse.GetValue(force))
                 throw new RmpSnnException($"{Path.Combine(folder, SimulationShard.FileName(p))}: exists; pass --force to replace it");
             var dev = device.Resolve(parse);

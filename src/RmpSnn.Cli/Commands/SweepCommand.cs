@@ -63,7 +63,7 @@ public static class SweepCommand
             var dev = device.Resolve(parse);
             var (modelPath, ann, info) = ModelArgument.Load(parse, model, dev);
             var selection = ModelArgument.Selection(data, parse, info);
-            string folder = parse.GetValue(output) ?? Path.Combine("out", "sweep", Path.GetFileNameWithoutExtension(modelPath));
+            string folder = OutputFolder.Prepare(parse.GetValue(output) ?? Path.Combine("out", "sweep", Path.GetFileNameWithoutExtension(modelPath)));
             Shard? part = parse.GetValue(shard) is { } text ? Shard.Parse(text) : null;
             var whole = selection.Load();
             var images = part is { } piece ? piece.Of(whole) : whole;

@@ -48,6 +48,22 @@ public sealed class BadValueTests : IDisposable
     }
 
     [Fact]
+    public void AFileAsTheResultsFolderStopsSimulateAndSweepBeforeAnyWork()
+    {
+        string model = Model(), file = _folder.File("results.txt");
+        File.WriteAllText(file, "keep me");
+        foreach (var command in new[] { "simulate", "sweep" })
+        {
+            var (code, errors) = CliHarness.Run([SimulateCommand.Create(), SweepCommand.Create()], command, model, "--steps", "2", "--limit", "2",
+                "--out", file);
+            Assert.Equal(CliRunner.Failure, code);
+            Assert.Contains($"--out {file}: is a file; expected a folder", errors);
+        }
+        Assert.Equal("keep me", File.ReadAllText(file));
+        Assert.False(File.Exists(model + ".snn.json"), "nothing should have been converted");
+    }
+
+    [Fact]
     public void TrainRejectsANonFiniteRateAndAFolderAsOutBeforeLoadingData()
     {
         var (code, errors) = CliHarness.Run([TrainCommand.Create()],
