@@ -307,6 +307,7 @@ def main():
     ap.add_argument('--search_scale', type=float, default=1.0, help='search Vth with quantiser at T*search_scale')
     ap.add_argument('--snn_grid', type=lambda s: [float(v) for v in s.split(',')], default=[0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.15],
                     help='snnsearch: candidate multiples of the ANN-searched Vth')
+    ap.add_argument('--save', default='', help='torch.save calibrated params (th, bias_delta, v0) to this path')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--verbose', action='store_true')
     args = ap.parse_args()
@@ -322,6 +323,10 @@ def main():
     print('|---' * (len(show) + 3) + '|', flush=True)
     for cT in calTs:
         P, tc = calibrate(M, xc, cT, args.method, args, log=(print if args.verbose else (lambda *a: None)))
+        if args.save:
+            torch.save({'T': cT, 'th': [t.clone() for t in P.th], 'v0frac': P.v0frac, 'bias_delta': P.bias_delta,
+                        'v0extra': P.v0extra, 'method': args.method, 'search_scale': args.search_scale},
+                       args.save.replace('.pt', f'_T{cT}.pt'))
         t1 = time.time()
         acc = snn_eval(M, P, xt, yt, args.evalT)
         te = time.time() - t1
