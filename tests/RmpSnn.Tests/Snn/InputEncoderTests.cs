@@ -1,3 +1,4 @@
+using CsCheck;
 using RmpSnn.Snn;
 using static TorchSharp.torch;
 
@@ -41,6 +42,34 @@ public class InputEncoderTests
         Assert.True(chunked.equal(whole[.., 1]).all().item<bool>(), "image 7 alone, in two chunks, must see the spikes it sees in the batch");
         Assert.False(whole[.., 0].equal(whole[.., 1]).all().item<bool>(), "two images must not share spikes");
         Assert.False(whole[0].equal(whole[1]).all().item<bool>(), "two steps must not share spikes");
+    }
+
+    [Fact]
+    public void AnyBatchingAndChunkingOfTheImagesGivesTheSameBinarySpikes()
+    {
+        var cases =
+            from images in Gen.Int[1, 6]
+            from steps in Gen.Int[1, 12]
+            from split in Gen.Int[0, 12]
+            from seed in Gen.Int[0, 1000]
+            from ids in Gen.Int[0, 2_000_000].Array[images]
+            select (images, steps, split: Math.Min(split, steps), seed, ids);
+        cases.Sample(c =>
+        {
+            using var pixels = rand(c.images, 2, 3, 3);
+            using var whole = InputEncoder.Encode(InputCoding.Poisson, pixels, 0, c.steps, c.seed, c.ids).view(c.steps, c.images, 2, 3, 3);
+            if (!whole.eq(0).logical_or(whole.eq(1)).all().item<bool>()) return false;
+            for (int i = 0; i < c.images; i++)
+            {
+                using var one = pixels[i..(i + 1)];
+                using var head = InputEncoder.Encode(InputCoding.Poisson, one, 0, c.split, c.seed, [c.ids[i]]);
+                using var tail = InputEncoder.Encode(InputCoding.Poisson, one, c.split, c.steps - c.split, c.seed, [c.ids[i]]);
+                using var alone = cat([head, tail], 0);
+                using var inBatch = whole[.., i];
+                if (!alone.equal(inBatch.reshape(alone.shape)).all().item<bool>()) return false;
+            }
+            return true;
+        }, iter: 100, seed: "0Encoder0001");
     }
 
     [Fact]
