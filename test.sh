@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the RmpSnn test suite. Prepares what the tests read first (idempotent, fast when already done):
 #   - Debian's Fashion-MNIST (apt package dataset-fashion-mnist) and DejaVu fonts for the PNG figures;
-#   - Debian's python3-torch, which writes the PyTorch checkpoints, ONNX files and logits the import tests compare against,
+#   - Debian's python3-torch (and python3-torchvision for torchvision's own ResNet-34/VGG-16), which writes the PyTorch
+#     checkpoints, ONNX files and logits the import tests compare against,
 #     and python3-h5py, with which a reference NIR interpreter reads the exported NIR files;
 #   - CIFAR-10/100 binaries unpacked from ../shared/data into $RMPSNN_DATA (default ./data).
 set -euo pipefail
@@ -14,6 +15,7 @@ need=()
 command -v xz >/dev/null || need+=(xz-utils)
 /usr/bin/python3 -c 'import torch' 2>/dev/null || need+=(python3-torch)
 /usr/bin/python3 -c 'import h5py' 2>/dev/null || need+=(python3-h5py)
+/usr/bin/python3 -c 'import torchvision' 2>/dev/null || need+=(python3-torchvision)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
