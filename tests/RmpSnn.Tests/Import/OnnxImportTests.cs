@@ -15,30 +15,6 @@ using static TorchSharp.torch;
 
 namespace RmpSnn.Tests.Import;
 
-/// <summary>The CNNs of experiments/make_onnx_models.py, exported by PyTorch (Debian's python3-torch) once per test class.</summary>
-public sealed class OnnxModels : IDisposable
-{
-    public OnnxModels()
-    {
-        PythonTorch.RunScript(ImportTestFiles.Experiment("make_onnx_models.py"), _folder.Path);
-        using var json = JsonDocument.Parse(System.IO.File.ReadAllText(File("logits.json")));
-        InputShape = json.RootElement.GetProperty("input_shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-        Input = PythonTorch.Floats(json.RootElement.GetProperty("input"));
-        Logits = json.RootElement.GetProperty("logits").EnumerateObject().ToDictionary(p => p.Name, p => PythonTorch.Floats(p.Value));
-    }
-
-    readonly TempFolder _folder = new();
-
-    /// <summary>A file in the folder the models were written to.</summary>
-    public string File(string name) => _folder.File(name);
-
-    public long[] InputShape { get; }
-    public float[] Input { get; }
-    public IReadOnlyDictionary<string, float[]> Logits { get; }
-
-    public void Dispose() => _folder.Dispose();
-}
-
 public sealed class OnnxImportTests(OnnxModels models, ITestOutputHelper output) : IClassFixture<OnnxModels>
 {
     /// <summary>The networks of experiments/make_onnx_models.py.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using RmpSnn.Conversion;
 using RmpSnn.Data;
 using RmpSnn.Evaluation;
@@ -9,30 +8,6 @@ using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace RmpSnn.Tests.Import;
-
-/// <summary>torchvision's ResNet-34 and a narrow torchvision VGG-16, written by experiments/make_torchvision_224.py.</summary>
-public sealed class Torchvision224Models : IDisposable
-{
-    readonly TempFolder _folder = new();
-
-    public Torchvision224Models()
-    {
-        PythonTorch.RunScript(ImportTestFiles.Experiment("make_torchvision_224.py"), _folder.Path);
-        using var json = JsonDocument.Parse(System.IO.File.ReadAllText(File("logits.json")));
-        InputShape = json.RootElement.GetProperty("input_shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-        Input = PythonTorch.Floats(json.RootElement.GetProperty("input"));
-        Logits = json.RootElement.GetProperty("logits").EnumerateObject().ToDictionary(p => p.Name, p => PythonTorch.Floats(p.Value));
-    }
-
-    /// <summary>A file in the folder the models were written to.</summary>
-    public string File(string name) => _folder.File(name);
-
-    public long[] InputShape { get; }
-    public float[] Input { get; }
-    public IReadOnlyDictionary<string, float[]> Logits { get; }
-
-    public void Dispose() => _folder.Dispose();
-}
 
 /// <summary>
 /// ImageNet-size torchvision networks (224 × 224, max-pool stems and heads, BN, 1×1 downsample shortcuts) import through
