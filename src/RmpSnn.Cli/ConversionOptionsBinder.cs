@@ -99,6 +99,10 @@ public sealed class ConversionOptionsBinder
     /// <summary>True when the user typed <paramref name="option"/> (rather than relying on its default).</summary>
     internal static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
 
+    /// <summary>True when the user typed the option named <paramref name="name"/> on the parsed command.</summary>
+    internal static bool Given(ParseResult parse, string name) =>
+        parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == name) is { } option && Given(parse, option);
+
     /// <summary>
     /// Adds the calibration options, --readout, --reset and --maxpool, for commands that choose norm and encoding
     /// themselves (sweep).

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RmpSnn.Conversion;
+using RmpSnn.Conversion.Recipes;
 using RmpSnn.Data;
 using RmpSnn.Experiments;
 using RmpSnn.Snn;
@@ -30,11 +31,12 @@ public static class SweepCommand
         var model = ModelArgument.Create();
         var norms = new Option<string[]>("--norm")
         {
-            Description = "Threshold balancings to sweep: spike, act-max, act-pct",
+            Description = "Threshold balancings to sweep: spike, act-max, act-pct, search, calibrated (default: all three " +
+                "first ones, or the --recipe's)",
             DefaultValueFactory = _ => ["spike", "act-max", "act-pct"],
             AllowMultipleArgumentsPerToken = true,
         };
-        norms.AcceptOnlyFromAmong("spike", "act-max", "act-pct");
+        norms.AcceptOnlyFromAmong("spike", "act-max", "act-pct", "search", "calibrated");
         var encodings = new Option<string[]>("--encoding")
         {
             Description = "Input codings to sweep: poisson, direct",
@@ -43,6 +45,12 @@ public static class SweepCommand
         };
         encodings.AcceptOnlyFromAmong("poisson", "direct");
         var output = new Option<string?>("--out", "-o") { Description = "Sweep folder (default: out/sweep/<model name>)" };
+        var recipe = new Option<string?>("--recipe")
+        {
+            Description = "Sweep one recipe: its norm, input coding, resets, alphas and calibration, unless given " +
+                $"({string.Join(", ", ConversionRecipe.All.Where(r => r.Norm != NormMode.Qcfs).Select(r => r.Name))})",
+        };
+        recipe.AcceptOnlyFromAmong([.. ConversionRecipe.All.Where(r => r.Norm != NormMode.Qcfs).Select(r => r.Name)]);
         var conversion = new ConversionOptionsBinder();
         var simulation = new SimulationOptionsBinder([1.0, 0.9, 0.8, 0.7, 0.6, 0.5]);
         var data = new DataOptions("test");
@@ -52,6 +60,7 @@ public static class SweepCommand
         command.Options.Add(shard);
         command.Options.Add(norms);
         command.Options.Add(encodings);
+        command.Options.Add(recipe);
         conversion.AddCalibrationTo(command);
         simulation.AddTo(command);
         command.Options.Add(output);
@@ -67,14 +76,27 @@ public static class SweepCommand
             Shard? part = parse.GetValue(shard) is { } text ? Shard.Parse(text) : null;
             var whole = selection.Load();
             var images = part is { } piece ? piece.Of(whole) : whole;
-            var calibration = conversion.Calibration(parse, simulation.Seed(parse));
+            var chosen = parse.GetValue(recipe) is { } name ? ConversionRecipe.Named(name) : null;
             var run = simulation.Simulation(parse, InputCoding.Poisson);
+            var calibration = conversion.Calibration(parse, simulation.Seed(parse));
+            if (chosen is not null)
+            {
+                var planned = chosen.Balancing(calibration, run.Steps);
+                calibration = calibration with
+                {
+                    CalibrationImages = ConversionOptionsBinder.Given(parse, "--calib-images") ? calibration.CalibrationImages : planned.CalibrationImages,
+                    CalibrationSteps = ConversionOptionsBinder.Given(parse, "--calib-steps") ? calibration.CalibrationSteps : planned.CalibrationSteps,
+                };
+            }
+            string[] Words(Option<string[]> option, string recipeWord) =>
+                chosen is not null && !ConversionOptionsBinder.Given(parse, option) ? [recipeWord] : parse.GetValue(option)!;
             var execution = simulation.Execution(parse);
             var neurons = simulation.Neurons(parse);
             var settings = new SweepSettings(BalancedThresholds.Sha256(modelPath), selection.Dataset, selection.Split, selection.Validation,
-                whole.Count, run.Steps, [.. parse.GetValue(norms)!.Distinct().Select(ConversionOptionsBinder.Norm)],
-                [.. parse.GetValue(encodings)!.Distinct().Select(ConversionOptionsBinder.EncodingOf)],
-                conversion.Resets(parse), simulation.Alphas(parse), calibration.Percentile, calibration.CalibrationImages,
+                whole.Count, run.Steps, [.. Words(norms, Sweep.Word(chosen?.Norm ?? NormMode.Spike)).Distinct().Select(ConversionOptionsBinder.Norm)],
+                [.. Words(encodings, chosen?.Norm == NormMode.Spike ? "poisson" : "direct").Distinct().Select(ConversionOptionsBinder.EncodingOf)],
+                chosen is not null && conversion.GivenResets(parse) is null ? [.. chosen.Resets] : conversion.Resets(parse),
+                simulation.GivenAlphas(parse) ?? [.. chosen?.Alphas ?? simulation.Alphas(parse)], calibration.Percentile, calibration.CalibrationImages,
                 calibration.CalibrationSteps, conversion.Readout(parse), run.Seed, neurons.InitialPotential,
                 neurons.ResetPotential, conversion.MaxPool(parse), part?.ToString());
             if (settings.Resets.Length == 0) throw new RmpSnnException("--reset: expected at least one reset mode (soft, hard)");

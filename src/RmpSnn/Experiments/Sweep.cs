@@ -71,8 +71,10 @@ public static class Sweep
                 converted.Save(convertedPath);
             }
             var simulation = new SimulationOptions(settings.Steps, encoding, settings.Seed);
+            // searched and calibrated thresholds assume V(0) = V_th/2 (their conversion sets it); the other cells take --initial-potential
+            var cellNeurons = norm is NormMode.Search or NormMode.Calibrated ? neurons with { InitialPotential = converted.InitialPotential } : neurons;
             int cellsDone = file.Cells.Length;
-            var results = ConversionExperiment.Run(ann, info, converted, convertedPath, images, configurations, neurons, simulation,
+            var results = ConversionExperiment.Run(ann, info, converted, convertedPath, images, configurations, cellNeurons, simulation,
                 execution, device,
                 new Reporter<SimulationProgress>(p => progress?.Report(new SweepProgress(cellsDone, plan.Length, p.SamplesDone, p.SamplesTotal,
                     $"{name}: simulating"))), cancel);
@@ -94,6 +96,8 @@ public static class Sweep
             && converted.MaxPool == settings.MaxPool
             && settings.Resets.All(converted.Thresholds.ContainsKey)
             && (norm != NormMode.Spike || (converted.CalibrationEncoding == encoding && converted.CalibrationSteps == settings.CalibrationSteps))
+            && (norm is not (NormMode.Search or NormMode.Calibrated)
+                || (converted.CalibrationSteps == settings.CalibrationSteps && converted.CalibrationImages == settings.CalibrationImages))
             && (norm != NormMode.ActPct || converted.Percentile == settings.Percentile);
         return matches
             ? converted

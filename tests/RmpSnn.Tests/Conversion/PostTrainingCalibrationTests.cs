@@ -89,6 +89,25 @@ public sealed class PostTrainingCalibrationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ASweepOfARecipeTakesItsNormCodingResetsAndAlphas()
+    {
+        using var folder = new TempFolder();
+        string model = folder.File("m.model");
+        using (var network = ModelZoo.Create(new ModelSpec("smallcnn", 1, 28, 10), seed: 1))
+            ModelFile.Save(model, network, new ModelInfo(network.Spec, Norm, "fashion-mnist-sample"));
+        var (code, errors) = CliHarness.Run([SweepCommand.Create()], "sweep", model, "--recipe", "fast", "--steps", "8", "--limit", "20",
+            "--calib-images", "32", "--out", folder.File("sweep"));
+        Assert.True(code == CliRunner.Ok, errors);
+        var file = RmpSnn.Experiments.SweepFile.Load(folder.File("sweep"))!;
+        Assert.Equal([NormMode.Search], file.Settings.Norms);
+        Assert.Equal([InputCoding.Direct], file.Settings.Encodings);
+        Assert.Equal([ResetMode.Soft], file.Settings.Resets);
+        Assert.Equal([1.0], file.Settings.Alphas);
+        Assert.Equal((32, 8), (file.Settings.CalibrationImages, file.Settings.CalibrationSteps));
+        Assert.Equal(0.5f, BalancedThresholds.Load(folder.File(Path.Combine("sweep", file.Cells.Single().Converted))).InitialPotential);
+    }
+
+    [Fact]
     public void CalibrationRefusesTheEvaluatedSplit()
     {
         using var folder = new TempFolder();
