@@ -38,6 +38,12 @@ public sealed class ConversionOptionsBinder
             "(default: the recipe's; for calibrated and fast, simulate's --steps up to 16)",
         DefaultValueFactory = _ => Defaults.CalibrationSteps,
     };
+    readonly Option<string[]> _corrections = new("--corrections")
+    {
+        Description = "With --norm calibrated: the layer-wise corrections to apply: bias, potential, both or none",
+        DefaultValueFactory = _ => ["both"],
+        AllowMultipleArgumentsPerToken = true,
+    };
     readonly Option<string[]> _reset = new("--reset")
     {
         Description = "Reset modes: soft (RMP), hard, or both (default: both; soft for --norm qcfs)",
@@ -72,6 +78,7 @@ public sealed class ConversionOptionsBinder
     {
         _norm.AcceptOnlyFromAmong("spike", "act-max", "act-pct", "qcfs", "search", "calibrated");
         _recipe.AcceptOnlyFromAmong([.. ConversionRecipe.All.Select(r => r.Name)]);
+        _corrections.AcceptOnlyFromAmong("bias", "potential", "both", "none");
         _readout.AcceptOnlyFromAmong("potential", "spikes");
         _maxPool.AcceptOnlyFromAmong("gate", "avg");
         _encoding.AcceptOnlyFromAmong("poisson", "direct");
@@ -116,7 +123,7 @@ public sealed class ConversionOptionsBinder
     public void AddTo(Command command, bool withBalancing = true)
     {
         if (withBalancing)
-            foreach (var o in new Option[] { _recipe, _norm, _percentile, _calibImages, _calibSteps, _balanceReset, _readout, _maxPool })
+            foreach (var o in new Option[] { _recipe, _norm, _percentile, _calibImages, _calibSteps, _corrections, _balanceReset, _readout, _maxPool })
                 command.Options.Add(o);
         command.Options.Add(_reset);
         command.Options.Add(_encoding);
@@ -190,6 +197,8 @@ public sealed class ConversionOptionsBinder
             CalibrationSteps = Given(parse, _calibSteps) ? given.CalibrationSteps : balancing.CalibrationSteps,
             Encoding = Encoding(parse, balancing.Encoding),
             SharedFrom = parse.GetValue(_balanceReset) switch { "soft" => ResetMode.Soft, "hard" => ResetMode.Hard, _ => null },
+            BiasCorrection = parse.GetValue(_corrections)!.Intersect(["bias", "both"]).Any(),
+            PotentialCorrection = parse.GetValue(_corrections)!.Intersect(["potential", "both"]).Any(),
         };
     }
 

@@ -29,7 +29,8 @@ public sealed record BalancedThresholds(
     InputCoding SimulationEncoding = InputCoding.Poisson,
     float InitialPotential = 0f,
     ResetMode? ThresholdsSharedFrom = null,
-    IReadOnlyDictionary<ResetMode, IReadOnlyDictionary<string, LayerCorrection>>? Corrections = null)
+    IReadOnlyDictionary<ResetMode, IReadOnlyDictionary<string, LayerCorrection>>? Corrections = null,
+    string? CorrectionKinds = null)
 {
     static readonly JsonSerializerOptions Json = new()
     {

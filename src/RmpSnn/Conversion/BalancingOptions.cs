@@ -15,6 +15,8 @@ namespace RmpSnn.Conversion;
 /// Null: every reset mode is balanced in its own SNN (spike balancing then gives hard reset lower deep-layer thresholds).
 /// A mode: balance once in that mode's SNN and give all reset modes the same thresholds, to compare resets at equal V_th.
 /// </param>
+/// <param name="BiasCorrection">With <see cref="NormMode.Calibrated"/>: apply the layer-wise bias correction.</param>
+/// <param name="PotentialCorrection">With <see cref="NormMode.Calibrated"/>: apply the layer-wise potential correction.</param>
 public sealed record BalancingOptions(
     NormMode Mode = NormMode.Spike,
     int CalibrationImages = 100,
@@ -24,8 +26,14 @@ public sealed record BalancingOptions(
     int Seed = 0,
     int BatchSize = 100,
     int ChunkSteps = 1,
-    ResetMode? SharedFrom = null)
+    ResetMode? SharedFrom = null,
+    bool BiasCorrection = true,
+    bool PotentialCorrection = true)
 {
+    /// <summary>The corrections a calibrated conversion applies, e.g. <c>bias+potential</c> (null for other norms).</summary>
+    public string? CorrectionKinds => Mode != NormMode.Calibrated ? null
+        : string.Join("+", new[] { BiasCorrection ? "bias" : null, PotentialCorrection ? "potential" : null }.OfType<string>());
+
     /// <summary>Checks ranges; throws <see cref="RmpSnnException"/> naming the option.</summary>
     public BalancingOptions Validate()
     {

@@ -30,7 +30,8 @@ public static class ConversionPipeline
             if (balancing.Mode != NormMode.Calibrated) continue;
             snn.SetThresholds(balanced);
             var corrected = PostTrainingCalibration.Correct(snn, ann, calibration.Take(balancing.CalibrationImages), normalization,
-                balancing.CalibrationSteps, balancing.BatchSize, balancing.ChunkSteps, device, maxPool);
+                balancing.CalibrationSteps, balancing.BatchSize, balancing.ChunkSteps, device, maxPool, balancing.BiasCorrection,
+                balancing.PotentialCorrection);
             foreach (var reset in balancing.SharedFrom is null ? [balanceIn] : modes) corrections[reset] = corrected;
         }
         bool qcfs = balancing.Mode == NormMode.Qcfs;
@@ -38,7 +39,8 @@ public static class ConversionPipeline
             balancing.Percentile, qcfs ? 0 : Math.Min(balancing.CalibrationImages, calibration.Count), balancing.CalibrationSteps,
             halfStart ? InputCoding.Direct : balancing.Encoding, readout, maxPool, thresholds,
             halfStart ? InputCoding.Direct : InputCoding.Poisson, halfStart ? 0.5f : 0f, balancing.SharedFrom,
-            corrections.Count > 0 ? corrections : null);
+            corrections.Count > 0 ? corrections : null,
+            balancing.CorrectionKinds);
     }
 
     /// <summary>

@@ -69,7 +69,9 @@ public static class ConvertStep
     public static void RequireMatch(BalancedThresholds converted, string convertedPath, BalancingOptions balancing)
     {
         bool targeted = balancing.Mode is NormMode.Search or NormMode.Calibrated;
-        if (converted.Norm != balancing.Mode || (targeted && converted.CalibrationSteps != balancing.CalibrationSteps))
+        string? kinds = balancing.CorrectionKinds;
+        if (converted.Norm != balancing.Mode || (targeted && converted.CalibrationSteps != balancing.CalibrationSteps)
+            || (kinds is not null && converted.CorrectionKinds is { } stored && stored != kinds))
             throw new RmpSnnException($"{convertedPath}: converted with --norm {Sweep.Word(converted.Norm)}" +
                 $"{(converted.Norm is NormMode.Search or NormMode.Calibrated ? $" for T = {converted.CalibrationSteps}" : "")}, not " +
                 $"{Sweep.Word(balancing.Mode)}{(targeted ? $" for T = {balancing.CalibrationSteps}" : "")} as asked; pass --converted " +

@@ -84,6 +84,10 @@ public sealed class PostTrainingCalibrationTests(ITestOutputHelper output)
         var overridden = Resolve("--recipe", "paper", "--calib-images", "7", "--encoding", "direct");
         Assert.Equal((NormMode.Spike, 7, 128, InputCoding.Direct), (overridden.Mode, overridden.CalibrationImages, overridden.CalibrationSteps, overridden.Encoding));
         Assert.Equal(NormMode.Search, Resolve("--norm", "search").Mode);
+        Assert.Equal("bias+potential", Resolve().CorrectionKinds);
+        Assert.Equal("bias", Resolve("--corrections", "bias").CorrectionKinds);
+        Assert.Equal("", Resolve("--corrections", "none").CorrectionKinds);
+        Assert.Null(Resolve("--recipe", "fast").CorrectionKinds);
         Assert.Equal((NormMode.ActMax, 100, InputCoding.Poisson), (Resolve("--norm", "act-max").Mode, Resolve("--norm", "act-max").CalibrationImages,
             Resolve("--norm", "act-max").Encoding));
     }
