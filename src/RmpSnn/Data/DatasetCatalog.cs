@@ -40,7 +40,7 @@ public static class DatasetCatalog
         ["cifar100-coarse"] = new(() => Path.Combine(DataRoot, "cifar-100-binary"), UnpackCifar,
             (dir, split) => CifarReader.Load100(dir, IsTrain(split), coarse: true), Cifar100Mean, Cifar100Std, Augmentation.Cifar, (3, 32, 20)),
         ["imagefolder"] = new(() => null, "pass --root with one folder per split, each holding one sub-folder per class",
-            (dir, split) => ImageFolderReader.Load(Path.Combine(dir, split), name: $"imagefolder/{split}"),
+            (dir, split) => LoadImageFolder(dir, split),
             [0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f], null, null),
     };
 
@@ -49,6 +49,23 @@ public static class DatasetCatalog
     /// is not in the catalog.
     /// </summary>
     public static (int Channels, int Size, int Classes)? ImageShape(string name) => Entries.TryGetValue(name, out var e) ? e.Shape : null;
+
+    /// <summary>
+    /// <c>imagefolder</c>: <c>ROOT/split/&lt;class&gt;/*</c>, or, when <c>ROOT/split</c> holds the images themselves and
+    /// <c>ROOT/LOC_val_solution.csv</c> exists, the ImageNet validation layout with the classes of <c>ROOT/train</c> (or,
+    /// without it, the sorted synsets of the solution file).
+    /// </summary>
+    static ImageDataset LoadImageFolder(string root, string split)
+    {
+        string folder = Path.Combine(root, split), solution = Path.Combine(root, "LOC_val_solution.csv");
+        if (!Directory.Exists(folder) || Directory.GetDirectories(folder).Length > 0 || !File.Exists(solution))
+            return ImageFolderReader.Load(folder, name: $"imagefolder/{split}");
+        var classes = Directory.Exists(Path.Combine(root, "train")) ? ImageFolderReader.ClassNames(Path.Combine(root, "train"))
+            : File.ReadLines(solution).Skip(1).Where(l => l.Contains(','))
+                .Select(l => l.Split(',', 2)[1].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "")
+                .Where(s => s.Length > 0).Distinct().Order(StringComparer.Ordinal).ToArray();
+        return ImageFolderReader.LoadFlat(folder, solution, classes, name: $"imagefolder/{split}");
+    }
 
     /// <summary>The dataset names <see cref="Load"/> accepts.</summary>
     public static IReadOnlyCollection<string> Names => Entries.Keys;

@@ -4,8 +4,9 @@ namespace RmpSnn.Data;
 
 /// <summary>
 /// Reads an ImageNet-style folder <c>root/&lt;class&gt;/&lt;image&gt;.jpg|.jpeg|.png</c> (classes sorted by folder name,
-/// images by file name). Each image is resized so its shorter side is <c>resize</c>, center-cropped to
-/// <c>crop</c>×<c>crop</c> and stored as RGB planar bytes.
+/// images by file name: torchvision's <c>ImageFolder</c> order and class indices), or the ImageNet validation layout of
+/// one flat folder plus <c>LOC_val_solution.csv</c> (<see cref="LoadFlat"/>). Each image is resized so its shorter side is
+/// <c>resize</c>, center-cropped to <c>crop</c>×<c>crop</c> and stored as RGB planar bytes.
 /// </summary>
 public static class ImageFolderReader
 {
@@ -29,22 +30,66 @@ public static class ImageFolderReader
             throw new RmpSnnException($"--crop {crop}: expected a crop size between 1 and the resize size {resize}");
         var classes = ClassNames(root);
         var files = classes
-            .SelectMany((cls, label) => Directory.EnumerateFiles(Path.Combine(root, cls))
-                .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-                .Order(StringComparer.Ordinal)
-                .Select(f => (Path: f, Label: label)))
+            .SelectMany((cls, label) => Images(Path.Combine(root, cls)).Select(f => (Path: f, Label: label)))
             .ToArray();
+        var filled = files.Select(f => f.Label).ToHashSet();
+        if (classes.Where((_, label) => !filled.Contains(label)).FirstOrDefault() is { } empty)
+            throw new RmpSnnException($"{Path.Combine(root, empty)}: empty class folder; expected .jpg/.jpeg/.png images in every class folder");
+        return FromFiles(name ?? DataFile.FolderName(root), root, files, classes.Count, resize, crop);
+    }
+
+    /// <summary>
+    /// The ImageNet validation layout: every image in one <paramref name="folder"/>, its class in
+    /// <paramref name="solutionCsv"/> (<c>ImageId,PredictionString</c>; the first synset of the prediction string is the
+    /// label), classes indexed in the order of <paramref name="classNames"/> (torchvision's: the sorted synsets). Images are
+    /// ordered by class, then file name, as torchvision's ImageNet dataset orders them.
+    /// </summary>
+    public static ImageDataset LoadFlat(string folder, string solutionCsv, IReadOnlyList<string> classNames, int resize = 256, int crop = 224,
+        string? name = null)
+    {
+        if (crop <= 0 || crop > resize)
+            throw new RmpSnnException($"--crop {crop}: expected a crop size between 1 and the resize size {resize}");
+        DataFile.RequireFile(solutionCsv, "the ImageNet validation labels (LOC_val_solution.csv: ImageId,PredictionString)");
+        var index = classNames.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
+        var labels = new Dictionary<string, int>();
+        foreach (var (line, number) in File.ReadLines(solutionCsv).Select((l, i) => (l, i + 1)).Skip(1).Where(p => p.l.Length > 0))
+        {
+            var fields = line.Split(',', 2);
+            string? synset = fields.Length == 2 ? fields[1].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() : null;
+            if (synset is null || !index.TryGetValue(synset, out int label))
+                throw new RmpSnnException($"{solutionCsv}: line {number}: expected ImageId,<synset> … with a synset of the {classNames.Count} classes");
+            labels[fields[0]] = label;
+        }
+        var files = Images(folder)
+            .Select(f => (Path: f, Label: labels.TryGetValue(Path.GetFileNameWithoutExtension(f), out int l) ? l
+                : throw new RmpSnnException($"{f}: not in {solutionCsv}; expected a label for every validation image")))
+            .OrderBy(f => f.Label).ThenBy(f => f.Path, StringComparer.Ordinal)
+            .ToArray();
+        return FromFiles(name ?? DataFile.FolderName(folder), folder, files, classNames.Count, resize, crop);
+    }
+
+    /// <summary>The .jpg/.jpeg/.png files of <paramref name="folder"/>, by file name.</summary>
+    static IEnumerable<string> Images(string folder) => Directory.EnumerateFiles(folder)
+        .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+        .Order(StringComparer.Ordinal);
+
+    static ImageDataset FromFiles(string name, string root, (string Path, int Label)[] files, int classes, int resize, int crop)
+    {
         if (files.Length == 0)
-            throw new RmpSnnException($"{root}: no .jpg/.jpeg/.png images in its class folders");
+            throw new RmpSnnException($"{root}: no .jpg/.jpeg/.png images");
         int imageBytes = 3 * crop * crop;
         if ((long)files.Length * imageBytes > Array.MaxLength)
             throw new RmpSnnException(
                 $"{root}: {files.Length} images of {crop}x{crop} do not fit in memory at once; expected a smaller folder or crop");
         var pixels = new byte[files.Length * imageBytes];
-        for (int i = 0; i < files.Length; i++)
-            ReadImage(files[i].Path, resize, crop).CopyTo(pixels, i * imageBytes);
-        name ??= DataFile.FolderName(root);
-        return new ImageDataset(name, pixels, files.Select(f => f.Label).ToArray(), 3, crop, crop, classes.Count);
+        var errors = new RmpSnnException?[files.Length];   // decoded in parallel; the first bad file in order is reported
+        Parallel.For(0, files.Length, i =>
+        {
+            try { ReadImage(files[i].Path, resize, crop).CopyTo(pixels, i * imageBytes); }
+            catch (RmpSnnException e) { errors[i] = e; }
+        });
+        if (errors.FirstOrDefault(e => e is not null) is { } error) throw error;
+        return new ImageDataset(name, pixels, files.Select(f => f.Label).ToArray(), 3, crop, crop, classes);
     }
 
     /// <summary>Decodes one image, resizes its shorter side to <paramref name="resize"/>, center-crops it, returns RGB planar bytes.</summary>

@@ -81,6 +81,36 @@ public sealed class ImageFolderReaderTests : IDisposable
     }
 
     [Fact]
+    public void AnEmptyClassFolderIsNamed()
+    {
+        WriteImage("images/a/ok.png", 8, 8, (_, _) => SKColors.Red, SKEncodedImageFormat.Png);
+        Directory.CreateDirectory(_dir.File("images/b"));
+        UserError.Expect(() => ImageFolderReader.Load(_dir.File("images"), resize: 8, crop: 8), Path.Combine(_dir.File("images"), "b"),
+            "empty class folder");
+    }
+
+    [Fact]
+    public void TheImageNetValidationLayoutTakesItsLabelsFromTheSolutionFileInTorchvisionsClassOrder()
+    {
+        foreach (var synset in new[] { "n02", "n01", "n03" })
+            WriteImage($"imagenet/train/{synset}/a.png", 8, 8, (_, _) => SKColors.Gray, SKEncodedImageFormat.Png);
+        var colours = new[] { new SKColor(250, 0, 0), new SKColor(0, 250, 0), new SKColor(0, 0, 250) };
+        for (int i = 0; i < 3; i++)
+            WriteImage($"imagenet/val/ILSVRC2012_val_0000000{i + 1}.JPEG", 10, 10, (_, _) => colours[i], SKEncodedImageFormat.Jpeg);
+        File.WriteAllLines(_dir.File("imagenet/LOC_val_solution.csv"),
+            ["ImageId,PredictionString", "ILSVRC2012_val_00000001,n03 1 2 3 4 n03 5 6 7 8", "ILSVRC2012_val_00000002,n01 1 2 3 4",
+             "ILSVRC2012_val_00000003,n02 0 0 9 9"]);
+        var data = DatasetCatalog.Load("imagefolder", _dir.File("imagenet"), "val");
+        Assert.Equal((3, 3), (data.Count, data.Classes));
+        Assert.Equal([0, 1, 2], data.Labels);                        // n01, n02, n03: images 2, 3, 1
+        Assert.InRange(data.Pixels(0)[1024 * 0 + 1024 / 2], 0, 10);   // image 2 is green: little red
+        Assert.InRange(data.Pixels(0)[224 * 224 + 100], 240, 255);    // … and full green
+        Assert.InRange(data.Pixels(2)[100], 240, 255);                // image 1 is red
+        File.AppendAllLines(_dir.File("imagenet/LOC_val_solution.csv"), ["ILSVRC2012_val_00000009,n99 1 2 3 4"]);
+        UserError.Expect(() => DatasetCatalog.Load("imagefolder", _dir.File("imagenet"), "val"), "LOC_val_solution.csv", "line 5");
+    }
+
+    [Fact]
     public void CropLargerThanResize() =>
         UserError.Expect(() => ImageFolderReader.Load(_dir.Path, resize: 32, crop: 64), "--crop 64", "resize size 32");
 
