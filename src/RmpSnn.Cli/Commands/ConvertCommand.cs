@@ -28,12 +28,14 @@ public static class ConvertCommand
         var model = ModelArgument.Create();
         var output = new Option<string?>("--out", "-o") { Description = "Converted-model JSON to write (default: MODEL.snn.json)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the calibration spikes" };
+        var force = new Option<bool>("--force") { Description = "Replace --out (or MODEL.snn.json) if it exists" };
         var conversion = new ConversionOptionsBinder();
         var data = new DataOptions("train");
         var device = new DeviceOptions();
         command.Arguments.Add(model);
         command.Options.Add(output);
         command.Options.Add(seed);
+        command.Options.Add(force);
         conversion.AddTo(command);
         data.AddTo(command);
         device.AddTo(command);
@@ -42,6 +44,7 @@ public static class ConvertCommand
             var dev = device.Resolve(parse);
             var (modelPath, ann, info) = ModelArgument.Load(parse, model, dev);
             string outPath = parse.GetValue(output) ?? modelPath + ".snn.json";
+            if (File.Exists(outPath) && !parse.GetValue(force)) throw new RmpSnnException($"{outPath}: exists; pass --force to replace it");
             var converted = ConsoleProgress.Workflow(progress => ConvertStep.Convert(modelPath, ann, info, ModelArgument.Selection(data, parse, info),
                 conversion.Plan(parse, parse.GetValue(seed), info.Spec), dev, progress));
             converted.Save(outPath);
