@@ -31,10 +31,10 @@ public sealed class ConvertSimulateCommandTests : IDisposable
     public void PoissonInputGoesToNirOnlyWhenAskedForAndNothingIsOverwritten()
     {
         Assert.Equal(CliRunner.Ok, Run("convert", _model, "--norm", "act-max", "--calib-images", "20").Code);
-        string written = File.ReadAllText(_model + ".snn.json");
+        string converted = File.ReadAllText(_model + ".snn.json");
         var (again, refusal) = Run("convert", _model, "--norm", "spike", "--calib-images", "20");
         Assert.Equal((CliRunner.Failure, true), (again, refusal.Contains(".snn.json: exists; pass --force to replace it")));
-        Assert.Equal(written, File.ReadAllText(_model + ".snn.json"));
+        Assert.Equal(converted, File.ReadAllText(_model + ".snn.json"));
         Assert.Equal(CliRunner.Ok, Run("convert", _model, "--norm", "act-max", "--calib-images", "20", "--force").Code);
         string nir = Path.Combine(_dir, "tiny.nir");
         var (code, errors) = Run("export", _model, "--out", nir);
