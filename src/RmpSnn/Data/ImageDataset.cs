@@ -4,12 +4,15 @@ using static TorchSharp.torch;
 namespace RmpSnn.Data;
 
 /// <summary>
-/// An in-memory labelled image set: 8-bit pixels in planar <c>[N, C, H, W]</c> order plus labels.
-/// Every reader (IDX, CIFAR, image folders) produces one; batches come out normalised, as float tensors on a device.
+/// A labelled image set: 8-bit pixels in planar <c>[N, C, H, W]</c> order plus labels, held in memory (IDX, CIFAR) or
+/// decoded from files on demand (<see cref="DecodedImages"/>, image folders). Every reader produces one; batches come out
+/// normalised, as float tensors on a device.
 /// </summary>
 public sealed class ImageDataset
 {
-    readonly byte[] _pixels;
+    readonly byte[]? _pixels;
+    readonly DecodedImages? _files;
+    readonly int[]? _fileIndex;     // image i is file _fileIndex[i] of _files (null: file i)
     readonly int[] _labels;
     readonly int[] _ids;
 
@@ -26,6 +29,23 @@ public sealed class ImageDataset
         Name = name; _pixels = pixels; _labels = labels; _ids = ids ?? Enumerable.Range(0, labels.Length).ToArray();
         Channels = channels; Height = height; Width = width; Classes = classes;
     }
+
+    /// <summary>Creates a dataset over image files decoded on demand, to <paramref name="channels"/>×<paramref name="height"/>×<paramref name="width"/>.</summary>
+    public ImageDataset(string name, DecodedImages files, int[] labels, int channels, int height, int width, int classes)
+        : this(name, files, null, labels, Enumerable.Range(0, labels.Length).ToArray(), channels, height, width, classes)
+    {
+        if (files.Paths.Count != labels.Length)
+            throw new ArgumentException($"{name}: {files.Paths.Count} files for {labels.Length} labels", nameof(files));
+    }
+
+    ImageDataset(string name, DecodedImages files, int[]? fileIndex, int[] labels, int[] ids, int channels, int height, int width, int classes)
+    {
+        Name = name; _files = files; _fileIndex = fileIndex; _labels = labels; _ids = ids;
+        Channels = channels; Height = height; Width = width; Classes = classes;
+    }
+
+    /// <summary>True when the pixels are in memory; false when they are decoded from files as batches need them.</summary>
+    public bool InMemory => _pixels is not null;
 
     /// <summary>Human-readable name, e.g. <c>cifar10/train</c>.</summary>
     public string Name { get; }
@@ -49,12 +69,23 @@ public sealed class ImageDataset
     /// </summary>
     public IReadOnlyList<int> Ids => _ids;
 
-    /// <summary>Raw bytes of image <paramref name="index"/> (planar C×H×W).</summary>
-    public ReadOnlySpan<byte> Pixels(int index) => _pixels.AsSpan(index * ImageBytes, ImageBytes);
+    /// <summary>Raw bytes of image <paramref name="index"/> (planar C×H×W; decoded now for a dataset of files).</summary>
+    public ReadOnlySpan<byte> Pixels(int index) => _pixels is not null ? _pixels.AsSpan(index * ImageBytes, ImageBytes) : Decode(index);
 
-    /// <summary>The images at <paramref name="indices"/>, as a new dataset (shares nothing mutable).</summary>
+    byte[] Decode(int index)
+    {
+        string path = _files!.Paths[_fileIndex?[index] ?? index];
+        var bytes = _files.Decode(path);
+        return bytes.Length == ImageBytes ? bytes
+            : throw new InvalidOperationException($"{path}: decoded to {bytes.Length} bytes, expected {ImageBytes}");
+    }
+
+    /// <summary>The images at <paramref name="indices"/>, as a new dataset (shares nothing mutable; files stay on disk).</summary>
     public ImageDataset Subset(IReadOnlyList<int> indices, string? name = null)
     {
+        if (_files is not null)
+            return new ImageDataset(name ?? Name, _files, indices.Select(i => _fileIndex?[i] ?? i).ToArray(), indices.Select(i => _labels[i]).ToArray(),
+                indices.Select(i => _ids[i]).ToArray(), Channels, Height, Width, Classes);
         var pixels = new byte[indices.Count * ImageBytes];
         var labels = new int[indices.Count];
         var ids = new int[indices.Count];
@@ -112,19 +143,16 @@ public sealed class ImageDataset
         if (batchSize <= 0) throw new RmpSnnException($"--batch {batchSize}: expected a positive batch size");
         int[] order = shuffle ? Permutation(Count, seed) : Enumerable.Range(0, Count).ToArray();
         var rng = new Random(seed ^ 0x5eed);
+        // Batches of files are decoded in parallel, one batch ahead; in-memory ones are copied when asked for.
+        Task<(byte[] Bytes, long[] Labels)> Fill(int start) => InMemory
+            ? Task.FromResult(FillBatch(order, start, Math.Min(batchSize, Count - start), augmentation, rng))
+            : Task.Run(() => FillBatch(order, start, Math.Min(batchSize, Count - start), augmentation, rng));
+        var pending = Count > 0 ? Fill(0) : null;
         for (int start = 0; start < Count; start += batchSize)
         {
             int size = Math.Min(batchSize, Count - start);
-            var bytes = new byte[size * ImageBytes];
-            var labels = new long[size];
-            for (int i = 0; i < size; i++)
-            {
-                int index = order[start + i];
-                var dst = bytes.AsSpan(i * ImageBytes, ImageBytes);
-                if (augmentation is null) Pixels(index).CopyTo(dst);
-                else augmentation.Apply(Pixels(index), dst, Channels, Height, Width, rng);
-                labels[i] = _labels[index];
-            }
+            var (bytes, labels) = pending!.GetAwaiter().GetResult();
+            pending = start + batchSize < Count ? Fill(start + batchSize) : null;
             using var scope = NewDisposeScope();
             using var raw = tensor(bytes, new long[] { size, Channels, Height, Width });
             using Scalar byteRange = 255f;                                                     // held: see HeldScalars
@@ -132,6 +160,34 @@ public sealed class ImageDataset
             var batch = new Batch(images.MoveToOuterDisposeScope(), tensor(labels, device: device).MoveToOuterDisposeScope());
             yield return batch;
         }
+    }
+
+    /// <summary>The bytes and labels of images <paramref name="start"/>… of <paramref name="order"/>, augmented in order.</summary>
+    (byte[] Bytes, long[] Labels) FillBatch(int[] order, int start, int size, Augmentation? augmentation, Random rng)
+    {
+        var bytes = new byte[size * ImageBytes];
+        var labels = new long[size];
+        var decoded = InMemory ? null : new byte[size][];
+        if (decoded is not null)
+        {
+            var errors = new Exception?[size];   // the first bad file in order is reported
+            Parallel.For(0, size, i =>
+            {
+                try { decoded[i] = Decode(order[start + i]); }
+                catch (Exception e) when (e is RmpSnnException) { errors[i] = e; }
+            });
+            if (errors.FirstOrDefault(e => e is not null) is { } error) throw error;
+        }
+        for (int i = 0; i < size; i++)
+        {
+            int index = order[start + i];
+            var source = decoded is null ? Pixels(index) : decoded[i];
+            var dst = bytes.AsSpan(i * ImageBytes, ImageBytes);
+            if (augmentation is null) source.CopyTo(dst);
+            else augmentation.Apply(source, dst, Channels, Height, Width, rng);
+            labels[i] = _labels[index];
+        }
+        return (bytes, labels);
     }
 
     static int[] Permutation(int n, int seed)

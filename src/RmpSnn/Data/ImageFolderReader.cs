@@ -5,8 +5,9 @@ namespace RmpSnn.Data;
 /// <summary>
 /// Reads an ImageNet-style folder <c>root/&lt;class&gt;/&lt;image&gt;.jpg|.jpeg|.png</c> (classes sorted by folder name,
 /// images by file name: torchvision's <c>ImageFolder</c> order and class indices), or the ImageNet validation layout of
-/// one flat folder plus <c>LOC_val_solution.csv</c> (<see cref="LoadFlat"/>). Each image is resized so its shorter side is
-/// <c>resize</c>, center-cropped to <c>crop</c>×<c>crop</c> and stored as RGB planar bytes.
+/// one flat folder plus <c>LOC_val_solution.csv</c> (<see cref="LoadFlat"/>). Files are checked when the folder is read and
+/// decoded as batches need them (<see cref="DecodedImages"/>): each is resized so its shorter side is <c>resize</c>,
+/// center-cropped to <c>crop</c>×<c>crop</c> and turned into RGB planar bytes.
 /// </summary>
 public static class ImageFolderReader
 {
@@ -77,19 +78,17 @@ public static class ImageFolderReader
     {
         if (files.Length == 0)
             throw new RmpSnnException($"{root}: no .jpg/.jpeg/.png images");
-        int imageBytes = 3 * crop * crop;
-        if ((long)files.Length * imageBytes > Array.MaxLength)
-            throw new RmpSnnException(
-                $"{root}: {files.Length} images of {crop}x{crop} do not fit in memory at once; expected a smaller folder or crop");
-        var pixels = new byte[files.Length * imageBytes];
-        var errors = new RmpSnnException?[files.Length];   // decoded in parallel; the first bad file in order is reported
+        // Every file's header is read now (in parallel; the first bad file in order is reported); the pixels are decoded by
+        // the batches that need them, so memory does not grow with the folder.
+        var errors = new RmpSnnException?[files.Length];
         Parallel.For(0, files.Length, i =>
         {
-            try { ReadImage(files[i].Path, resize, crop).CopyTo(pixels, i * imageBytes); }
-            catch (RmpSnnException e) { errors[i] = e; }
+            using var codec = SKCodec.Create(files[i].Path);
+            if (codec is null) errors[i] = new RmpSnnException($"{files[i].Path}: cannot decode image; expected a JPEG or PNG file");
         });
         if (errors.FirstOrDefault(e => e is not null) is { } error) throw error;
-        return new ImageDataset(name, pixels, files.Select(f => f.Label).ToArray(), 3, crop, crop, classes);
+        return new ImageDataset(name, new DecodedImages([.. files.Select(f => f.Path)], path => ReadImage(path, resize, crop)),
+            [.. files.Select(f => f.Label)], 3, crop, crop, classes);
     }
 
     /// <summary>Decodes one image, resizes its shorter side to <paramref name="resize"/>, center-crops it, returns RGB planar bytes.</summary>

@@ -81,6 +81,29 @@ public sealed class ImageFolderReaderTests : IDisposable
     }
 
     [Fact]
+    public void AFolderIsDecodedAsBatchesNeedItAndHeldMemoryDoesNotGrowWithItsSize()
+    {
+        // 300 images of 224 × 224 × 3 would hold 45 MB of pixels; the dataset holds paths, and batches decode in parallel
+        for (int i = 0; i < 300; i++)
+            WriteImage($"many/c{i % 3}/{i:D3}.png", 16, 16, (x, y) => new SKColor((byte)i, (byte)(8 * x), (byte)(8 * y)), SKEncodedImageFormat.Png);
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        var data = ImageFolderReader.Load(_dir.File("many"), resize: 224, crop: 224);
+        long held = GC.GetTotalMemory(forceFullCollection: true) - before;
+        Assert.False(data.InMemory);
+        Assert.True(held < 2 << 20, $"loading 300 images held {held:N0} bytes");
+        var first = data.Subset([299, 0]);   // a subset is a view over the same files
+        Assert.Equal(ImageFolderReader.ReadImage(_dir.File("many/c2/299.png"), 224, 224), first.Pixels(0).ToArray());
+        long checksum = 0;
+        foreach (var batch in data.Batches(32, Normalization.Identity(3), TorchSharp.torch.CPU))
+            using (batch) checksum += (long)batch.Images.sum().item<float>();
+        long expected = Enumerable.Range(0, data.Count).Sum(i => data.Pixels(i).ToArray().Sum(b => (long)b)) / 255;
+        Assert.InRange(checksum, expected - 300, expected + 300);
+        long after = GC.GetTotalMemory(forceFullCollection: true) - before;
+        Assert.True(after < 4 << 20, $"after all batches, {after:N0} bytes are held");
+        GC.KeepAlive(data);
+    }
+
+    [Fact]
     public void AnEmptyClassFolderIsNamed()
     {
         WriteImage("images/a/ok.png", 8, 8, (_, _) => SKColors.Red, SKEncodedImageFormat.Png);
