@@ -3,8 +3,11 @@ namespace RmpSnn.Data;
 /// <summary>
 /// Image files decoded on demand (for image folders): a dataset over them holds only paths and labels, and its batches
 /// decode their images in parallel, one batch ahead of the consumer, so memory stays flat whatever the folder's size.
-/// <see cref="Decode"/> turns one file into planar RGB bytes of the dataset's size.
+/// <see cref="Decode"/> writes one file as planar RGB bytes of the dataset's size straight into the batch's memory.
 /// </summary>
 /// <param name="Paths">The image files, in dataset order.</param>
-/// <param name="Decode">Decodes one file; throws <see cref="RmpSnnException"/> for a file it cannot read.</param>
-public sealed record DecodedImages(IReadOnlyList<string> Paths, Func<string, byte[]> Decode);
+/// <param name="Decode">Decodes one file into the span; throws <see cref="RmpSnnException"/> for a file it cannot read.</param>
+public sealed record DecodedImages(IReadOnlyList<string> Paths, ImageDecoder Decode);
+
+/// <summary>Decodes the image file at <paramref name="path"/> into <paramref name="destination"/> (planar C×H×W bytes).</summary>
+public delegate void ImageDecoder(string path, Span<byte> destination);

@@ -74,11 +74,12 @@ public sealed class ImageDataset
 
     byte[] Decode(int index)
     {
-        string path = _files!.Paths[_fileIndex?[index] ?? index];
-        var bytes = _files.Decode(path);
-        return bytes.Length == ImageBytes ? bytes
-            : throw new InvalidOperationException($"{path}: decoded to {bytes.Length} bytes, expected {ImageBytes}");
+        var bytes = new byte[ImageBytes];
+        Decode(index, bytes);
+        return bytes;
     }
+
+    void Decode(int index, Span<byte> destination) => _files!.Decode(_files.Paths[_fileIndex?[index] ?? index], destination);
 
     /// <summary>The images at <paramref name="indices"/>, as a new dataset (shares nothing mutable; files stay on disk).</summary>
     public ImageDataset Subset(IReadOnlyList<int> indices, string? name = null)
@@ -144,17 +145,17 @@ public sealed class ImageDataset
         int[] order = shuffle ? Permutation(Count, seed) : Enumerable.Range(0, Count).ToArray();
         var rng = new Random(seed ^ 0x5eed);
         // Batches of files are decoded in parallel, one batch ahead; in-memory ones are copied when asked for.
-        Task<(byte[] Bytes, long[] Labels)> Fill(int start) => InMemory
+        Task<(Tensor Raw, long[] Labels)> Fill(int start) => InMemory
             ? Task.FromResult(FillBatch(order, start, Math.Min(batchSize, Count - start), augmentation, rng))
             : Task.Run(() => FillBatch(order, start, Math.Min(batchSize, Count - start), augmentation, rng));
         var pending = Count > 0 ? Fill(0) : null;
         for (int start = 0; start < Count; start += batchSize)
         {
             int size = Math.Min(batchSize, Count - start);
-            var (bytes, labels) = pending!.GetAwaiter().GetResult();
+            var (filled, labels) = pending!.GetAwaiter().GetResult();
+            using var raw = filled;
             pending = start + batchSize < Count ? Fill(start + batchSize) : null;
             using var scope = NewDisposeScope();
-            using var raw = tensor(bytes, new long[] { size, Channels, Height, Width });
             using Scalar byteRange = 255f;                                                     // held: see HeldScalars
             var images = normalization.Apply(raw.to(device).to_type(ScalarType.Float32).div_(byteRange));
             var batch = new Batch(images.MoveToOuterDisposeScope(), tensor(labels, device: device).MoveToOuterDisposeScope());
@@ -162,32 +163,47 @@ public sealed class ImageDataset
         }
     }
 
-    /// <summary>The bytes and labels of images <paramref name="start"/>… of <paramref name="order"/>, augmented in order.</summary>
-    (byte[] Bytes, long[] Labels) FillBatch(int[] order, int start, int size, Augmentation? augmentation, Random rng)
+    /// <summary>
+    /// Images <paramref name="start"/>… of <paramref name="order"/> as a CPU byte tensor [B, C, H, W] (written in place:
+    /// no per-image arrays) and their labels; augmentation runs in order. Files are decoded in parallel.
+    /// </summary>
+    (Tensor Raw, long[] Labels) FillBatch(int[] order, int start, int size, Augmentation? augmentation, Random rng)
     {
-        var bytes = new byte[size * ImageBytes];
+        var raw = empty([size, Channels, Height, Width], ScalarType.Byte);
         var labels = new long[size];
-        var decoded = InMemory ? null : new byte[size][];
-        if (decoded is not null)
+        try
         {
-            var errors = new Exception?[size];   // the first bad file in order is reported
-            Parallel.For(0, size, i =>
+            byte[]? decoded = null;
+            if (!InMemory)
             {
-                try { decoded[i] = Decode(order[start + i]); }
-                catch (Exception e) when (e is RmpSnnException) { errors[i] = e; }
-            });
-            if (errors.FirstOrDefault(e => e is not null) is { } error) throw error;
+                // decoded straight into the batch, or into one buffer that augmentation then reads in order
+                decoded = augmentation is null ? null : new byte[size * ImageBytes];
+                var errors = new Exception?[size];   // the first bad file in order is reported
+                Parallel.For(0, size, i =>
+                {
+                    try { Decode(order[start + i], decoded is null ? raw.bytes.Slice(i * ImageBytes, ImageBytes) : decoded.AsSpan(i * ImageBytes, ImageBytes)); }
+                    catch (Exception e) when (e is RmpSnnException) { errors[i] = e; }
+                });
+                if (errors.FirstOrDefault(e => e is not null) is { } error) throw error;
+            }
+            var bytes = raw.bytes;
+            for (int i = 0; i < size; i++)
+            {
+                int index = order[start + i];
+                labels[i] = _labels[index];
+                if (!InMemory && decoded is null) continue;
+                var source = decoded is null ? Pixels(index) : decoded.AsSpan(i * ImageBytes, ImageBytes);
+                var dst = bytes.Slice(i * ImageBytes, ImageBytes);
+                if (augmentation is null) source.CopyTo(dst);
+                else augmentation.Apply(source, dst, Channels, Height, Width, rng);
+            }
+            return (raw, labels);
         }
-        for (int i = 0; i < size; i++)
+        catch
         {
-            int index = order[start + i];
-            var source = decoded is null ? Pixels(index) : decoded[i];
-            var dst = bytes.AsSpan(i * ImageBytes, ImageBytes);
-            if (augmentation is null) source.CopyTo(dst);
-            else augmentation.Apply(source, dst, Channels, Height, Width, rng);
-            labels[i] = _labels[index];
+            raw.Dispose();
+            throw;
         }
-        return (bytes, labels);
     }
 
     static int[] Permutation(int n, int seed)

@@ -87,12 +87,20 @@ public static class ImageFolderReader
             if (codec is null) errors[i] = new RmpSnnException($"{files[i].Path}: cannot decode image; expected a JPEG or PNG file");
         });
         if (errors.FirstOrDefault(e => e is not null) is { } error) throw error;
-        return new ImageDataset(name, new DecodedImages([.. files.Select(f => f.Path)], path => ReadImage(path, resize, crop)),
+        return new ImageDataset(name, new DecodedImages([.. files.Select(f => f.Path)], (path, destination) => ReadImage(path, resize, crop, destination)),
             [.. files.Select(f => f.Label)], 3, crop, crop, classes);
     }
 
     /// <summary>Decodes one image, resizes its shorter side to <paramref name="resize"/>, center-crops it, returns RGB planar bytes.</summary>
     public static byte[] ReadImage(string path, int resize = 256, int crop = 224)
+    {
+        var planar = new byte[3 * crop * crop];
+        ReadImage(path, resize, crop, planar);
+        return planar;
+    }
+
+    /// <summary>As <see cref="ReadImage(string, int, int)"/>, writing the 3 × crop × crop bytes into <paramref name="planar"/>.</summary>
+    public static void ReadImage(string path, int resize, int crop, Span<byte> planar)
     {
         using var codec = SKCodec.Create(path)
             ?? throw new RmpSnnException($"{path}: cannot decode image; expected a JPEG or PNG file");
@@ -110,14 +118,12 @@ public static class ImageFolderReader
         int left = (int)Math.Round((resized.Width - crop) / 2.0);
         var rgba = resized.GetPixelSpan();
         int plane = crop * crop;
-        var planar = new byte[3 * plane];
         for (int y = 0; y < crop; y++)
             for (int x = 0; x < crop; x++)
             {
                 int src = (top + y) * resized.RowBytes + (left + x) * 4;
                 for (int c = 0; c < 3; c++) planar[c * plane + y * crop + x] = rgba[src + c];
             }
-        return planar;
     }
 
     /// <summary>Scales so the shorter side is <paramref name="size"/> (the longer one truncated, as torchvision's Resize).</summary>
