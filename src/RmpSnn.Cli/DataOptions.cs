@@ -21,6 +21,7 @@ public sealed class DataOptions
         DefaultValueFactory = _ => -1,
     };
     readonly Option<int> _limit = new("--limit") { Description = "Use only the first N images (0 = all)" };
+    readonly Option<bool> _strict = new("--strict") { Description = "Image folders: an unreadable file is an error (default: left out and counted)" };
 
     /// <summary>Creates the options; <paramref name="defaultSplit"/> is the split used when --split is not given.</summary>
     public DataOptions(string defaultSplit)
@@ -39,7 +40,7 @@ public sealed class DataOptions
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _dataset, _root, _split, _val, _limit }) command.Options.Add(option);
+        foreach (var option in new Option[] { _dataset, _root, _split, _val, _limit, _strict }) command.Options.Add(option);
     }
 
     /// <summary>The selection the user asked for; unset values fall back to the model's training data.</summary>
@@ -49,6 +50,15 @@ public sealed class DataOptions
             ?? throw new RmpSnnException("--dataset: required (the model does not say which dataset it was trained on)");
         int val = parse.GetValue(_val);
         return new DatasetSelection(dataset, parse.GetValue(_root), parse.GetValue(_split)!, val < 0 ? modelValidation : val, seed,
-            parse.GetValue(_limit));
+            parse.GetValue(_limit), Strict: parse.GetValue(_strict));
+    }
+
+    /// <summary>Says, in one yellow line, how many unreadable image files were left out of <paramref name="images"/>.</summary>
+    public static void WarnUnreadable(ImageDataset images)
+    {
+        if (images.Unreadable.Count > 0)
+            Spectre.Console.AnsiConsole.MarkupLine(Spectre.Console.Markup.Escape(
+                $"warning: {images.Unreadable.Count} unreadable image file(s) left out of {images.Name} (first: {images.Unreadable[0]}); " +
+                "--strict makes this an error").Insert(0, "[yellow]") + "[/]");
     }
 }

@@ -1,8 +1,8 @@
 namespace RmpSnn.Tests;
 
 /// <summary>
-/// Tests that rely on torch's process-wide random generator (seeded init, dropout) run alone, so no test in another
-/// class draws random numbers between their seeding and their use.
+/// Tests that rely on process-wide state run alone: torch's random generator (seeded init, dropout), so no test in another
+/// class draws random numbers between their seeding and their use, standard error (redirected) and the managed heap (measured).
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class SerialTorchRng

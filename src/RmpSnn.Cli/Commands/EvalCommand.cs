@@ -40,6 +40,7 @@ public static class EvalCommand
             var dev = device.Resolve(parse);
             var (_, network, info) = ModelArgument.Load(parse, model, dev);
             var images = ModelArgument.Selection(data, parse, info).Load();
+            DataOptions.WarnUnreadable(images);
             if (parse.GetValue(maxPool) == "avg" && info.Spec.MaxPool)
             {
                 // Pooling layers hold no state, so the average-pool twin takes the same state dict.

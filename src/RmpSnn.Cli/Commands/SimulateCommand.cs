@@ -67,6 +67,7 @@ public static class SimulateCommand
                 simulationOptions.Execution(parse), conversion.GivenEncoding(parse), simulationOptions.GivenInitialPotential(parse),
                 simulationOptions.ResetPotential(parse));
             var outcome = ConsoleProgress.Workflow(progress => SimulationWorkflow.Run(request, dev, progress, cancel));
+            DataOptions.WarnUnreadable(outcome.Images);
             if (outcome.ConvertedNow) AnsiConsole.MarkupLine($"Converted and saved [green]{Markup.Escape(request.ConvertedPath)}[/]");
 
             var (simulation, neurons, snnModel, images) = (outcome.Simulation, outcome.Neurons, outcome.Converted, outcome.Images);

@@ -75,6 +75,7 @@ public static class SweepCommand
             string folder = OutputFolder.Prepare(parse.GetValue(output) ?? Path.Combine("out", "sweep", Path.GetFileNameWithoutExtension(modelPath)));
             Shard? part = parse.GetValue(shard) is { } text ? Shard.Parse(text) : null;
             var whole = selection.Load();
+            DataOptions.WarnUnreadable(whole);
             var images = part is { } piece ? piece.Of(whole) : whole;
             var chosen = parse.GetValue(recipe) is { } name ? ConversionRecipe.Named(name) : null;
             var run = simulation.Simulation(parse, InputCoding.Poisson);

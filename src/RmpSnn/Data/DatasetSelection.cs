@@ -12,8 +12,9 @@ namespace RmpSnn.Data;
 /// <param name="ValidationSeed">Seed of the carve-out permutation.</param>
 /// <param name="Limit">Use only the first <c>Limit</c> images (0 = all).</param>
 /// <param name="Shard">Use only this shard of the (limited) images; null = all.</param>
+/// <param name="Strict">Refuse an image folder with unreadable files instead of leaving them out.</param>
 public sealed record DatasetSelection(string Dataset, string? Root, string Split, int Validation = 0, int ValidationSeed = 0, int Limit = 0,
-    Shard? Shard = null)
+    Shard? Shard = null, bool Strict = false)
 {
     /// <summary>Loads the selected images.</summary>
     public ImageDataset Load()
@@ -29,6 +30,9 @@ public sealed record DatasetSelection(string Dataset, string? Root, string Split
             "val" when Dataset != "imagefolder" => throw new RmpSnnException("--split val: needs --val N, the number of training images held out"),
             _ => DatasetCatalog.Load(Dataset, Root, Split),
         };
+        if (Strict && data.Unreadable.Count > 0)
+            throw new RmpSnnException($"{data.Unreadable[0]}: cannot decode image ({data.Unreadable.Count} unreadable file(s) in {data.Name}); " +
+                "expected JPEG or PNG files (without --strict they are left out)");
         if (data.Count == 0) throw new RmpSnnException($"{Dataset} ({Split}): the files hold no images{(Root is null ? "" : $" (in {Root})")}");
         if (Limit > 0) data = data.Take(Limit);
         return Shard is { } shard ? shard.Of(data) : data;

@@ -7,7 +7,8 @@ namespace RmpSnn.Data;
 /// </summary>
 /// <param name="Paths">The image files, in dataset order.</param>
 /// <param name="Decode">Decodes one file into the span; throws <see cref="RmpSnnException"/> for a file it cannot read.</param>
-public sealed record DecodedImages(IReadOnlyList<string> Paths, ImageDecoder Decode);
+/// <param name="Unreadable">Files of the folder left out because their header could not be read (see <c>--strict</c>).</param>
+public sealed record DecodedImages(IReadOnlyList<string> Paths, ImageDecoder Decode, IReadOnlyList<string>? Unreadable = null);
 
 /// <summary>Decodes the image file at <paramref name="path"/> into <paramref name="destination"/> (planar C×H×W bytes).</summary>
 public delegate void ImageDecoder(string path, Span<byte> destination);

@@ -47,6 +47,9 @@ public sealed class ImageDataset
     /// <summary>True when the pixels are in memory; false when they are decoded from files as batches need them.</summary>
     public bool InMemory => _pixels is not null;
 
+    /// <summary>Image files of the folder this dataset was read from that were left out as unreadable (none for in-memory sets).</summary>
+    public IReadOnlyList<string> Unreadable => _files?.Unreadable ?? [];
+
     /// <summary>Human-readable name, e.g. <c>cifar10/train</c>.</summary>
     public string Name { get; }
     /// <summary>Number of images.</summary>

@@ -78,17 +78,21 @@ public static class ImageFolderReader
     {
         if (files.Length == 0)
             throw new RmpSnnException($"{root}: no .jpg/.jpeg/.png images");
-        // Every file's header is read now (in parallel; the first bad file in order is reported); the pixels are decoded by
-        // the batches that need them, so memory does not grow with the folder.
-        var errors = new RmpSnnException?[files.Length];
+        // Every file's header is read now, in parallel: one that cannot be read is left out and listed (Unreadable; --strict
+        // makes that an error). The pixels are decoded by the batches that need them, so memory does not grow with the folder.
+        var readable = new bool[files.Length];
         Parallel.For(0, files.Length, i =>
         {
             using var codec = SKCodec.Create(files[i].Path);
-            if (codec is null) errors[i] = new RmpSnnException($"{files[i].Path}: cannot decode image; expected a JPEG or PNG file");
+            readable[i] = codec is not null;
         });
-        if (errors.FirstOrDefault(e => e is not null) is { } error) throw error;
-        return new ImageDataset(name, new DecodedImages([.. files.Select(f => f.Path)], (path, destination) => ReadImage(path, resize, crop, destination)),
-            [.. files.Select(f => f.Label)], 3, crop, crop, classes);
+        var kept = files.Where((_, i) => readable[i]).ToArray();
+        if (kept.Length == 0)
+            throw new RmpSnnException($"{files[0].Path}: cannot decode image; expected a JPEG or PNG file (and no image of {root} could be read)");
+        string[] unreadable = [.. files.Where((_, i) => !readable[i]).Select(f => f.Path)];
+        return new ImageDataset(name,
+            new DecodedImages([.. kept.Select(f => f.Path)], (path, destination) => ReadImage(path, resize, crop, destination), unreadable),
+            [.. kept.Select(f => f.Label)], 3, crop, crop, classes);
     }
 
     /// <summary>Decodes one image, resizes its shorter side to <paramref name="resize"/>, center-crops it, returns RGB planar bytes.</summary>

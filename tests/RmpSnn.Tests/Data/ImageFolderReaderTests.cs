@@ -3,6 +3,7 @@ using SkiaSharp;
 
 namespace RmpSnn.Tests.Data;
 
+[Collection(SerialTorchRng.Name)]   // runs alone: the held-memory test reads the process's managed heap
 public sealed class ImageFolderReaderTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     readonly TempFolder _dir = new();
@@ -60,13 +61,23 @@ public sealed class ImageFolderReaderTests(Xunit.Abstractions.ITestOutputHelper 
     }
 
     [Fact]
-    public void UndecodableImage()
+    public void AnUndecodableImageIsLeftOutAndCountedOrRefusedWithStrict()
     {
-        WriteImage("images/a/ok.png", 8, 8, (_, _) => SKColors.Red, SKEncodedImageFormat.Png);
-        string broken = _dir.File("images/b/broken.jpg");
-        Directory.CreateDirectory(Path.GetDirectoryName(broken)!);
+        WriteImage("images/val/a/ok.png", 8, 8, (_, _) => SKColors.Red, SKEncodedImageFormat.Png);
+        WriteImage("images/val/b/ok.png", 8, 8, (_, _) => SKColors.Blue, SKEncodedImageFormat.Png);
+        string broken = _dir.File("images/val/b/broken.jpg");
         File.WriteAllText(broken, "this is not a JPEG");
-        UserError.Expect(() => ImageFolderReader.Load(_dir.File("images"), resize: 8, crop: 8), broken, "cannot decode image");
+        var data = ImageFolderReader.Load(_dir.File("images/val"), resize: 8, crop: 8);
+        Assert.Equal(2, data.Count);
+        Assert.Equal([broken], data.Unreadable);
+        Assert.Equal([broken], data.Take(1).Unreadable);
+        var selection = new DatasetSelection("imagefolder", _dir.File("images"), "val");
+        Assert.Equal(2, selection.Load().Count);
+        UserError.Expect(() => (selection with { Strict = true }).Load(), broken, "cannot decode image (1 unreadable file(s)");
+        File.Delete(_dir.File("images/val/a/ok.png"));
+        File.Delete(_dir.File("images/val/b/ok.png"));
+        File.WriteAllText(_dir.File("images/val/a/x.png"), "no image either");
+        UserError.Expect(() => ImageFolderReader.Load(_dir.File("images/val"), resize: 8, crop: 8), "cannot decode image", "no image of");
     }
 
     [Theory]
