@@ -92,13 +92,20 @@ public sealed class PostTrainingCalibrationTests(ITestOutputHelper output)
             Resolve("--norm", "act-max").Encoding));
     }
 
+    /// <summary>A random smallcnn saved as a model file of the shipped sample in <paramref name="folder"/>.</summary>
+    static string SavedSmallCnn(TempFolder folder)
+    {
+        string model = folder.File("m.model");
+        using var network = ModelZoo.Create(new ModelSpec("smallcnn", 1, 28, 10), seed: 1);
+        ModelFile.Save(model, network, new ModelInfo(network.Spec, Norm, "fashion-mnist-sample"));
+        return model;
+    }
+
     [Fact]
     public void ASweepOfARecipeTakesItsNormCodingResetsAndAlphas()
     {
         using var folder = new TempFolder();
-        string model = folder.File("m.model");
-        using (var network = ModelZoo.Create(new ModelSpec("smallcnn", 1, 28, 10), seed: 1))
-            ModelFile.Save(model, network, new ModelInfo(network.Spec, Norm, "fashion-mnist-sample"));
+        string model = SavedSmallCnn(folder);
         var (code, errors) = CliHarness.Run([SweepCommand.Create()], "sweep", model, "--recipe", "fast", "--steps", "8", "--limit", "20",
             "--calib-images", "32", "--out", folder.File("sweep"));
         Assert.True(code == CliRunner.Ok, errors);
@@ -115,9 +122,7 @@ public sealed class PostTrainingCalibrationTests(ITestOutputHelper output)
     public void CalibrationRefusesTheEvaluatedSplit()
     {
         using var folder = new TempFolder();
-        string model = folder.File("m.model");
-        using (var network = ModelZoo.Create(new ModelSpec("smallcnn", 1, 28, 10), seed: 1))
-            ModelFile.Save(model, network, new ModelInfo(network.Spec, Norm, "fashion-mnist-sample"));
+        string model = SavedSmallCnn(folder);
         foreach (var split in new[] { "test", "val" })
         {
             var (code, errors) = CliHarness.Run([ConvertCommand.Create()], "convert", model, "--split", split, "--val", "100", "--recipe", "fast");
