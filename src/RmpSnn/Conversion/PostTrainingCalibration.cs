@@ -107,19 +107,16 @@ public static class PostTrainingCalibration
     {
         var sums = new double[layer.Channels];
         long perChannel = 0;
-        int done = 0;
         using var noGrad = no_grad();
         foreach (var batch in images.Batches(batchSize, Normalization.Identity(images.Channels), device))
         {
             using var _ = batch;
-            var ids = images.Ids.Skip(done).Take(batch.Size).ToArray();
-            done += batch.Size;
             snn.ResetState();
             for (int first = 0; first < steps; first += chunkSteps)
             {
                 using var scope = NewDisposeScope();
                 int k = Math.Min(chunkSteps, steps - first);
-                var frames = InputEncoder.Encode(InputCoding.Direct, batch.Images, first, k, 0, ids);
+                var frames = InputEncoder.Encode(InputCoding.Direct, batch.Images, first, k, 0, batch.Ids);
                 var context = new StepContext(k, batch.Size, first);
                 var output = layer.Forward(snn.CurrentInto(layer, frames, context), null, context);
                 var byChannel = output.transpose(0, 1).reshape(layer.Channels, -1);

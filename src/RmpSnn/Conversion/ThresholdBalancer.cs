@@ -68,18 +68,15 @@ public static class ThresholdBalancer
         foreach (var target in snn.Neurons)
         {
             float max = 0f;
-            int done = 0;
             foreach (var batch in images.Batches(options.BatchSize, Normalization.Identity(images.Channels), device))
             {
                 using var _ = batch;
-                var ids = images.Ids.Skip(done).Take(batch.Size).ToArray();
-                done += batch.Size;
                 snn.ResetState();
                 for (int first = 0; first < options.CalibrationSteps; first += options.ChunkSteps)
                 {
                     using var scope = NewDisposeScope();
                     int k = Math.Min(options.ChunkSteps, options.CalibrationSteps - first);
-                    var x = InputEncoder.Encode(options.Encoding, batch.Images, first, k, options.Seed, ids);
+                    var x = InputEncoder.Encode(options.Encoding, batch.Images, first, k, options.Seed, batch.Ids);
                     var current = snn.CurrentInto(target, x, new StepContext(k, batch.Size, first));
                     max = Math.Max(max, current.max().item<float>());
                 }

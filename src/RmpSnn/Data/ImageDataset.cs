@@ -161,7 +161,8 @@ public sealed class ImageDataset
             using var scope = NewDisposeScope();
             using Scalar byteRange = 255f;                                                     // held: see HeldScalars
             var images = normalization.Apply(raw.to(device).to_type(ScalarType.Float32).div_(byteRange));
-            var batch = new Batch(images.MoveToOuterDisposeScope(), tensor(labels, device: device).MoveToOuterDisposeScope());
+            var ids = order[start..(start + size)].Select(i => _ids[i]).ToArray();
+            var batch = new Batch(images.MoveToOuterDisposeScope(), tensor(labels, device: device).MoveToOuterDisposeScope(), ids);
             yield return batch;
         }
     }

@@ -42,7 +42,7 @@ public static class Simulator
             using (batch)
             {
                 cancel.ThrowIfCancellationRequested();
-                RunBatch(networks, batch, data.Ids.Skip(done).Take(batch.Size).ToArray(), options, execution, correct, recorders);
+                RunBatch(networks, batch, options, execution, correct, recorders);
                 done += batch.Size;
             }
             progress?.Report(new SimulationProgress(done, data.Count));
@@ -54,7 +54,7 @@ public static class Simulator
             recorders[i]) { Options = options, Execution = execution }).ToArray();
     }
 
-    static void RunBatch(IReadOnlyList<(string Label, SpikingNetwork Network)> networks, Batch batch, int[] ids,
+    static void RunBatch(IReadOnlyList<(string Label, SpikingNetwork Network)> networks, Batch batch,
         SimulationOptions options, ExecutionOptions execution, long[][] correct, SpikeRecorder?[] recorders)
     {
         int b = batch.Size;
@@ -67,7 +67,7 @@ public static class Simulator
                 using var scope = NewDisposeScope();
                 int k = Math.Min(execution.ChunkSteps, options.Steps - first);
                 bool constant = options.Encoding == InputCoding.Direct && execution.CacheConstantInput;
-                var frames = constant ? batch.Images : InputEncoder.Encode(options.Encoding, batch.Images, first, k, options.Seed, ids);
+                var frames = constant ? batch.Images : InputEncoder.Encode(options.Encoding, batch.Images, first, k, options.Seed, batch.Ids);
                 for (int i = 0; i < networks.Count; i++)
                 {
                     var context = new StepContext(k, b, first, recorders[i], constant);
