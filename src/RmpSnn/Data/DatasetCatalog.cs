@@ -41,7 +41,7 @@ public static class DatasetCatalog
             (dir, split) => CifarReader.Load100(dir, IsTrain(split), coarse: true), Cifar100Mean, Cifar100Std, Augmentation.Cifar, (3, 32, 20)),
         ["imagefolder"] = new(() => null, "pass --root with one folder per split, each holding one sub-folder per class",
             (dir, split) => LoadImageFolder(dir, split),
-            [0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f], null, null),
+            [0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f], Augmentation.ImageNet, null),
     };
 
     /// <summary>

@@ -82,7 +82,8 @@ public sealed class ImageDataset
         return bytes;
     }
 
-    void Decode(int index, Span<byte> destination) => _files!.Decode(_files.Paths[_fileIndex?[index] ?? index], destination);
+    void Decode(int index, Span<byte> destination, Random? randomCrop = null) =>
+        _files!.Decode(_files.Paths[_fileIndex?[index] ?? index], destination, randomCrop);
 
     /// <summary>The images at <paramref name="indices"/>, as a new dataset (shares nothing mutable; files stay on disk).</summary>
     public ImageDataset Subset(IReadOnlyList<int> indices, string? name = null)
@@ -149,8 +150,8 @@ public sealed class ImageDataset
         var rng = new Random(seed ^ 0x5eed);
         // Batches of files are decoded in parallel, one batch ahead; in-memory ones are copied when asked for.
         Task<(Tensor Raw, long[] Labels)> Fill(int start) => InMemory
-            ? Task.FromResult(FillBatch(order, start, Math.Min(batchSize, Count - start), augmentation, rng))
-            : Task.Run(() => FillBatch(order, start, Math.Min(batchSize, Count - start), augmentation, rng));
+            ? Task.FromResult(FillBatch(order, start, Math.Min(batchSize, Count - start), augmentation, rng, seed))
+            : Task.Run(() => FillBatch(order, start, Math.Min(batchSize, Count - start), augmentation, rng, seed));
         var pending = Count > 0 ? Fill(0) : null;
         for (int start = 0; start < Count; start += batchSize)
         {
@@ -169,9 +170,10 @@ public sealed class ImageDataset
 
     /// <summary>
     /// Images <paramref name="start"/>… of <paramref name="order"/> as a CPU byte tensor [B, C, H, W] (written in place:
-    /// no per-image arrays) and their labels; augmentation runs in order. Files are decoded in parallel.
+    /// no per-image arrays) and their labels; augmentation runs in order. Files are decoded in parallel, a random resized
+    /// crop drawn per image from <paramref name="seed"/> and the image's id.
     /// </summary>
-    (Tensor Raw, long[] Labels) FillBatch(int[] order, int start, int size, Augmentation? augmentation, Random rng)
+    (Tensor Raw, long[] Labels) FillBatch(int[] order, int start, int size, Augmentation? augmentation, Random rng, int seed)
     {
         var raw = empty([size, Channels, Height, Width], ScalarType.Byte);
         var labels = new long[size];
@@ -185,7 +187,9 @@ public sealed class ImageDataset
                 var errors = new Exception?[size];   // the first bad file in order is reported
                 Parallel.For(0, size, i =>
                 {
-                    try { Decode(order[start + i], decoded is null ? raw.bytes.Slice(i * ImageBytes, ImageBytes) : decoded.AsSpan(i * ImageBytes, ImageBytes)); }
+                    int index = order[start + i];
+                    var crop = augmentation?.ResizedCrop == true ? new Random((int)Seeds.Derive(seed, _ids[index])) : null;
+                    try { Decode(index, decoded is null ? raw.bytes.Slice(i * ImageBytes, ImageBytes) : decoded.AsSpan(i * ImageBytes, ImageBytes), crop); }
                     catch (Exception e) when (e is RmpSnnException) { errors[i] = e; }
                 });
                 if (errors.FirstOrDefault(e => e is not null) is { } error) throw error;

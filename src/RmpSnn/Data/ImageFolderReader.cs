@@ -78,21 +78,50 @@ public static class ImageFolderReader
     {
         if (files.Length == 0)
             throw new RmpSnnException($"{root}: no .jpg/.jpeg/.png images");
-        // Every file's header is read now, in parallel: one that cannot be read is left out and listed (Unreadable; --strict
-        // makes that an error). The pixels are decoded by the batches that need them, so memory does not grow with the folder.
+        // Every file's header and end are read now, in parallel: one that cannot be read is left out and listed (Unreadable;
+        // --strict makes that an error). The pixels are decoded by the batches that need them, so memory does not grow with
+        // the folder.
         var readable = new bool[files.Length];
-        Parallel.For(0, files.Length, i =>
-        {
-            using var codec = SKCodec.Create(files[i].Path);
-            readable[i] = codec is not null;
-        });
+        Parallel.For(0, files.Length, i => readable[i] = Readable(files[i].Path));
         var kept = files.Where((_, i) => readable[i]).ToArray();
         if (kept.Length == 0)
             throw new RmpSnnException($"{files[0].Path}: cannot decode image; expected a JPEG or PNG file (and no image of {root} could be read)");
         string[] unreadable = [.. files.Where((_, i) => !readable[i]).Select(f => f.Path)];
         return new ImageDataset(name,
-            new DecodedImages([.. kept.Select(f => f.Path)], (path, destination) => ReadImage(path, resize, crop, destination), unreadable),
+            new DecodedImages([.. kept.Select(f => f.Path)], (path, destination, randomCrop) => ReadImage(path, resize, crop, destination, randomCrop), unreadable),
             [.. kept.Select(f => f.Label)], 3, crop, crop, classes);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is an image that decodes to its last row, judged without decoding it when it ends as a
+    /// complete file does: a JPEG with its end-of-image marker (zero padding allowed), a PNG with its IEND chunk. Any other
+    /// file (truncated, another format, data appended) is decoded in full to decide. Damage inside a file with an intact
+    /// end is found when its batch decodes it, as an error naming the file.
+    /// </summary>
+    static bool Readable(string path)
+    {
+        using var codec = SKCodec.Create(path);
+        if (codec is null) return false;
+        if (EndsComplete(path, codec.EncodedFormat)) return true;
+        var info = codec.Info.WithColorType(SKColorType.Rgba8888).WithAlphaType(SKAlphaType.Unpremul);
+        using var pixels = new PooledPixels(info);
+        return codec.GetPixels(info, pixels.Address) == SKCodecResult.Success;
+    }
+
+    static bool EndsComplete(string path, SKEncodedImageFormat format)
+    {
+        ReadOnlySpan<byte> end = format switch
+        {
+            SKEncodedImageFormat.Jpeg => [0xFF, 0xD9],
+            SKEncodedImageFormat.Png => [(byte)'I', (byte)'E', (byte)'N', (byte)'D', 0xAE, 0x42, 0x60, 0x82],   // IEND and its CRC
+            _ => [],
+        };
+        if (end.IsEmpty) return false;
+        using var stream = File.OpenRead(path);
+        var tail = new byte[(int)Math.Min(1024, stream.Length)];
+        stream.Seek(-tail.Length, SeekOrigin.End);
+        stream.ReadExactly(tail);
+        return (format == SKEncodedImageFormat.Jpeg ? tail.AsSpan().TrimEnd((byte)0) : tail).EndsWith(end);
     }
 
     /// <summary>Decodes one image, resizes its shorter side to <paramref name="resize"/>, center-crops it, returns RGB planar bytes.</summary>
@@ -103,43 +132,68 @@ public static class ImageFolderReader
         return planar;
     }
 
-    /// <summary>As <see cref="ReadImage(string, int, int)"/>, writing the 3 × crop × crop bytes into <paramref name="planar"/>.</summary>
-    public static void ReadImage(string path, int resize, int crop, Span<byte> planar)
+    /// <summary>
+    /// As <see cref="ReadImage(string, int, int)"/>, writing the 3 × crop × crop bytes into <paramref name="planar"/>. With
+    /// <paramref name="randomCrop"/>, the training transform instead: a <see cref="RandomResizedCrop"/> of the decoded image drawn
+    /// from that generator, scaled to crop × crop (<paramref name="resize"/> unused).
+    /// </summary>
+    public static void ReadImage(string path, int resize, int crop, Span<byte> planar, Random? randomCrop = null)
     {
         using var codec = SKCodec.Create(path)
             ?? throw new RmpSnnException($"{path}: cannot decode image; expected a JPEG or PNG file");
         var info = codec.Info.WithColorType(SKColorType.Rgba8888).WithAlphaType(SKAlphaType.Unpremul);
-        using var decoded = new SKBitmap(info);
-        // The codec's result, not the bitmap, tells a truncated file: SKBitmap.Decode returns the rows it got and fills the rest.
-        var result = codec.GetPixels(info, decoded.GetPixels());
+        // Pixels live in pooled managed buffers, not Skia's malloc'd bitmaps: with the allocator TorchRuntime sets up (no trim,
+        // no mmap), native buffers of every image size would fragment the heap that tensors share, and peak RSS would grow with
+        // the number of images decoded.
+        using var decoded = new PooledPixels(info);
+        // The codec's result tells a truncated file: decoding returns the rows it got and fills the rest.
+        var result = codec.GetPixels(info, decoded.Address);
         if (result != SKCodecResult.Success)
             throw new RmpSnnException(result == SKCodecResult.IncompleteInput
                 ? $"{path}: truncated image (the file ends before its last row); expected a complete JPEG or PNG file"
                 : $"{path}: cannot decode image ({result}); expected a JPEG or PNG file");
-        using var resized = ResizeShorterSide(decoded, resize);
-        // Same offsets as torchvision's CenterCrop.
-        int top = (int)Math.Round((resized.Height - crop) / 2.0);
-        int left = (int)Math.Round((resized.Width - crop) / 2.0);
-        var rgba = resized.GetPixelSpan();
-        int plane = crop * crop;
-        for (int y = 0; y < crop; y++)
-            for (int x = 0; x < crop; x++)
-            {
-                int src = (top + y) * resized.RowBytes + (left + x) * 4;
-                for (int c = 0; c < 3; c++) planar[c * plane + y * crop + x] = rgba[src + c];
-            }
+        SKRectI region;
+        SKImageInfo scaled;
+        if (randomCrop is null)
+        {
+            var (width, height) = ShorterSide(info.Width, info.Height, resize);
+            scaled = info.WithSize(width, height);
+            // Same offsets as torchvision's CenterCrop.
+            int top = (int)Math.Round((height - crop) / 2.0), left = (int)Math.Round((width - crop) / 2.0);
+            region = SKRectI.Create(left, top, crop, crop);
+        }
+        else
+        {
+            var (top, left, height, width) = RandomResizedCrop.Parameters(info.Width, info.Height, randomCrop);
+            using var pixmap = decoded.Pixmap();
+            using var cropped = pixmap.ExtractSubset(SKRectI.Create(left, top, width, height))
+                ?? throw new InvalidOperationException($"crop window {width}x{height} at ({left}, {top}) outside a {info.Width}x{info.Height} image");
+            using var output = new PooledPixels(info.WithSize(crop, crop));
+            Scale(path, cropped, output);
+            output.CopyPlanar(SKRectI.Create(0, 0, crop, crop), planar);
+            return;
+        }
+        if ((scaled.Width, scaled.Height) == (info.Width, info.Height))
+        {
+            decoded.CopyPlanar(region, planar);
+            return;
+        }
+        using var resized = new PooledPixels(scaled);
+        using (var source = decoded.Pixmap()) Scale(path, source, resized);
+        resized.CopyPlanar(region, planar);
     }
 
-    /// <summary>Scales so the shorter side is <paramref name="size"/> (the longer one truncated, as torchvision's Resize).</summary>
-    static SKBitmap ResizeShorterSide(SKBitmap bitmap, int size)
+    static void Scale(string path, SKPixmap source, PooledPixels destination)
     {
-        int shorter = Math.Min(bitmap.Width, bitmap.Height);
-        int width = bitmap.Width == shorter ? size : (int)((long)size * bitmap.Width / shorter);
-        int height = bitmap.Height == shorter ? size : (int)((long)size * bitmap.Height / shorter);
-        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        return (width, height) == (bitmap.Width, bitmap.Height)
-            ? bitmap.Copy()
-            : bitmap.Resize(info, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear))
-              ?? throw new RmpSnnException($"--resize {size}: cannot resize a {bitmap.Width}x{bitmap.Height} image to {width}x{height}");
+        using var target = destination.Pixmap();
+        if (!source.ScalePixels(target, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)))
+            throw new RmpSnnException($"{path}: cannot resize a {source.Width}x{source.Height} image to {target.Width}x{target.Height}");
+    }
+
+    /// <summary>The size that makes the shorter side <paramref name="size"/>, the longer one truncated (torchvision's Resize).</summary>
+    static (int Width, int Height) ShorterSide(int width, int height, int size)
+    {
+        int shorter = Math.Min(width, height);
+        return (width == shorter ? size : (int)((long)size * width / shorter), height == shorter ? size : (int)((long)size * height / shorter));
     }
 }

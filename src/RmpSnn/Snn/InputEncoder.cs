@@ -48,15 +48,6 @@ public static class InputEncoder
         return uniform.lt(pixels.unsqueeze(0)).to_type(pixels.dtype).view(flatShape);
     }
 
-    /// <summary>The generator seed of image <paramref name="imageId"/>'s frame at <paramref name="step"/> (SplitMix64, chained).</summary>
-    public static long FrameSeed(int seed, int imageId, int step) =>
-        (long)(Mix(Mix(Mix((ulong)(uint)seed) ^ (uint)imageId) ^ (uint)step) & long.MaxValue);
-
-    static ulong Mix(ulong z)
-    {
-        z += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    /// <summary>The generator seed of image <paramref name="imageId"/>'s frame at <paramref name="step"/>.</summary>
+    public static long FrameSeed(int seed, int imageId, int step) => Seeds.Derive(seed, imageId, step);
 }

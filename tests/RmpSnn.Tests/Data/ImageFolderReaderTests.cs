@@ -91,6 +91,46 @@ public sealed class ImageFolderReaderTests(Xunit.Abstractions.ITestOutputHelper 
         UserError.Expect(() => ImageFolderReader.ReadImage(path, resize: 64, crop: 64), path, "truncated image");
     }
 
+    [Theory]
+    [InlineData(SKEncodedImageFormat.Png, "png")]
+    [InlineData(SKEncodedImageFormat.Jpeg, "jpg")]
+    public void ATruncatedFileInAFolderIsLeftOutWhenTheFolderIsReadOrRefusedWithStrict(SKEncodedImageFormat format, string extension)
+    {
+        WriteImage($"images/val/a/ok.{extension}", 40, 30, (x, y) => new SKColor((byte)(6 * x), (byte)(8 * y), 9), format);
+        string cut = WriteImage($"images/val/b/cut.{extension}", 40, 30, (x, y) => new SKColor((byte)(6 * x), 9, (byte)(8 * y)), format);
+        string padded = WriteImage($"images/val/b/padded.{extension}", 40, 30, (x, y) => new SKColor(9, (byte)(6 * x), (byte)(8 * y)), format);
+        byte[] whole = File.ReadAllBytes(cut);
+        File.WriteAllBytes(cut, whole[..(whole.Length * 2 / 3)]);
+        File.AppendAllText(padded, "data after the image's end");   // decoded in full to decide: complete, so kept
+        var data = ImageFolderReader.Load(_dir.File("images/val"), resize: 30, crop: 30);
+        Assert.Equal([cut], data.Unreadable);
+        Assert.Equal(2, data.Count);
+        var selection = new DatasetSelection("imagefolder", _dir.File("images"), "val") { Strict = true };
+        UserError.Expect(() => selection.Load(), cut, "cannot decode image");
+    }
+
+    [Fact]
+    public void TrainingBatchesOfAFolderAreRandomResizedCropsSeededByEpochAndImage()
+    {
+        for (int i = 0; i < 6; i++)
+            WriteImage($"train/c{i % 2}/{i}.png", 60 + 7 * i, 50, (x, y) => new SKColor((byte)(4 * x), (byte)(5 * y), (byte)(40 * i)), SKEncodedImageFormat.Png);
+        var data = ImageFolderReader.Load(_dir.File("train"), resize: 32, crop: 32);
+        float[] Epoch(int seed, Augmentation? augmentation, ImageDataset set) =>
+            set.Batches(4, Normalization.Identity(3), TorchSharp.torch.CPU, shuffle: true, seed: seed, augmentation: augmentation)
+                .SelectMany(b => { using (b) return b.Images.data<float>().ToArray(); }).ToArray();
+        var first = Epoch(1, Augmentation.ImageNet, data);
+        Assert.Equal(first, Epoch(1, Augmentation.ImageNet, data));            // seeded
+        Assert.NotEqual(first, Epoch(2, Augmentation.ImageNet, data));         // a new window each epoch
+        Assert.NotEqual(first, Epoch(1, null, data));                          // not the evaluation transform
+        // each image's window depends on its id, not its batch: image 5 alone gets the crop it got among the others
+        var alone = data.Subset([5]);
+        float[] Window(ImageDataset set, int position) =>
+            set.Batches(6, Normalization.Identity(3), TorchSharp.torch.CPU, seed: 3, augmentation: Augmentation.ImageNet with { HorizontalFlip = false })
+                .SelectMany(b => { using (b) return b.Images.data<float>().ToArray(); }).Skip(position * 3 * 32 * 32).Take(3 * 32 * 32).ToArray();
+        Assert.Equal(Window(data, 5), Window(alone, 0));
+        Assert.Equal(Augmentation.ImageNet, DatasetCatalog.DefaultAugmentation("imagefolder"));
+    }
+
     [Fact]
     public void AFolderIsDecodedAsBatchesNeedItAndHeldMemoryDoesNotGrowWithItsSize()
     {
