@@ -9,7 +9,8 @@ public static class ConsoleProgress
     /// <summary>
     /// Runs a library workflow: each <see cref="WorkflowProgress.Stage"/> it reports gets its own line, with a bar once the
     /// stage reports a total (a spinner-like empty bar until then), elapsed and remaining time. Output redirected to a
-    /// file gets plain lines instead: each stage once, then its detail at every further tenth of its total.
+    /// file gets plain lines instead: each stage once, then its detail at every further tenth of its total and at least
+    /// once a minute while it advances.
     /// </summary>
     public static T Workflow<T>(Func<IProgress<WorkflowProgress>, T> work)
     {
@@ -46,24 +47,27 @@ public static class ConsoleProgress
         return result;
     }
 
-    /// <summary>Progress as log lines: a stage when it starts, then its detail each time a further tenth is done.</summary>
+    /// <summary>Progress as log lines: a stage when it starts, then its detail each time a further tenth is done or a minute passed.</summary>
     static Reporter<WorkflowProgress> Plain()
     {
+        const double Interval = 60;
         string? stage = null;
         int tenths = 0;
+        double last = 0;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         return new Reporter<WorkflowProgress>(p =>
         {
             if (p.Stage != stage)
             {
-                (stage, tenths) = (p.Stage, 0);
+                (stage, tenths, last) = (p.Stage, 0, 0);
                 clock.Restart();
                 Console.WriteLine(p.Stage);
             }
-            if (p.Total > 0 && (int)(10 * p.Done / p.Total) is var reached && reached > tenths)
+            double now = clock.Elapsed.TotalSeconds;
+            if (p.Total > 0 && (int)(10 * p.Done / p.Total) is var reached && (reached > tenths || now - last >= Interval))
             {
-                tenths = reached;
-                Console.WriteLine($"  {p.Detail ?? p.Stage}: {100 * p.Done / p.Total:0}% ({clock.Elapsed.TotalSeconds:0} s)");
+                (tenths, last) = (reached, now);
+                Console.WriteLine($"  {p.Detail ?? p.Stage}: {100 * p.Done / p.Total:0}% ({now:0} s)");
             }
         });
     }

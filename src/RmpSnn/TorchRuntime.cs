@@ -49,6 +49,22 @@ public static partial class TorchRuntime
             Marshal.WriteInt32(level, 2);   // 0 info, 1 warning, 2 error
     }
 
+    /// <summary>
+    /// Hands the pages of freed native memory back to the system (glibc's <c>malloc_trim(0)</c>); called after every batch
+    /// of images by the simulator and the ANN evaluation. With trimming off (<see cref="Configure"/>), blocks freed between batches otherwise stay resident and the
+    /// differing sizes of successive batches' buffers fragment the heap: peak memory grew with the number of batches
+    /// (narrow VGG-16 at 224², batch 16, T = 4: 1.4–1.8 GB peak for 200 images, 1.85–2.2 GB for 2,000; trimming after
+    /// every batch: 1.0 and 1.16 GB; trimming at most every 5 s did not help). It costs one re-fault of the batch's working
+    /// set: +25 % wall time in that T = 4 case, below 1 % once a batch runs for tens of steps.
+    /// </summary>
+    public static void ReleaseFreedMemory()
+    {
+        if (OperatingSystem.IsLinux()) MallocTrim(0);
+    }
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
+
     [LibraryImport("libc", EntryPoint = "mallopt")]
     private static partial int MallOpt(int parameter, int value);
 

@@ -7,7 +7,10 @@ using static TorchSharp.torch;
 
 namespace RmpSnn.Cli.Commands;
 
-/// <summary><c>rmpsnn bench</c>: simulation throughput on random-weight CIFAR-shaped networks, optionally against the PyTorch reference.</summary>
+/// <summary>
+/// <c>rmpsnn bench</c>: simulation throughput on random-weight CIFAR-shaped networks, or on a real converted model
+/// (<see cref="BenchModel"/>), optionally against the PyTorch reference.
+/// </summary>
 public static class BenchCommand
 {
     /// <summary>The command with its options and action.</summary>
@@ -21,10 +24,34 @@ public static class BenchCommand
             reference (bench/reference/snn_reference.py) after each row and reports the ratio, by wall time and by process
             CPU time (the fairer one on a shared machine). Writes bench.json into --out.
 
+            With MODEL, the converted network itself (--converted, default MODEL.snn.json: its thresholds, corrections and
+            input coding) is simulated on real images (--dataset/--split/--limit, default the model's test split) for each
+            T × batch, and --reference runs bench/reference/snn_file.py on the same network, exported with 'rmpsnn export
+            --format safetensors', and the same images: rates, spike rate per layer, peak memory and both accuracy curves.
+
             Examples:
               rmpsnn bench
               rmpsnn bench --arch resnet20 vgg16 --batch 32 128 --steps 256 --reference --threads 2
+              rmpsnn bench out/resnet20.model --converted out/resnet20.cal.json --limit 256 --steps 256 --batch 32 128 --reference
             """);
+        var model = new Argument<string?>("MODEL")
+        {
+            Description = "A model file to benchmark with its converted thresholds on real images (default: the random-weight networks)",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var converted = new Option<string?>("--converted") { Description = "With MODEL: its converted-model JSON (default: MODEL.snn.json)" };
+        var reset = new Option<string>("--reset")
+        {
+            Description = "With MODEL: reset mode of the simulated SNN (soft or hard)",
+            DefaultValueFactory = _ => "soft",
+        };
+        reset.AcceptOnlyFromAmong("soft", "hard");
+        var encoding = new Option<string?>("--encoding")
+        {
+            Description = "With MODEL: input coding, direct or poisson (default: the converted file's; --reference needs direct)",
+        };
+        encoding.AcceptOnlyFromAmong("direct", "poisson");
+        var data = new DataOptions("test");
         var arch = new Option<string[]>("--arch")
         {
             Description = "Architectures (ModelZoo names)",
@@ -70,22 +97,39 @@ public static class BenchCommand
             Description = "Python interpreter for --reference",
             DefaultValueFactory = _ => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3",
         };
-        var script = new Option<string>("--reference-script")
+        var script = new Option<string?>("--reference-script")
         {
-            Description = "The PyTorch reference script",
-            DefaultValueFactory = _ => Path.Combine("bench", "reference", "snn_reference.py"),
+            Description = "The PyTorch reference script (default: bench/reference/snn_reference.py, with MODEL snn_file.py)",
         };
         var output = new Option<string>("--out", "-o") { Description = "Output folder", DefaultValueFactory = _ => Path.Combine("out", "bench") };
         var engine = SimulationOptionsBinder.EngineOption();
         var device = new DeviceOptions();
         foreach (var o in new Option[] { arch, batch, steps, chunk, maxMemory, engine, noCache, noStats, poisson, seed, reference, python,
-            script, output }) command.Options.Add(o);
+            script, output, converted, reset, encoding }) command.Options.Add(o);
+        command.Arguments.Add(model);
         device.AddTo(command);
+        data.AddTo(command);
 
         CliRunner.SetAction(command, (parse, cancel) =>
         {
             var dev = device.Resolve(parse);
-            var pytorch = parse.GetValue(reference) ? new PyTorchReference(parse.GetValue(python)!, parse.GetValue(script)!) : null;
+            string? modelPath = parse.GetValue(model);
+            string ReferenceScript(string name) => parse.GetValue(script) ?? Path.Combine("bench", "reference", name);
+            if (modelPath is not null)
+            {
+                if (parse.GetResult(arch) is { Implicit: false })
+                    throw new RmpSnnException("--arch: picks a random-weight network; with MODEL the model itself is benchmarked");
+                var info = Models.ModelFile.ReadInfo(modelPath);
+                var request = new BenchModelRequest(modelPath, parse.GetValue(converted) ?? modelPath + ".snn.json",
+                    ModelArgument.Selection(data, parse, info), parse.GetValue(steps)!,
+                    parse.GetResult(batch) is { Implicit: false } ? parse.GetValue(batch)! : [32],
+                    parse.GetValue(reset) == "hard" ? ResetMode.Hard : ResetMode.Soft,
+                    parse.GetValue(encoding) is { } coding ? ConversionOptionsBinder.EncodingOf(coding) : null, SimulationOptionsBinder.Engine(parse, engine),
+                    parse.GetValue(reference) ? new PyTorchReference(parse.GetValue(python)!, ReferenceScript("snn_file.py")) : null,
+                    OutputFolder.Prepare(parse.GetValue(output)!));
+                return BenchModel.Run(request, dev, cancel);
+            }
+            var pytorch = parse.GetValue(reference) ? new PyTorchReference(parse.GetValue(python)!, ReferenceScript("snn_reference.py")) : null;
             int threads = get_num_threads();
             var rows = new List<(BenchmarkRow Row, (double Wall, double Cpu)? Reference, string Load)>();
             var engineChoice = SimulationOptionsBinder.Engine(parse, engine);
@@ -158,6 +202,7 @@ public static class BenchCommand
         AnsiConsole.Write(table);
     }
 
-    static string LoadAverage() =>
+    /// <summary>The 1-, 5- and 15-minute load averages (Linux), recorded with every benchmark row.</summary>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

@@ -45,6 +45,7 @@ public static class Simulator
                 RunBatch(networks, batch, options, execution, correct, recorders);
                 done += batch.Size;
             }
+            TorchRuntime.ReleaseFreedMemory();
             progress?.Report(new SimulationProgress(done, data.Count));
         }
         foreach (var recorder in recorders) recorder?.Flush();

@@ -25,9 +25,12 @@ public static class Evaluator
             using var _ = no_grad();
             long correct = 0;
             foreach (var batch in data.Batches(batchSize, normalization, device))
+            {
                 using (batch)
                 using (var scope = NewDisposeScope())
                     correct += network.call(batch.Images).argmax(1).eq(batch.Labels).sum().item<long>();
+                TorchRuntime.ReleaseFreedMemory();
+            }
             return correct;
         }
         finally

@@ -16,7 +16,7 @@ internal static class PythonTorch
     public static float[] Floats(JsonElement array) => array.EnumerateArray().Select(e => (float)e.GetDouble()).ToArray();
 
     /// <summary>A Python that can import torch ($RMPSNN_PYTHON, Debian's /usr/bin/python3, or python3 on the PATH).</summary>
-    static string Python()
+    public static string Python()
     {
         string?[] candidates = [Environment.GetEnvironmentVariable("RMPSNN_PYTHON"), "/usr/bin/python3", "python3"];
         foreach (var python in candidates.OfType<string>())
