@@ -207,8 +207,9 @@ internal sealed class NirNodes
     {
         if (conv.BiasMap is not { } map) return conv.Bias is { } bias ? Floats(bias) : new H5Dataset(new float[conv.Weight.shape[0]]);
         using var centre = map[0, .., map.shape[2] / 2, map.shape[3] / 2].contiguous();
-        using var spread = (map - centre.view(1, -1, 1, 1)).abs().max();
-        if (spread.item<float>() > 1e-6f * Math.Max(1f, centre.abs().max().item<float>()))
+        using var scope = NewDisposeScope();   // holds the temporaries until their values are read
+        float spread = (map - centre.view(1, -1, 1, 1)).abs().max().item<float>(), largest = centre.abs().max().item<float>();
+        if (spread > 1e-6f * Math.Max(1f, largest))
             Notes.Add($"{conv.Name}: NIR's per-channel bias cannot hold the folded input normalisation at the zero-padded border; " +
                 "the file uses the interior value (exact for --encoding direct, which writes the unfolded layer for normalised input)");
         return Floats(centre);

@@ -63,7 +63,11 @@ internal static class StateDictIO
     /// <summary>Throws a one-line <see cref="RmpSnnException"/> when floating-point <paramref name="weight"/> holds NaN or ±∞.</summary>
     public static void RequireFinite(Tensor weight, string name, string path)
     {
-        if (weight.is_floating_point() && !isfinite(weight).all().item<bool>())
+        if (!weight.is_floating_point()) return;
+        // every temporary is held: one only the native call refers to could be finalized (and freed) during that call
+        using var finite = isfinite(weight);
+        using var all = finite.all();
+        if (!all.item<bool>())
             throw new RmpSnnException($"{path}: weight '{name}' holds NaN or infinite values; expected finite weights");
     }
 

@@ -243,7 +243,14 @@ internal sealed class OnnxGraphReader(string path, GraphProto onnx, long opset)
     }
 
     double Bound(NodeProto node, string[] inputs, int index, double fallback) =>
-        inputs.Length > index && inputs[index].Length > 0 ? Constant(node, inputs[index]).to_type(ScalarType.Float64).item<double>() : fallback;
+        inputs.Length > index && inputs[index].Length > 0 ? Number(Constant(node, inputs[index])) : fallback;
+
+    /// <summary>A one-element tensor's value (the float64 copy held until read, so it cannot be finalized mid-call).</summary>
+    static double Number(Tensor constant)
+    {
+        using var value = constant.to_type(ScalarType.Float64);
+        return value.item<double>();
+    }
 
     AvgPoolNode AveragePool(NodeProto node, OnnxAttributes a)
     {
@@ -319,7 +326,7 @@ internal sealed class OnnxGraphReader(string path, GraphProto onnx, long opset)
         var constant = inputs.Where(_constants.ContainsKey).Select(i => _constants[i]).FirstOrDefault();
         if (constant is null || constant.numel() != 1 || (node.OpType == "Div" && _constants.ContainsKey(inputs[0])))
             Unsupported(node, $"{node.OpType} other than by one constant number");
-        double factor = constant!.to_type(ScalarType.Float64).item<double>();
+        double factor = Number(constant!);
         return new ScaleNode(Name(node), node.OpType == "Div" ? 1 / factor : factor);
     }
 
