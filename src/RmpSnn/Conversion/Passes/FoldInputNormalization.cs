@@ -27,7 +27,9 @@ internal static class FoldInputNormalization
         using var std = tensor(normalization.Std, device: weight.device).view(1, channels, 1, 1);
         using var mean = tensor(normalization.Mean, device: weight.device).view(1, channels, 1, 1);
         var foldedWeight = conv.Groups == 1 ? weight / std : weight / FilterStd(std, conv, weight.shape[0]);
-        using var shifted = (-mean / std).expand(1, channels, input.Height, input.Width).contiguous();
+        using var ratio = -mean / std;   // held: a temporary could be finalized during the copy
+        using var expanded = ratio.expand(1, channels, input.Height, input.Width);
+        using var shifted = expanded.contiguous();
         var biasMap = conv.Apply(shifted, weight);
         if (conv.Bias is { } bias) biasMap.add_(bias.view(1, -1, 1, 1));
         graph.Replace(conv.Name, new Conv2dNode(conv.Name, foldedWeight, null, conv.Stride, conv.Padding, conv.Dilation, conv.Groups, biasMap),

@@ -384,9 +384,13 @@ internal sealed class OnnxGraphReader(string path, GraphProto onnx, long opset)
                 return x.permute(a.Ints("perm", [.. Enumerable.Range(0, (int)x.dim()).Reverse().Select(i => (long)i)]));
             }
             case "ConstantOfShape":
-                return a.Tensor("value") is { } fill
-                    ? OnnxTensors.Read(fill, path).reshape(1).expand(Longs(In(0))).contiguous()
-                    : zeros(Longs(In(0)));
+            {
+                if (a.Tensor("value") is not { } fill) return zeros(Longs(In(0)));
+                using var filled = OnnxTensors.Read(fill, path);   // held: a temporary could be finalized during the copy
+                using var one = filled.reshape(1);
+                using var expanded = one.expand(Longs(In(0)));
+                return expanded.contiguous();
+            }
             case "Slice":
             {
                 var x = In(0);
