@@ -71,8 +71,8 @@ public static class BenchModel
                         + $" (load {load})"));
                     rows.Add((row, reference, load));
                 }
-            Show(info.Spec.Arch, images.Count, rows, threads, snn);
-            Write(Path.Combine(request.Folder, "bench.json"), request, info, images, encoding, threads, device, rows, snn);
+            Show(info.Spec.Arch, images.Count, rows, threads);
+            Write(Path.Combine(request.Folder, "bench.json"), request, info, images, encoding, threads, device, rows);
             return CliRunner.Ok;
         }
     }
@@ -95,10 +95,7 @@ public static class BenchModel
         SafetensorsFile.Write(path, [new("images", x), new("labels", y)]);
     }
 
-    static double[] LayerRates(ModelBenchmarkRow row) => row.Result.SpikeRates();
-
-    static void Show(string arch, int images, IReadOnlyList<(ModelBenchmarkRow Row, ReferenceRun? Reference, string Load)> rows, int threads,
-        SpikingNetwork snn)
+    static void Show(string arch, int images, IReadOnlyList<(ModelBenchmarkRow Row, ReferenceRun? Reference, string Load)> rows, int threads)
     {
         var table = new Table().Title($"{arch}: {images} images, {threads} thread(s)");
         foreach (string column in new[] { "T", "B", "img·steps/s", "per CPU-s", "GSOP/s", "spikes", "peak MB", "PyTorch per CPU-s", "CPU ratio",
@@ -106,9 +103,8 @@ public static class BenchModel
             table.AddColumn(new TableColumn(column).RightAligned());
         foreach (var (r, reference, load) in rows)
         {
-            double rate = r.Result.Recorder!.Spikes.Sum(s => s.Sum()) / (snn.Neurons.Sum(n => (double)n.NeuronsPerSample) * r.Images * r.Steps);
             table.AddRow($"{r.Steps}", $"{r.Batch}", $"{r.ImageStepsPerSecond:0}", $"{r.ImageStepsPerCpuSecond:0}", $"{r.SopsPerSecond / 1e9:0.00}",
-                $"{100 * rate:0.00}%", $"{r.PeakMemoryBytes >> 20}",
+                $"{100 * r.SpikeRate:0.00}%", $"{r.PeakMemoryBytes >> 20}",
                 reference is null ? "–" : $"{reference.Cpu:0}", reference is null ? "–" : $"{r.ImageStepsPerCpuSecond / reference.Cpu:0.00}×",
                 reference is null ? "–" : $"{r.ImageStepsPerSecond / reference.Wall:0.00}×", $"{r.Result.AccuracyAt(r.Steps):0.00}%",
                 reference is null ? "–" : $"{100.0 * reference.CorrectPerStep[^1] / r.Images:0.00}%",
@@ -119,12 +115,12 @@ public static class BenchModel
         var first = rows[0].Row;
         var layers = new Table().Title($"Spike rate per layer (spikes per neuron per step, T = {first.Steps})");
         layers.AddColumn("layer").AddColumn(new TableColumn("rate").RightAligned());
-        foreach (var (layer, rate) in first.Result.NeuronLayers.Zip(LayerRates(first))) layers.AddRow(Markup.Escape(layer.Name), $"{rate:0.0000}");
+        foreach (var (layer, rate) in first.SpikeRatePerLayer()) layers.AddRow(Markup.Escape(layer), $"{rate:0.0000}");
         AnsiConsole.Write(layers);
     }
 
     static void Write(string path, BenchModelRequest request, ModelInfo info, ImageDataset images, InputCoding encoding, int threads, Device device,
-        IReadOnlyList<(ModelBenchmarkRow Row, ReferenceRun? Reference, string Load)> rows, SpikingNetwork snn)
+        IReadOnlyList<(ModelBenchmarkRow Row, ReferenceRun? Reference, string Load)> rows)
     {
         var json = new Dictionary<string, object?>
         {
@@ -135,12 +131,11 @@ public static class BenchModel
             {
                 r.Row.Batch, r.Row.Steps, r.Row.Images, r.Row.Seconds, r.Row.CpuSeconds, r.Row.ImageStepsPerSecond, r.Row.ImageStepsPerCpuSecond,
                 r.Row.SopsPerSecond, r.Row.PeakMemoryBytes, CorrectPerStep = r.Row.Result.CorrectPerStep,
-                SpikeRatePerLayer = r.Row.Result.NeuronLayers.Zip(LayerRates(r.Row)).ToDictionary(p => p.First.Name, p => p.Second),
+                SpikeRatePerLayer = r.Row.SpikeRatePerLayer(),
                 PyTorch = r.Reference is null ? null : new
                 {
                     ImageStepsPerSecond = r.Reference.Wall, ImageStepsPerCpuSecond = r.Reference.Cpu, r.Reference.CorrectPerStep,
-                    SpikeRatePerLayer = r.Reference.Spikes.ToDictionary(p => p.Key,
-                        p => p.Value / (snn.Neurons.First(n => n.Name == p.Key).NeuronsPerSample * (double)r.Row.Images * r.Row.Steps)),
+                    SpikeRatePerLayer = r.Row.SpikeRatePerLayer(r.Reference.Spikes),
                     r.Reference.PeakMemoryBytes,
                 },
                 CpuRatioToPyTorch = r.Reference is null ? (double?)null : r.Row.ImageStepsPerCpuSecond / r.Reference.Cpu,

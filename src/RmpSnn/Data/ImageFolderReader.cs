@@ -103,9 +103,19 @@ public static class ImageFolderReader
         using var codec = SKCodec.Create(path);
         if (codec is null) return false;
         if (EndsComplete(path, codec.EncodedFormat)) return true;
-        var info = codec.Info.WithColorType(SKColorType.Rgba8888).WithAlphaType(SKAlphaType.Unpremul);
-        using var pixels = new PooledPixels(info);
-        return codec.GetPixels(info, pixels.Address) == SKCodecResult.Success;
+        using var pixels = Decode(codec, out var result);
+        return result == SKCodecResult.Success;
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="codec"/>'s image into a pooled RGBA buffer. <paramref name="result"/> tells a truncated file:
+    /// decoding returns the rows it got and fills the rest.
+    /// </summary>
+    static PooledPixels Decode(SKCodec codec, out SKCodecResult result)
+    {
+        var pixels = new PooledPixels(codec.Info.WithColorType(SKColorType.Rgba8888).WithAlphaType(SKAlphaType.Unpremul));
+        result = codec.GetPixels(pixels.Info, pixels.Address);
+        return pixels;
     }
 
     static bool EndsComplete(string path, SKEncodedImageFormat format)
@@ -141,44 +151,32 @@ public static class ImageFolderReader
     {
         using var codec = SKCodec.Create(path)
             ?? throw new RmpSnnException($"{path}: cannot decode image; expected a JPEG or PNG file");
-        var info = codec.Info.WithColorType(SKColorType.Rgba8888).WithAlphaType(SKAlphaType.Unpremul);
-        // Pixels live in pooled managed buffers, not Skia's malloc'd bitmaps: with the allocator TorchRuntime sets up (no trim,
-        // no mmap), native buffers of every image size would fragment the heap that tensors share, and peak RSS would grow with
-        // the number of images decoded.
-        using var decoded = new PooledPixels(info);
-        // The codec's result tells a truncated file: decoding returns the rows it got and fills the rest.
-        var result = codec.GetPixels(info, decoded.Address);
+        using var decoded = Decode(codec, out var result);
         if (result != SKCodecResult.Success)
             throw new RmpSnnException(result == SKCodecResult.IncompleteInput
                 ? $"{path}: truncated image (the file ends before its last row); expected a complete JPEG or PNG file"
                 : $"{path}: cannot decode image ({result}); expected a JPEG or PNG file");
-        SKRectI region;
-        SKImageInfo scaled;
-        if (randomCrop is null)
-        {
-            var (width, height) = ShorterSide(info.Width, info.Height, resize);
-            scaled = info.WithSize(width, height);
-            // Same offsets as torchvision's CenterCrop.
-            int top = (int)Math.Round((height - crop) / 2.0), left = (int)Math.Round((width - crop) / 2.0);
-            region = SKRectI.Create(left, top, crop, crop);
-        }
-        else
+        var info = decoded.Info;
+        if (randomCrop is not null)
         {
             var (top, left, height, width) = RandomResizedCrop.Parameters(info.Width, info.Height, randomCrop);
             using var pixmap = decoded.Pixmap();
-            using var cropped = pixmap.ExtractSubset(SKRectI.Create(left, top, width, height))
+            using var window = pixmap.ExtractSubset(SKRectI.Create(left, top, width, height))
                 ?? throw new InvalidOperationException($"crop window {width}x{height} at ({left}, {top}) outside a {info.Width}x{info.Height} image");
             using var output = new PooledPixels(info.WithSize(crop, crop));
-            Scale(path, cropped, output);
+            Scale(path, window, output);
             output.CopyPlanar(SKRectI.Create(0, 0, crop, crop), planar);
             return;
         }
-        if ((scaled.Width, scaled.Height) == (info.Width, info.Height))
+        var (scaledWidth, scaledHeight) = ShorterSide(info.Width, info.Height, resize);
+        // Same offsets as torchvision's CenterCrop.
+        var region = SKRectI.Create((int)Math.Round((scaledWidth - crop) / 2.0), (int)Math.Round((scaledHeight - crop) / 2.0), crop, crop);
+        if ((scaledWidth, scaledHeight) == (info.Width, info.Height))
         {
             decoded.CopyPlanar(region, planar);
             return;
         }
-        using var resized = new PooledPixels(scaled);
+        using var resized = new PooledPixels(info.WithSize(scaledWidth, scaledHeight));
         using (var source = decoded.Pixmap()) Scale(path, source, resized);
         resized.CopyPlanar(region, planar);
     }

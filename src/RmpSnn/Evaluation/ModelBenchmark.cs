@@ -21,6 +21,17 @@ public sealed record ModelBenchmarkRow(int Batch, int Steps, int Images, double 
     /// <summary>Images × steps per second of process CPU time (robust to other jobs on a shared machine).</summary>
     public double ImageStepsPerCpuSecond => (double)Images * Steps / CpuSeconds;
 
+    /// <summary>Spikes per neuron per step over all IF layers.</summary>
+    public double SpikeRate => Result.Recorder!.Spikes.Sum(s => s.Sum()) / (Result.NeuronLayers.Sum(l => l.Size) * Images * Steps);
+
+    /// <summary>Spikes per neuron per step of each IF layer, from total spike counts by layer name (this run's or another's).</summary>
+    public IReadOnlyDictionary<string, double> SpikeRatePerLayer(IReadOnlyDictionary<string, double> spikes) =>
+        spikes.ToDictionary(p => p.Key, p => p.Value / (Result.NeuronLayers.First(l => l.Name == p.Key).Size * Images * Steps));
+
+    /// <summary>This run's spike rate of each IF layer.</summary>
+    public IReadOnlyDictionary<string, double> SpikeRatePerLayer() =>
+        SpikeRatePerLayer(Result.NeuronLayers.Select((l, i) => (l.Name, Total: Result.Recorder!.Spikes[i].Sum())).ToDictionary(p => p.Name, p => p.Total));
+
     /// <summary>Synaptic operations per second of wall time (input events × fan-out).</summary>
     public double SopsPerSecond => Result.SynapticOpsPerSample(Steps).Sum() * Images / Seconds;
 }
