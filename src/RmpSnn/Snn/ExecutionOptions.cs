@@ -13,18 +13,24 @@ namespace RmpSnn.Snn;
 /// the networks must be compiled for it.</param>
 /// <param name="CacheConstantInput">With direct input, run the stages that depend on the input alone once per batch
 /// instead of every step (same result).</param>
+/// <param name="Workers">Parts of each batch simulated at once, each on its own thread by its own copy of the networks'
+/// state, with single-threaded LibTorch operations (no synchronisation between operations: the measured 2-thread gain
+/// over LibTorch's own threads is in docs/PERFORMANCE.md). Null: on the CPU, LibTorch's thread count (<c>--threads</c>), at
+/// most the batch size; elsewhere 1. Like the batch size, it changes no number.</param>
 public sealed record ExecutionOptions(
     int BatchSize = 100,
     int ChunkSteps = 1,
     double? MaxMemoryMegabytes = null,
     SimulationEngine Engine = SimulationEngine.Dense,
-    bool CacheConstantInput = true)
+    bool CacheConstantInput = true,
+    int? Workers = null)
 {
     /// <summary>Checks ranges; throws <see cref="RmpSnnException"/> naming the option.</summary>
     public ExecutionOptions Validate()
     {
         if (BatchSize <= 0) throw new RmpSnnException($"--batch {BatchSize}: expected a positive batch size");
         if (ChunkSteps <= 0) throw new RmpSnnException($"--chunk {ChunkSteps}: expected a positive number of steps per chunk");
+        if (Workers <= 0) throw new RmpSnnException($"workers {Workers}: expected a positive number of worker threads");
         return this;
     }
 }

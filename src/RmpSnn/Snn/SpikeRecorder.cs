@@ -54,6 +54,15 @@ public sealed class SpikeRecorder(IReadOnlyList<string> neuronLayers, IReadOnlyL
         for (int t = 0; t < count; t++) into[firstStep + t] += perStep;
     }
 
+    /// <summary>Adds every count of <paramref name="other"/>, a recorder of the same layers and steps (another worker's part of the batch).</summary>
+    public void Add(SpikeRecorder other)
+    {
+        if (!other.NeuronLayers.SequenceEqual(NeuronLayers) || !other.WeightedLayers.SequenceEqual(WeightedLayers) || other._steps != _steps)
+            throw new ArgumentException("recorders of different layers or steps", nameof(other));
+        for (int layer = 0; layer < _spikes.Length; layer++) AddHost(_spikes[layer], 0, other.Spikes[layer]);
+        for (int layer = 0; layer < _synapticOps.Length; layer++) AddHost(_synapticOps[layer], 0, other.SynapticOps[layer]);
+    }
+
     /// <summary>Copies the counts summed on the device into <see cref="Spikes"/> and <see cref="SynapticOps"/> and frees them.</summary>
     public void Flush()
     {

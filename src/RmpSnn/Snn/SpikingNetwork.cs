@@ -97,9 +97,24 @@ public sealed class SpikingNetwork : IDisposable
     public SpikingNetwork WithNeurons(NeuronOptions neurons)
     {
         neurons.Validate();
+        return WithOwnState(layer => new IfLayer(layer.Name, neurons, Engine) { NeuronsPerSample = layer.NeuronsPerSample, Channels = layer.Channels });
+    }
+
+    /// <summary>
+    /// A copy that shares this network's weighted and stateless stages and has its own state: IF layers with the same
+    /// dynamics, thresholds and corrections, and max-pool gates. A simulation runs one per worker thread, each on its
+    /// part of the batch. Dispose it before this network.
+    /// </summary>
+    public SpikingNetwork Replica() => WithOwnState(layer => new IfLayer(layer.Name, layer.Options, Engine)
+    {
+        NeuronsPerSample = layer.NeuronsPerSample, Channels = layer.Channels, Threshold = layer.Threshold, Correction = layer.Correction,
+    });
+
+    SpikingNetwork WithOwnState(Func<IfLayer, IfLayer> neurons)
+    {
         var stages = _stages.Select(stage => stage switch
         {
-            IfLayer layer => new IfLayer(layer.Name, neurons, Engine) { NeuronsPerSample = layer.NeuronsPerSample, Channels = layer.Channels },
+            IfLayer layer => neurons(layer),
             SpikingMaxPool => Gate((MaxPoolGateNode)Graph[stage.Name]),
             _ => stage,
         }).ToArray();

@@ -89,7 +89,7 @@ public class ConversionTests
     }
 
     [Fact]
-    public void BatchSizeChunkLengthAndMemoryBudgetDoNotChangeAnySimulatedNumber()
+    public void BatchSizeChunkLengthWorkersAndMemoryBudgetDoNotChangeAnySimulatedNumber()
     {
         var ann = TinyNetworks.Build(seed: 10);
         var data = TinyNetworks.Images(50, seed: 11, labelWith: ann);
@@ -97,9 +97,11 @@ public class ConversionTests
         var options = new SimulationOptions(40, Seed: 3);
         SimulationResult Run(ExecutionOptions execution, ImageDataset? images = null) =>
             Simulator.Run([("x", snn)], images ?? data, options, execution, CPU)[0];
-        var reference = Run(new ExecutionOptions(BatchSize: 50, ChunkSteps: 40));
+        var reference = Run(new ExecutionOptions(BatchSize: 50, ChunkSteps: 40, Workers: 1));
         var runs = new[]
         {
+            Run(new ExecutionOptions(BatchSize: 50, ChunkSteps: 40, Workers: 2)),
+            Run(new ExecutionOptions(BatchSize: 7, ChunkSteps: 16, Workers: 3)),
             Run(new ExecutionOptions(BatchSize: 7, ChunkSteps: 16)),
             Run(new ExecutionOptions(BatchSize: 1, ChunkSteps: 1)),
             Run(new ExecutionOptions(BatchSize: 50, ChunkSteps: 40, MaxMemoryMegabytes: 0.5)),
@@ -116,6 +118,40 @@ public class ConversionTests
         Assert.Equal(reference.CorrectPerStep, head.CorrectPerStep.Zip(tail.CorrectPerStep, (a, b) => a + b));
         var reseeded = Simulator.Run([("x", snn)], data, options with { Seed = 4 }, new ExecutionOptions(), CPU)[0];
         Assert.NotEqual(reference.Recorder!.Spikes.SelectMany(s => s), reseeded.Recorder!.Spikes.SelectMany(s => s));
+    }
+
+    [Theory]
+    [InlineData(SimulationEngine.Dense)]
+    [InlineData(SimulationEngine.Event)]
+    public void WorkersCarryEveryNetworksThresholdsAndCorrections(SimulationEngine engine)
+    {
+        // hard and soft side by side, with potential and current corrections: each worker's replica must have them all
+        var ann = TinyNetworks.Build(seed: 12);
+        var data = TinyNetworks.Images(30, seed: 13, labelWith: ann);
+        using var soft = TinyNetworks.Recompile(Convert(ann, ResetMode.Soft, NormMode.ActMax, data), new NeuronOptions(ResetMode.Soft, InitialPotential: 0.5f), engine);
+        using var hard = soft.WithNeurons(new NeuronOptions(ResetMode.Hard));
+        hard.SetThresholds(soft.Thresholds.ToDictionary(p => p.Key, p => 0.8f * p.Value!.Value));
+        var random = new Random(14);
+        soft.SetCorrections(soft.Neurons.ToDictionary(n => n.Name, n => new LayerCorrection(
+            Enumerable.Range(0, (int)n.Channels).Select(_ => (float)random.NextDouble() * 0.2f * n.Threshold!.Value).ToArray(),
+            Enumerable.Range(0, (int)n.Channels).Select(_ => (float)random.NextDouble() * 0.3f * n.Threshold!.Value).ToArray())));
+        SimulationResult[] Run(int workers) => Simulator.Run([("soft", soft), ("hard", hard)], data,
+            new SimulationOptions(24, InputCoding.Poisson, Seed: 5), new ExecutionOptions(BatchSize: 10, Engine: engine, Workers: workers), CPU).ToArray();
+        var one = Run(1);
+        var corrections = soft.Neurons.ToDictionary(n => n.Name, n => n.Correction);
+        foreach (var workers in new[] { 2, 3 })
+        {
+            var parts = Run(workers);
+            for (int i = 0; i < one.Length; i++)
+            {
+                Assert.Equal(one[i].CorrectPerStep, parts[i].CorrectPerStep);
+                Assert.Equal(one[i].Recorder!.Spikes.SelectMany(s => s), parts[i].Recorder!.Spikes.SelectMany(s => s));
+                Assert.Equal(one[i].Recorder!.SynapticOps.SelectMany(s => s), parts[i].Recorder!.SynapticOps.SelectMany(s => s));
+            }
+        }
+        Assert.Equal(corrections, soft.Neurons.ToDictionary(n => n.Name, n => n.Correction));   // the replicas leave the originals alone
+        soft.SetCorrections(null);
+        Assert.NotEqual(one[0].Recorder!.Spikes.SelectMany(s => s), Run(2)[0].Recorder!.Spikes.SelectMany(s => s));
     }
 
     [Fact]
