@@ -21,11 +21,15 @@ public sealed class EventConvolution
     // [C_in, k_h, k_w, C_out] with the kernel columns reversed: for stride 1 the taps of one kernel row that an input
     // reaches land on consecutive output columns, so they are one contiguous multiply-add of length (taps × C_out).
     readonly float[] _weights;
+    readonly float[]? _bias;
     readonly Lazy<SpikePatternConvolution?> _patterns;
     readonly int _inChannels, _outChannels, _kernelH, _kernelW, _strideH, _strideW, _padH, _padW;
 
-    /// <summary>Copies a convolution's weights <c>[C_out, C_in, k_h, k_w]</c> into the event-major layout.</summary>
-    public EventConvolution(Tensor weight, long[] stride, long[] padding)
+    /// <summary>
+    /// Copies a convolution's weights <c>[C_out, C_in, k_h, k_w]</c> into the event-major layout; a per-channel
+    /// <paramref name="bias"/> <c>[C_out]</c> is added to every output as it is made (the scatter starts from it).
+    /// </summary>
+    public EventConvolution(Tensor weight, long[] stride, long[] padding, Tensor? bias = null)
     {
         if (weight.dim() != 4) throw new ArgumentException("expected a 4-D convolution weight", nameof(weight));
         _outChannels = (int)weight.shape[0];
@@ -36,6 +40,12 @@ public sealed class EventConvolution
         (_padH, _padW) = ((int)padding[0], (int)padding[^1]);
         using var rows = weight.detach().flip(3).permute(1, 2, 3, 0).to(float32, CPU).contiguous();
         _weights = rows.data<float>().ToArray();
+        if (bias is not null)
+        {
+            if (bias.numel() != _outChannels) throw new ArgumentException($"expected a bias of {_outChannels} values", nameof(bias));
+            using var values = bias.detach().to(float32, CPU).contiguous();
+            _bias = values.data<float>().ToArray();
+        }
         _patterns = new(() => _strideH == 1 && _strideW == 1 && SpikePatternConvolution.Supports(_inChannels, _outChannels, _kernelH, _kernelW)
             ? SpikePatternConvolution.Build(_weights, _inChannels, _outChannels, _kernelH, _kernelW) : null);
     }
@@ -59,7 +69,7 @@ public sealed class EventConvolution
     public double PatternDensity => 0.03 * Math.Sqrt(_inChannels * _outChannels / 256.0);
 
     /// <summary>
-    /// Convolves <c>[N, C_in, H, W]</c> (float32, CPU) into <c>[N, C_out, H_out, W_out]</c>, without bias. When
+    /// Convolves <c>[N, C_in, H, W]</c> (float32, CPU) into <c>[N, C_out, H_out, W_out]</c>, plus the bias if any. When
     /// <paramref name="synapticOps"/> (length N) is given, it receives each sample's synaptic operations: input events ×
     /// the synapses each drives, counted while scattering.
     /// </summary>
@@ -98,10 +108,11 @@ public sealed class EventConvolution
             var accumulator = HostTensors.Floats(output).Slice(image * outPerImage, outPerImage);
             long operations;
             if (patterns is not null)
-                operations = patterns.Convolve(inputs, accumulator, size, amplitude, geometry.RowTaps, geometry.ColumnTaps);
+                operations = patterns.Convolve(inputs, accumulator, size, amplitude, geometry.RowTaps, geometry.ColumnTaps, _bias);
             else
             {
-                accumulator.Clear();
+                if (_bias is null) accumulator.Clear();
+                else for (int at = 0; at < accumulator.Length; at += _outChannels) _bias.CopyTo(accumulator.Slice(at, _outChannels));
                 operations = Convolve(inputs, accumulator, geometry);
             }
             if (synapticOps is not null) synapticOps[image] = operations;

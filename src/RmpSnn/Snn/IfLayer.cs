@@ -53,6 +53,7 @@ public sealed class IfLayer : ISpikingStage
             _currentShift?.Dispose();
             _potentialShift?.Dispose();
             _correction = value;
+            _shiftMap = null;   // made again with the next potential
             _currentShift = value is null ? null : tensor(value.CurrentShift);
             _potentialShift = value is null ? null : tensor(value.PotentialShift);
         }
@@ -60,6 +61,7 @@ public sealed class IfLayer : ISpikingStage
 
     LayerCorrection? _correction;
     Tensor? _currentShift, _potentialShift;
+    float[]? _shiftMap;   // the current shift over one sample in the potential's memory order, for the fused kernel
 
     /// <summary>A per-channel vector shaped to broadcast over <c>[…, C, spatial…]</c> of a tensor of <paramref name="rank"/>, on its device.</summary>
     static Tensor PerChannel(Tensor values, long rank, int channelDim, Device device)
@@ -84,18 +86,20 @@ public sealed class IfLayer : ISpikingStage
         long[] shape = input.shape;
         long[] stepShape = [context.Batch, .. shape[1..]];
         using var unshifted = input.view([context.Steps, .. stepShape]);
-        using var shift = _currentShift is null ? null : PerChannel(_currentShift, unshifted.dim(), 2, unshifted.device);
-        using var currents = shift is null ? unshifted.alias() : unshifted.add(shift, HeldScalars.One);
         using var shortcuts = shortcut?.view([context.Steps, .. stepShape]);
         if (_potential is null)
         {
-            using var firstStep = currents[0];
+            using var firstStep = unshifted[0];
             using Scalar initial = Options.InitialPotential * threshold;   // held: see HeldScalars
             _potential = empty_like(firstStep).fill_(initial);   // in the input's memory layout
             if (_potentialShift is not null)
                 using (var charge = PerChannel(_potentialShift, firstStep.dim(), 1, firstStep.device)) _potential.add_(charge, HeldScalars.One);
             _potential.DetachFromDisposeScope();
+            _shiftMap = _fused && _currentShift is not null ? IntegrateAndFireKernel.SampleMap(_currentShift, _potential) : null;
         }
+        // the fused kernel adds the bias correction while integrating; otherwise it is one more LibTorch add
+        using var shift = _currentShift is null || _shiftMap is not null ? null : PerChannel(_currentShift, unshifted.dim(), 2, unshifted.device);
+        using var currents = shift is null ? unshifted.alias() : unshifted.add(shift, HeldScalars.One);
 
         float resetTo = Options.ResetPotential * threshold;
         Tensor output;
@@ -104,7 +108,8 @@ public sealed class IfLayer : ISpikingStage
             if (!IntegrateAndFireKernel.Supports(currents, _potential))
                 throw new InvalidOperationException($"{Name}: the {Engine.ToString().ToLowerInvariant()} engine's IF kernel " +
                     $"needs float32 CPU tensors, got {currents.dtype} on {currents.device}");
-            output = IntegrateAndFireKernel.Run(currents, shortcuts, _potential, context.Steps, threshold, Options.Reset, resetTo, out var counts);
+            output = IntegrateAndFireKernel.Run(currents, shortcuts, _potential, context.Steps, threshold, Options.Reset, resetTo, _shiftMap,
+                out var counts);
             context.Recorder?.AddSpikes(Name, context.FirstStep, Array.ConvertAll(counts, c => (double)c));
         }
         else if (shortcuts is null) output = DeviceLoop(currents, threshold, resetTo, context);

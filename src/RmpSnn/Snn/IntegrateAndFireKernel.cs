@@ -30,11 +30,13 @@ internal static class IntegrateAndFireKernel
     /// Runs <paramref name="steps"/> steps of currents <c>[steps, …]</c> on <paramref name="potential"/> (one step,
     /// updated in place); see <see cref="Supports"/>. A second current <paramref name="shortcut"/> of the same shape (a
     /// residual block's shortcut) is added to the first before integrating, <c>V += (I + I_s)</c>, in the same pass.
+    /// <paramref name="shift"/>, one sample's neurons in the potential's memory order (see <see cref="SampleMap"/>), is a
+    /// constant current added to every sample's first current each step: <c>V += ((I + shift) + I_s)</c>.
     /// Currents in another memory layout than the potential are copied into its layout first. Returns the spikes (V_th or
     /// 0, in the potential's layout) and the spikes of each step.
     /// </summary>
     public static Tensor Run(Tensor currents, Tensor? shortcut, Tensor potential, int steps, float threshold, ResetMode reset, float resetTo,
-        out long[] counts)
+        float[]? shift, out long[] counts)
     {
         int n = (int)potential.numel();
         using var matched = Matched(currents, potential);
@@ -54,9 +56,15 @@ internal static class IntegrateAndFireKernel
             var input = HostTensors.Floats(inputs);
             var extra = shortcuts is null ? default : HostTensors.Floats(shortcuts);
             var output = HostTensors.Floats(outputs);
+            int period = shift?.Length ?? length;
             for (int t = 0; t < steps; t++)
-                local[t] += Step(v, input.Slice(t * n + start, length), extra.IsEmpty ? default : extra.Slice(t * n + start, length),
-                    output.Slice(t * n + start, length), threshold, reset, resetTo);
+                for (int from = start, end = start + length; from < end;)   // segments that do not cross a sample's end
+                {
+                    int offset = from % period, count = Math.Min(end - from, period - offset), at = t * n + from;
+                    local[t] += Step(v.Slice(from - start, count), input.Slice(at, count), extra.IsEmpty ? default : extra.Slice(at, count),
+                        shift is null ? default : shift.AsSpan(offset, count), output.Slice(at, count), threshold, reset, resetTo);
+                    from += count;
+                }
             return local;
         }, local =>
         {
@@ -64,6 +72,22 @@ internal static class IntegrateAndFireKernel
         });
         counts = perStep;
         return spikes;
+    }
+
+    /// <summary>
+    /// <paramref name="perChannel"/> (<c>[C]</c>) spread over one sample of <paramref name="potential"/> <c>[B, C, …]</c> in its
+    /// memory order, for <see cref="Run"/>'s shift; null when the samples are not stored one after another.
+    /// </summary>
+    public static float[]? SampleMap(Tensor perChannel, Tensor potential)
+    {
+        long perSample = potential.numel() / potential.shape[0];
+        if (potential.shape[0] > 1 && potential.stride(0) != perSample) return null;
+        using var scope = NewDisposeScope();
+        var shape = Enumerable.Repeat(1L, (int)potential.dim() - 1).ToArray();
+        shape[0] = perChannel.shape[0];
+        var sample = potential.narrow(0, 0, 1);
+        var map = empty_strided(sample.shape, sample.stride(), ScalarType.Float32, CPU).copy_(perChannel.to(CPU).view(shape).expand_as(sample));
+        return InMemoryOrder(map).contiguous().data<float>().ToArray();
     }
 
     /// <summary><paramref name="currents"/> itself when laid out like <paramref name="potential"/> per step, else a copy that is.</summary>
@@ -96,11 +120,14 @@ internal static class IntegrateAndFireKernel
         return tensor.permute(Enumerable.Range(0, strides.Length).OrderByDescending(d => strides[d]).Select(d => (long)d).ToArray());
     }
 
-    /// <summary>One step of one block (<paramref name="shortcut"/> empty, or added to the current); returns its spike count.</summary>
-    static long Step(Span<float> v, ReadOnlySpan<float> current, ReadOnlySpan<float> shortcut, Span<float> spike, float threshold, ResetMode reset,
-        float resetTo)
+    /// <summary>
+    /// One step of one segment (<paramref name="shift"/> and <paramref name="shortcut"/> empty, or added to the current in
+    /// that order); returns its spike count.
+    /// </summary>
+    static long Step(Span<float> v, ReadOnlySpan<float> current, ReadOnlySpan<float> shortcut, ReadOnlySpan<float> shift, Span<float> spike,
+        float threshold, ResetMode reset, float resetTo)
     {
-        bool residual = !shortcut.IsEmpty;
+        bool residual = !shortcut.IsEmpty, shifted = !shift.IsEmpty;
         int width = Vector<float>.Count, i = 0;
         var vth = new Vector<float>(threshold);
         var vreset = new Vector<float>(resetTo);
@@ -109,6 +136,7 @@ internal static class IntegrateAndFireKernel
         for (; i <= v.Length - width; i += width)
         {
             var input = new Vector<float>(current.Slice(i));
+            if (shifted) input += new Vector<float>(shift.Slice(i));
             if (residual) input += new Vector<float>(shortcut.Slice(i));
             var potential = new Vector<float>(v.Slice(i)) + input;
             var mask = Vector.GreaterThanOrEqual(potential, vth);
@@ -120,7 +148,8 @@ internal static class IntegrateAndFireKernel
         long count = Vector.Sum(fired);
         for (; i < v.Length; i++)
         {
-            bool fires = IntegrateAndFire.Step(ref v[i], residual ? current[i] + shortcut[i] : current[i], threshold, reset, resetTo);
+            float input = shifted ? current[i] + shift[i] : current[i];
+            bool fires = IntegrateAndFire.Step(ref v[i], residual ? input + shortcut[i] : input, threshold, reset, resetTo);
             spike[i] = fires ? threshold : 0f;
             if (fires) count++;
         }

@@ -71,17 +71,18 @@ internal sealed class SpikePatternConvolution
     /// Convolves one NHWC image <paramref name="pixels"/> <c>[H, W, C_in]</c> whose non-zero values all equal
     /// <paramref name="amplitude"/> into <paramref name="output"/> <c>[H_out, W_out, C_out]</c> (overwritten). Returns
     /// the synaptic operations: Σ over spikes of the outputs they reach, read from <paramref name="rowTaps"/> /
-    /// <paramref name="columnTaps"/> (kernel taps landing inside the output per input row / column).
+    /// <paramref name="columnTaps"/> (kernel taps landing inside the output per input row / column). A
+    /// <paramref name="bias"/> <c>[C_out]</c> is added to every output.
     /// </summary>
     public long Convolve(ReadOnlySpan<float> pixels, Span<float> output, ConvolutionGeometry g, float amplitude,
-        int[] rowTaps, int[] columnTaps)
+        int[] rowTaps, int[] columnTaps, float[]? bias)
     {
         int pixelCount = g.H * g.W;
         var rows = ArrayPool<int>.Shared.Rent(pixelCount * _groups);
         try
         {
             long synapses = Index(pixels, rows, g, rowTaps, columnTaps);
-            Gather(rows, output, g, amplitude);
+            Gather(rows, output, g, amplitude, bias ?? new float[_outChannels]);
             return synapses * _outChannels;
         }
         finally
@@ -114,9 +115,10 @@ internal sealed class SpikePatternConvolution
         return synapses;
     }
 
-    /// <summary>Every output: Σ over the taps inside the input and over the groups of the table rows, times the amplitude.</summary>
-    void Gather(int[] rows, Span<float> output, ConvolutionGeometry g, float amplitude)
+    /// <summary>Every output: Σ over the taps inside the input and over the groups of the table rows, times the amplitude, plus the bias.</summary>
+    void Gather(int[] rows, Span<float> output, ConvolutionGeometry g, float amplitude, float[] bias)
     {
+        ref float biases = ref MemoryMarshal.GetArrayDataReference(bias);
         ref float table = ref MemoryMarshal.GetArrayDataReference(_table);
         ref int indices = ref MemoryMarshal.GetArrayDataReference(rows);
         ref float outputs = ref MemoryMarshal.GetReference(output);
@@ -164,8 +166,8 @@ internal sealed class SpikePatternConvolution
                                 }
                             }
                     }
-                    ((a0 + b0 + d0) * scale).StoreUnsafe(ref target, (nuint)c);
-                    ((a1 + b1 + d1) * scale).StoreUnsafe(ref target, (nuint)(c + 8));
+                    ((a0 + b0 + d0) * scale + Vector256.LoadUnsafe(ref biases, (nuint)c)).StoreUnsafe(ref target, (nuint)c);
+                    ((a1 + b1 + d1) * scale + Vector256.LoadUnsafe(ref biases, (nuint)(c + 8))).StoreUnsafe(ref target, (nuint)(c + 8));
                 }
             }
         }

@@ -27,7 +27,7 @@ public sealed class SpikingConv2d : SynapticStage
         if (!EventConvolution.Supports(node.Dilation, node.Groups))
             throw new RmpSnnException($"{node}: the event engine runs convolutions with dilation 1 and one group, " +
                 $"not dilation {string.Join("x", node.Dilation)} with {node.Groups} groups; use --engine dense");
-        _events = new(() => new EventConvolution(_weight, node.Stride, node.Padding));
+        _events = new(() => new EventConvolution(_weight, node.Stride, node.Padding, node.BiasMap is null ? _bias : null));
     }
 
     /// <inheritdoc/>
@@ -40,8 +40,8 @@ public sealed class SpikingConv2d : SynapticStage
     /// <inheritdoc/>
     protected override Tensor? EventCurrent(Tensor input, double[]? synapticOps)
     {
-        var output = _events?.Value.TryApply(input, synapticOps);
-        return output is null || _bias is null ? output : output.add_(_bias, HeldScalars.One);
+        var output = _events?.Value.TryApply(input, synapticOps);   // with the per-channel bias; a bias map is added here
+        return output is null || _node.BiasMap is null ? output : output.add_(_bias!, HeldScalars.One);
     }
 
     /// <inheritdoc/>

@@ -195,13 +195,21 @@ public class ConversionTests
     [InlineData(ResetMode.Hard)]
     public void EnginesAgreeThroughResidualBlocks(ResetMode reset)
     {
-        // identity and option-A blocks: the junction's two currents are fused into the IF kernel by the fast engines
+        // identity and option-A blocks: the junction's two currents (and the bias correction) are fused into the IF kernel by the fast engines
         var ann = TinyNetworks.Build(seed: 6);
         var data = TinyNetworks.Images(24, seed: 7, labelWith: ann);
         var snn = Convert(ann, reset, NormMode.ActMax, data);
-        SimulationResult Run(SimulationEngine engine, int chunk) =>
-            Simulator.Run([("x", TinyNetworks.Recompile(snn, new NeuronOptions(reset), engine))], data,
-                new SimulationOptions(48, InputCoding.Direct), new ExecutionOptions(8, chunk, Engine: engine), CPU)[0];
+        // bias and potential corrections on every layer: the fused kernel adds the current shift while integrating
+        var random = new Random(8);
+        var corrections = snn.Neurons.ToDictionary(n => n.Name, n => new LayerCorrection(
+            Enumerable.Range(0, (int)n.Channels).Select(_ => (float)(random.NextDouble() - 0.3) * 0.1f * n.Threshold!.Value).ToArray(),
+            Enumerable.Range(0, (int)n.Channels).Select(_ => (float)random.NextDouble() * 0.2f * n.Threshold!.Value).ToArray()));
+        SimulationResult Run(SimulationEngine engine, int chunk)
+        {
+            var network = TinyNetworks.Recompile(snn, new NeuronOptions(reset), engine);
+            network.SetCorrections(corrections);
+            return Simulator.Run([("x", network)], data, new SimulationOptions(48, InputCoding.Direct), new ExecutionOptions(8, chunk, Engine: engine), CPU)[0];
+        }
         var reference = Run(SimulationEngine.Reference, 1);
         Assert.True(reference.Recorder!.Spikes[^1].Sum() > 0, "the last junction should fire");
         foreach (var chunk in new[] { 1, 4 })

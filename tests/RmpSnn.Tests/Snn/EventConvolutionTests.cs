@@ -42,6 +42,11 @@ public sealed class EventConvolutionTests
 
         Assert.Equal(expected.shape, actual.shape);
         Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-5), $"max difference {(actual - expected).abs().max().item<float>()}");
+        // a bias (BatchNorm folded into the conv) is added to every output as it is made
+        using var bias = randn([outChannels], generator: generator);
+        using var biased = new EventConvolution(weight, strides, paddings, bias).Apply(input);
+        using var expectedBiased = expected + bias.view(1, -1, 1, 1);
+        Assert.True(biased.allclose(expectedBiased, rtol: 1e-5, atol: 1e-5), $"with bias: max difference {(biased - expectedBiased).abs().max().item<float>()}");
         // synaptic operations = Σ over non-zero inputs of their fan-out: C_out × the outputs whose window covers the input
         int outSize = (size + 2 * padding - kernel) / stride + 1;
         int Covering(int i) => Enumerable.Range(0, outSize).Count(o => i + padding - stride * o is var k && k >= 0 && k < kernel);
