@@ -12,7 +12,10 @@ public sealed class DeviceOptions
         Description = "cpu, cuda or cuda:N (CUDA needs TorchSharp's CUDA packages)",
         DefaultValueFactory = _ => "cpu",
     };
-    readonly Option<int> _threads = new("--threads") { Description = "CPU threads for TorchSharp (0 = its default)" };
+    readonly Option<int> _threads = new("--threads")
+    {
+        Description = "CPU threads (0 = LibTorch's default); a simulation on the CPU runs one worker per thread, each on its part of the batch",
+    };
 
     /// <summary>Creates the options with their validators.</summary>
     public DeviceOptions() =>
