@@ -21,6 +21,15 @@ public class ConversionTests
         return snn;
     }
 
+    /// <summary>Per-channel current shifts in [−0.03, 0.07]·V_th and potential shifts in [0, 0.2]·V_th for every IF layer.</summary>
+    static Dictionary<string, LayerCorrection> RandomCorrections(SpikingNetwork snn, int seed)
+    {
+        var random = new Random(seed);
+        float[] Values(IfLayer layer, double offset, float scale) =>
+            Enumerable.Range(0, (int)layer.Channels).Select(_ => (float)(random.NextDouble() - offset) * scale * layer.Threshold!.Value).ToArray();
+        return snn.Neurons.ToDictionary(n => n.Name, n => new LayerCorrection(Values(n, 0.3, 0.1f), Values(n, 0, 0.2f)));
+    }
+
     [Fact]
     public void SoftResetSnnAgreesWithAnnArgmaxAtLargeT()
     {
@@ -131,10 +140,7 @@ public class ConversionTests
         using var soft = TinyNetworks.Recompile(Convert(ann, ResetMode.Soft, NormMode.ActMax, data), new NeuronOptions(ResetMode.Soft, InitialPotential: 0.5f), engine);
         using var hard = soft.WithNeurons(new NeuronOptions(ResetMode.Hard));
         hard.SetThresholds(soft.Thresholds.ToDictionary(p => p.Key, p => 0.8f * p.Value!.Value));
-        var random = new Random(14);
-        soft.SetCorrections(soft.Neurons.ToDictionary(n => n.Name, n => new LayerCorrection(
-            Enumerable.Range(0, (int)n.Channels).Select(_ => (float)random.NextDouble() * 0.2f * n.Threshold!.Value).ToArray(),
-            Enumerable.Range(0, (int)n.Channels).Select(_ => (float)random.NextDouble() * 0.3f * n.Threshold!.Value).ToArray())));
+        soft.SetCorrections(RandomCorrections(soft, seed: 14));
         SimulationResult[] Run(int workers) => Simulator.Run([("soft", soft), ("hard", hard)], data,
             new SimulationOptions(24, InputCoding.Poisson, Seed: 5), new ExecutionOptions(BatchSize: 10, Engine: engine, Workers: workers), CPU).ToArray();
         var one = Run(1);
@@ -200,10 +206,7 @@ public class ConversionTests
         var data = TinyNetworks.Images(24, seed: 7, labelWith: ann);
         var snn = Convert(ann, reset, NormMode.ActMax, data);
         // bias and potential corrections on every layer: the fused kernel adds the current shift while integrating
-        var random = new Random(8);
-        var corrections = snn.Neurons.ToDictionary(n => n.Name, n => new LayerCorrection(
-            Enumerable.Range(0, (int)n.Channels).Select(_ => (float)(random.NextDouble() - 0.3) * 0.1f * n.Threshold!.Value).ToArray(),
-            Enumerable.Range(0, (int)n.Channels).Select(_ => (float)random.NextDouble() * 0.2f * n.Threshold!.Value).ToArray()));
+        var corrections = RandomCorrections(snn, seed: 8);
         SimulationResult Run(SimulationEngine engine, int chunk)
         {
             var network = TinyNetworks.Recompile(snn, new NeuronOptions(reset), engine);
