@@ -149,8 +149,10 @@ public sealed class ImageFolderReaderTests(Xunit.Abstractions.ITestOutputHelper 
             using (batch) checksum += (long)batch.Images.sum().item<float>();
         long expected = Enumerable.Range(0, data.Count).Sum(i => data.Pixels(i).ToArray().Sum(b => (long)b)) / 255;
         Assert.InRange(checksum, expected - 300, expected + 300);
+        // the process-wide count also holds the pooled decode buffers and whatever tests running alongside allocate
+        // (4.2 MB seen once); holding the decoded pixels would be 45 MB
         long after = GC.GetTotalMemory(forceFullCollection: true) - before;
-        Assert.True(after < 4 << 20, $"after all batches, {after:N0} bytes are held");
+        Assert.True(after < 8 << 20, $"after all batches, {after:N0} bytes are held");
         GC.KeepAlive(data);
     }
 
