@@ -27,6 +27,7 @@ internal sealed class SpikePatternConvolution
     const long MaxTableBytes = 5L << 18;
 
     readonly float[] _table;                                             // [group, pattern, k_h, k_w reversed, C_out]
+    readonly float[] _noBias;                                            // zeros: what Gather adds for a layer without bias
     readonly int _groups, _outChannels, _kernelH, _kernelW, _entry;
 
     SpikePatternConvolution(float[] table, int inChannels, int outChannels, int kernelH, int kernelW)
@@ -34,6 +35,7 @@ internal sealed class SpikePatternConvolution
         _table = table;
         (_groups, _outChannels, _kernelH, _kernelW) = (inChannels / GroupWidth, outChannels, kernelH, kernelW);
         _entry = kernelH * kernelW * outChannels;
+        _noBias = new float[outChannels];
     }
 
     /// <summary>
@@ -82,7 +84,7 @@ internal sealed class SpikePatternConvolution
         try
         {
             long synapses = Index(pixels, rows, g, rowTaps, columnTaps);
-            Gather(rows, output, g, amplitude, bias ?? new float[_outChannels]);
+            Gather(rows, output, g, amplitude, bias ?? _noBias);
             return synapses * _outChannels;
         }
         finally
