@@ -17,6 +17,8 @@ namespace RmpSnn.Conversion;
 /// </param>
 /// <param name="BiasCorrection">With <see cref="NormMode.Calibrated"/>: apply the layer-wise bias correction.</param>
 /// <param name="PotentialCorrection">With <see cref="NormMode.Calibrated"/>: apply the layer-wise potential correction.</param>
+/// <param name="Workers">Parts of each calibration batch simulated at once by replicas of the SNN (spike balancing and the
+/// corrections), as <see cref="ExecutionOptions.Workers"/>: null for LibTorch's thread count on the CPU. It changes no number.</param>
 public sealed record BalancingOptions(
     NormMode Mode = NormMode.Spike,
     int CalibrationImages = 100,
@@ -28,7 +30,8 @@ public sealed record BalancingOptions(
     int ChunkSteps = 1,
     ResetMode? SharedFrom = null,
     bool BiasCorrection = true,
-    bool PotentialCorrection = true)
+    bool PotentialCorrection = true,
+    int? Workers = null)
 {
     /// <summary>The corrections a calibrated conversion applies, e.g. <c>bias+potential</c> (null for other norms).</summary>
     public string? CorrectionKinds => Mode != NormMode.Calibrated ? null
@@ -40,6 +43,7 @@ public sealed record BalancingOptions(
         if (CalibrationImages <= 0) throw new RmpSnnException($"--calib-images {CalibrationImages}: expected a positive number of images");
         if (CalibrationSteps <= 0) throw new RmpSnnException($"--calib-steps {CalibrationSteps}: expected a positive number of steps");
         if (BatchSize <= 0) throw new RmpSnnException($"--batch {BatchSize}: expected a positive batch size");
+        if (Workers <= 0) throw new RmpSnnException($"workers {Workers}: expected a positive number of worker threads");
         if (ChunkSteps <= 0) throw new RmpSnnException($"--chunk {ChunkSteps}: expected a positive number of steps per chunk");
         if (!(Percentile is > 0 and <= 100)) throw new RmpSnnException($"--percentile {Percentile}: expected a value in (0, 100]");
         return this;

@@ -31,7 +31,7 @@ public static class ConversionPipeline
             snn.SetThresholds(balanced);
             var corrected = PostTrainingCalibration.Correct(snn, ann, calibration.Take(balancing.CalibrationImages), normalization,
                 balancing.CalibrationSteps, balancing.BatchSize, balancing.ChunkSteps, device, maxPool, balancing.BiasCorrection,
-                balancing.PotentialCorrection);
+                balancing.PotentialCorrection, balancing.Workers);
             foreach (var reset in balancing.SharedFrom is null ? [balanceIn] : modes) corrections[reset] = corrected;
         }
         bool qcfs = balancing.Mode == NormMode.Qcfs;

@@ -14,11 +14,13 @@ namespace RmpSnn.Conversion;
 /// (step 0.01) minimising Σ (a − q(a))² over the layer's ANN activations a, where q(a) = V_th/T′·clamp(⌊a·T′/V_th + ½⌋, 0, T′)
 /// is the rate a soft-reset IF neuron starting at V_th/2 reaches on a constant current, at T′ = ⌈T·<see cref="SearchScale"/>⌉
 /// (0.5 by default: a lower T′ clips less, which measured better than T′ = T on the pretrained ResNet-20).</item>
-/// <item><b>Bias correction</b>, layer by layer in topological order with the earlier layers already corrected: the SNN
-/// runs T steps on the calibration images and each channel's mean output (rate·V_th over images, positions and steps)
-/// is compared with the ANN activation's; the difference is added to the layer's input current every step.</item>
-/// <item><b>Potential correction</b>: with the bias corrected, the remaining per-channel mean error e is measured again and
-/// T·e is added to V(0), so that the extra charge leaves as spikes within the T steps.</item>
+/// <item><b>Bias and potential correction</b>, layer by layer in topological order with the earlier layers already
+/// corrected: the SNN runs T₂ = <see cref="HorizonScale"/>·T steps on the calibration images, and each channel's mean
+/// error e (ANN activation mean − SNN output mean, rate·V_th over images and positions) is measured over the first T₁ = T
+/// steps and over all T₂. A current shift s added every step moves the mean by s at any horizon; a charge p added to V(0)
+/// leaves as spikes within the run and moves the mean over T steps by p/T. The correction is the (s, p) with
+/// s + p/T = e at both horizons, so the steady error and the start-up error are each removed by the term that removes
+/// it. With one correction alone: s = e(T₂) (the steady error), or p = T₁·e(T₁).</item>
 /// </list>
 /// Only training-split images are meant to be used: callers pass the calibration split, never the evaluated one.
 /// </summary>
@@ -26,6 +28,8 @@ public static class PostTrainingCalibration
 {
     /// <summary>The search runs the quantiser at T′ = ⌈T × this⌉.</summary>
     public const double SearchScale = 0.5;
+    /// <summary>The corrections are fitted to the mean error over T and over T × this steps.</summary>
+    public const int HorizonScale = 2;
     /// <summary>At most this many activation values per layer enter the search (a seeded random subset beyond).</summary>
     public const int SearchValues = 2_000_000;
 
@@ -47,40 +51,47 @@ public static class PostTrainingCalibration
     /// run, typically soft reset with V(0) = V_th/2), for <paramref name="steps"/> steps of direct input.
     /// </summary>
     public static Dictionary<string, LayerCorrection> Correct(SpikingNetwork snn, Network ann, ImageDataset images, Normalization normalization,
-        int steps, int batchSize, int chunkSteps, Device device, MaxPoolMode maxPool, bool biasCorrection = true, bool potentialCorrection = true)
+        int steps, int batchSize, int chunkSteps, Device device, MaxPoolMode maxPool, bool biasCorrection = true, bool potentialCorrection = true, int? workers = null)
     {
         var stats = AnnStatistics.Collect(snn, ann, images, normalization, batchSize, seed: 0, device, maxPool);
         try
         {
             var corrections = new Dictionary<string, LayerCorrection>();
+            int[] horizons = [steps, steps * HorizonScale];
             foreach (var layer in snn.Neurons)
             {
                 var annMean = stats.ChannelMeans[layer.Name];
-                var shift = new float[annMean.Length];
-                if (biasCorrection)
-                {
-                    var error = Subtract(annMean, SnnChannelMeans(snn, layer, images, steps, batchSize, chunkSteps, device));
-                    shift = error;
-                    Set(snn, corrections, layer, shift, new float[shift.Length]);
-                }
-                if (potentialCorrection)
-                {
-                    var error = Subtract(annMean, SnnChannelMeans(snn, layer, images, steps, batchSize, chunkSteps, device));
-                    Set(snn, corrections, layer, shift, error.Select(e => e * steps).ToArray());
-                }
+                var snnMeans = SnnChannelMeans(snn, layer, images, horizons, batchSize, chunkSteps, device, workers);
+                var (shift, potential) = Fit(Subtract(annMean, snnMeans[0]), Subtract(annMean, snnMeans[1]), horizons[0], horizons[1],
+                    biasCorrection, potentialCorrection);
+                corrections[layer.Name] = new LayerCorrection(shift, potential);
+                snn.SetCorrections(corrections);
             }
             return corrections;
         }
         finally { stats.Dispose(); }
     }
 
-    static void Set(SpikingNetwork snn, Dictionary<string, LayerCorrection> corrections, IfLayer layer, float[] shift, float[] potential)
+    /// <summary>
+    /// Per channel, the current shift s and V(0) charge p with s + p/T = e(T) at <paramref name="t1"/> and
+    /// <paramref name="t2"/>; with <paramref name="bias"/> alone s = e(T₂), with <paramref name="potential"/> alone p = T₁·e(T₁).
+    /// </summary>
+    static (float[] Shift, float[] Potential) Fit(double[] e1, double[] e2, int t1, int t2, bool bias, bool potential)
     {
-        corrections[layer.Name] = new LayerCorrection(shift, potential);
-        snn.SetCorrections(corrections);
+        var shift = new float[e1.Length];
+        var charge = new float[e1.Length];
+        for (int c = 0; c < e1.Length; c++)
+            (shift[c], charge[c]) = (bias, potential) switch
+            {
+                (true, true) => ((float)((t2 * e2[c] - t1 * e1[c]) / (t2 - t1)), (float)((e1[c] - e2[c]) * t1 * t2 / (t2 - t1))),
+                (true, false) => ((float)e2[c], 0f),
+                (false, true) => (0f, (float)(t1 * e1[c])),
+                _ => (0f, 0f),
+            };
+        return (shift, charge);
     }
 
-    static float[] Subtract(double[] a, double[] b) => a.Zip(b, (x, y) => (float)(x - y)).ToArray();
+    static double[] Subtract(double[] a, double[] b) => a.Zip(b, (x, y) => x - y).ToArray();
 
     /// <summary>The V_th on the grid f·max minimising the quantisation error of <paramref name="values"/> at <paramref name="steps"/>.</summary>
     static float Search(Tensor values, float max, int steps)
@@ -102,30 +113,64 @@ public static class PostTrainingCalibration
         return best;
     }
 
-    /// <summary>Mean output (rate × V_th) of <paramref name="layer"/> per channel over the images, positions and T steps.</summary>
-    internal static double[] SnnChannelMeans(SpikingNetwork snn, IfLayer layer, ImageDataset images, int steps, int batchSize, int chunkSteps, Device device)
+    /// <summary>
+    /// Mean output (rate × V_th) of <paramref name="layer"/> per channel over the images, positions and the first T steps,
+    /// for each T in <paramref name="horizons"/> (ascending; one run of the longest), computed by <paramref name="workers"/>
+    /// replicas (null: LibTorch's thread count) on parts of each batch. Each image's sums are added in image order, so
+    /// neither the batch size nor the workers change a bit of the result.
+    /// </summary>
+    internal static double[][] SnnChannelMeans(SpikingNetwork snn, IfLayer layer, ImageDataset images, int[] horizons, int batchSize,
+        int chunkSteps, Device device, int? workers = null)
     {
-        var sums = new double[layer.Channels];
-        long perChannel = 0;
+        var sums = horizons.Select(_ => new double[layer.Channels]).ToArray();
+        long positions = 0;
         using var noGrad = no_grad();
-        foreach (var batch in images.Batches(batchSize, Normalization.Identity(images.Channels), device))
+        using var pool = new BatchWorkers(device, workers, batchSize);
+        var replicas = Enumerable.Range(0, pool.Count).Select(w => w == 0 ? snn : snn.Replica()).ToArray();
+        try
         {
-            using var _ = batch;
-            snn.ResetState();
-            for (int first = 0; first < steps; first += chunkSteps)
+            foreach (var batch in images.Batches(batchSize, Normalization.Identity(images.Channels), device))
             {
-                using var scope = NewDisposeScope();
-                int k = Math.Min(chunkSteps, steps - first);
-                var frames = InputEncoder.Encode(InputCoding.Direct, batch.Images, first, k, 0, batch.Ids);
-                var context = new StepContext(k, batch.Size, first);
-                var output = layer.Forward(snn.CurrentInto(layer, frames, context), null, context);
-                var byChannel = output.transpose(0, 1).reshape(layer.Channels, -1);
-                perChannel += byChannel.shape[1];
-                var channelSums = byChannel.sum(1, type: ScalarType.Float64).cpu().data<double>().ToArray();
-                for (int c = 0; c < sums.Length; c++) sums[c] += channelSums[c];
+                using var _ = batch;
+                var perImage = new double[horizons.Length, batch.Size, layer.Channels];
+                pool.Run(batch, (w, part) => positions = AddImageSums(replicas[w], layer.Name, part, horizons, chunkSteps, perImage, pool.Start(w, batch.Size)));
+                for (int h = 0; h < horizons.Length; h++)
+                    for (int i = 0; i < batch.Size; i++)
+                        for (int c = 0; c < layer.Channels; c++) sums[h][c] += perImage[h, i, c];
             }
         }
+        finally
+        {
+            foreach (var replica in replicas.Skip(1)) replica.Dispose();
+            snn.ResetState();
+        }
+        return sums.Select((s, h) => s.Select(v => v / ((double)positions * horizons[h] * images.Count)).ToArray()).ToArray();
+    }
+
+    /// <summary>
+    /// Adds each image's output sums per channel over positions and the first T steps, T in <paramref name="horizons"/>,
+    /// into <paramref name="perImage"/> [horizon, image, channel] from image <paramref name="row"/>; returns the positions per channel.
+    /// </summary>
+    static long AddImageSums(SpikingNetwork snn, string layerName, Batch part, int[] horizons, int chunkSteps, double[,,] perImage, int row)
+    {
+        var layer = snn.Neurons.First(n => n.Name == layerName);
+        long positions = 0;
         snn.ResetState();
-        return sums.Select(s => s / perChannel).ToArray();
+        for (int first = 0, next = 0; first < horizons[^1]; )
+        {
+            using var scope = NewDisposeScope();
+            while (horizons[next] <= first) next++;
+            int k = Math.Min(chunkSteps, horizons[next] - first);   // a chunk never crosses a horizon
+            var frames = InputEncoder.Encode(InputCoding.Direct, part.Images, first, k, 0, part.Ids);
+            var context = new StepContext(k, part.Size, first);
+            var output = layer.Forward(snn.CurrentInto(layer, frames, context), null, context).view(k, part.Size, layer.Channels, -1);
+            positions = output.shape[3];
+            var imageSums = output.sum(3, type: ScalarType.Float64).sum(dim: 0).cpu().data<double>().ToArray();
+            first += k;
+            for (int h = next; h < horizons.Length; h++)
+                for (int i = 0; i < part.Size; i++)
+                    for (int c = 0; c < layer.Channels; c++) perImage[h, row + i, c] += imageSums[i * layer.Channels + c];
+        }
+        return positions;
     }
 }

@@ -67,24 +67,42 @@ public static class ThresholdBalancer
         snn.ClearThresholds();
         foreach (var target in snn.Neurons)
         {
-            float max = 0f;
-            foreach (var batch in images.Batches(options.BatchSize, Normalization.Identity(images.Channels), device))
+            using var pool = new BatchWorkers(device, options.Workers, options.BatchSize);
+            var replicas = Enumerable.Range(0, pool.Count).Select(w => w == 0 ? snn : snn.Replica()).ToArray();
+            var max = new float[pool.Count];
+            try
             {
-                using var _ = batch;
-                snn.ResetState();
-                for (int first = 0; first < options.CalibrationSteps; first += options.ChunkSteps)
+                using var noGrad = no_grad();
+                foreach (var batch in images.Batches(options.BatchSize, Normalization.Identity(images.Channels), device))
                 {
-                    using var scope = NewDisposeScope();
-                    int k = Math.Min(options.ChunkSteps, options.CalibrationSteps - first);
-                    var x = InputEncoder.Encode(options.Encoding, batch.Images, first, k, options.Seed, batch.Ids);
-                    var current = snn.CurrentInto(target, x, new StepContext(k, batch.Size, first));
-                    max = Math.Max(max, current.max().item<float>());
+                    using var _ = batch;
+                    pool.Run(batch, (w, part) => max[w] = Math.Max(max[w], LargestCurrent(replicas[w], target.Name, part, options)));
                 }
             }
-            target.Threshold = Math.Max(max, 1e-6f);
+            finally
+            {
+                foreach (var replica in replicas.Skip(1)) replica.Dispose();
+            }
+            target.Threshold = Math.Max(max.Max(), 1e-6f);
         }
         snn.ResetState();
         return snn.Neurons.ToDictionary(n => n.Name, n => n.Threshold!.Value);
+    }
+
+    /// <summary>The largest input current the IF layer <paramref name="layerName"/> receives over the calibration steps on <paramref name="part"/>.</summary>
+    static float LargestCurrent(SpikingNetwork snn, string layerName, Batch part, BalancingOptions options)
+    {
+        var target = snn.Neurons.First(n => n.Name == layerName);
+        float max = 0f;
+        snn.ResetState();
+        for (int first = 0; first < options.CalibrationSteps; first += options.ChunkSteps)
+        {
+            using var scope = NewDisposeScope();
+            int k = Math.Min(options.ChunkSteps, options.CalibrationSteps - first);
+            var x = InputEncoder.Encode(options.Encoding, part.Images, first, k, options.Seed, part.Ids);
+            max = Math.Max(max, snn.CurrentInto(target, x, new StepContext(k, part.Size, first)).max().item<float>());
+        }
+        return max;
     }
 
     static Dictionary<string, float> BalanceByActivations(SpikingNetwork snn, Network ann, ImageDataset images, Normalization normalization,

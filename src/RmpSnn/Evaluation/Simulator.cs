@@ -31,16 +31,14 @@ public static class Simulator
         MemoryBudget.CheckSteps(networks.Select(n => n.Network).ToArray(), options.Steps, options.RecordStatistics);
         if (execution.MaxMemoryMegabytes is double budget) execution = MemoryBudget.Fit(networks.Select(n => n.Network).ToArray(), execution, budget);
         int steps = options.Steps;
-        int workers = device.type == DeviceType.CPU ? Math.Min(execution.Workers ?? Math.Max(1, get_num_threads()), execution.BatchSize) : 1;
-        var replicas = Enumerable.Range(0, workers)
+        using var workers = new BatchWorkers(device, execution.Workers, execution.BatchSize);
+        var replicas = Enumerable.Range(0, workers.Count)
             .Select(w => w == 0 ? networks : networks.Select(n => (n.Label, n.Network.Replica())).ToArray()).ToArray();
         var correct = replicas.Select(_ => networks.Select(_ => new long[steps]).ToArray()).ToArray();
         var recorders = replicas.Select(_ => networks.Select(n => options.RecordStatistics
             ? new SpikeRecorder(n.Network.Neurons.Select(l => l.Name).ToArray(), n.Network.WeightedLayers.Select(l => l.Name).ToArray(), steps)
             : null).ToArray()).ToArray();
         var pixelsOnly = Normalization.Identity(data.Channels);
-        int libTorchThreads = get_num_threads();
-        if (workers > 1) set_num_threads(1);   // each worker runs its operations itself, without waking LibTorch's threads
         try
         {
             using var noGrad = no_grad();
@@ -50,8 +48,7 @@ public static class Simulator
                 using (batch)
                 {
                     cancel.ThrowIfCancellationRequested();
-                    if (workers == 1) RunBatch(networks, batch, options, execution, correct[0], recorders[0]);
-                    else RunInParts(replicas, batch, options, execution, correct, recorders);
+                    workers.Run(batch, (w, part) => RunBatch(replicas[w], part, options, execution, correct[w], recorders[w]));
                     done += batch.Size;
                 }
                 TorchRuntime.ReleaseFreedMemory();
@@ -60,11 +57,10 @@ public static class Simulator
         }
         finally
         {
-            if (workers > 1) set_num_threads(libTorchThreads);
             foreach (var replica in replicas.Skip(1))
                 foreach (var (_, network) in replica) network.Dispose();
         }
-        for (int w = 1; w < workers; w++)
+        for (int w = 1; w < workers.Count; w++)
             for (int i = 0; i < networks.Count; i++)
             {
                 for (int t = 0; t < steps; t++) correct[0][i][t] += correct[w][i][t];
@@ -75,29 +71,6 @@ public static class Simulator
             n.Network.Neurons.Select(l => new LayerInfo(l.Name, l.NeuronsPerSample)).ToArray(),
             n.Network.WeightedLayers.Select(l => new LayerInfo(l.Name, l.MacsPerSample)).ToArray(),
             recorders[0][i]) { Options = options, Execution = execution }).ToArray();
-    }
-
-    /// <summary>Splits the batch into one contiguous part per worker and simulates the parts at once, each with its own replicas.</summary>
-    static void RunInParts(IReadOnlyList<(string Label, SpikingNetwork Network)>[] replicas, Batch batch, SimulationOptions options,
-        ExecutionOptions execution, long[][][] correct, SpikeRecorder?[][] recorders)
-    {
-        int workers = replicas.Length;
-        try
-        {
-            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
-            {
-                int start = (int)((long)batch.Size * w / workers), end = (int)((long)batch.Size * (w + 1) / workers);
-                if (end == start) return;
-                using var noGrad = no_grad();   // grad mode is per thread
-                using var part = new Batch(batch.Images.narrow(0, start, end - start), batch.Labels.narrow(0, start, end - start),
-                    batch.Ids[start..end]);
-                RunBatch(replicas[w], part, options, execution, correct[w], recorders[w]);
-            });
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-        }
     }
 
     static void RunBatch(IReadOnlyList<(string Label, SpikingNetwork Network)> networks, Batch batch,

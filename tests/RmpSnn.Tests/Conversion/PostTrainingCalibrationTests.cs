@@ -30,16 +30,22 @@ public sealed class PostTrainingCalibrationTests(ITestOutputHelper output)
         return (ann, DatasetCatalog.Load("fashion-mnist-sample", null, "train").Take(48));
     }
 
-    /// <summary>Mean over channels of |ANN channel mean − SNN channel mean| at every IF layer, with the network's current corrections.</summary>
-    static double[] LayerErrors(SpikingNetwork snn, Network ann, ImageDataset images)
+    /// <summary>
+    /// Mean over channels of |ANN channel mean − SNN channel mean| at every IF layer over T and 2T steps ([horizon][layer]),
+    /// with the network's current corrections.
+    /// </summary>
+    static double[][] LayerErrors(SpikingNetwork snn, Network ann, ImageDataset images)
     {
         using var stats = AnnStatistics.Collect(snn, ann, images, Norm, 16, 0, CPU, MaxPoolMode.Gate);
-        return snn.Neurons.Select(l => stats.ChannelMeans[l.Name]
-            .Zip(PostTrainingCalibration.SnnChannelMeans(snn, l, images, Steps, 16, Steps, CPU), (a, o) => Math.Abs(a - o)).Average()).ToArray();
+        var errors = snn.Neurons.Select(l => PostTrainingCalibration.SnnChannelMeans(snn, l, images, [Steps, 2 * Steps], 16, Steps, CPU)
+            .Select(means => stats.ChannelMeans[l.Name].Zip(means, (a, o) => Math.Abs(a - o)).Average()).ToArray()).ToArray();
+        return [errors.Select(e => e[0]).ToArray(), errors.Select(e => e[1]).ToArray()];
     }
 
+    static string Show(double[][] errors) => string.Join(" / ", errors.Select(h => string.Join(" ", h.Select(e => e.ToString("G3")))));
+
     [Fact]
-    public void BiasThenPotentialCorrectionLowerEveryLayersChannelMeanError()
+    public void EachCorrectionLowersTheChannelMeanErrorItTargets()
     {
         var (ann, images) = Setup();
         using var _ = ann;
@@ -47,16 +53,66 @@ public sealed class PostTrainingCalibrationTests(ITestOutputHelper output)
             SimulationEngine.Dense, CPU);
         snn.SetThresholds(PostTrainingCalibration.SearchThresholds(snn, ann, images, Norm, Steps, 16, 0, CPU, MaxPoolMode.Gate));
         var none = LayerErrors(snn, ann, images);
-        snn.SetCorrections(PostTrainingCalibration.Correct(snn, ann, images, Norm, Steps, 16, Steps, CPU, MaxPoolMode.Gate, potentialCorrection: false));
-        var bias = LayerErrors(snn, ann, images);
-        snn.SetCorrections(PostTrainingCalibration.Correct(snn, ann, images, Norm, Steps, 16, Steps, CPU, MaxPoolMode.Gate));
-        var both = LayerErrors(snn, ann, images);
-        output.WriteLine($"mean |channel error| per layer: none {string.Join(" ", none.Select(e => e.ToString("G3")))}; " +
-            $"bias {string.Join(" ", bias.Select(e => e.ToString("G3")))}; bias+potential {string.Join(" ", both.Select(e => e.ToString("G3")))}");
-        for (int l = 0; l < none.Length; l++)
+        Dictionary<string, LayerCorrection> Correct(bool bias, bool potential)
         {
-            Assert.True(bias[l] < none[l], $"layer {l}: bias correction left the error at {bias[l]:G3} (from {none[l]:G3})");
-            Assert.True(both[l] < bias[l], $"layer {l}: potential correction left the error at {both[l]:G3} (from {bias[l]:G3})");
+            snn.SetCorrections(new Dictionary<string, LayerCorrection>());
+            var corrections = PostTrainingCalibration.Correct(snn, ann, images, Norm, Steps, 16, Steps, CPU, MaxPoolMode.Gate, bias, potential);
+            snn.SetCorrections(corrections);
+            return corrections;
+        }
+        Assert.All(Correct(bias: true, potential: false).Values, c => Assert.All(c.PotentialShift, p => Assert.Equal(0f, p)));
+        var bias = LayerErrors(snn, ann, images);
+        Assert.All(Correct(bias: false, potential: true).Values, c => Assert.All(c.CurrentShift, s => Assert.Equal(0f, s)));
+        var potential = LayerErrors(snn, ann, images);
+        Correct(bias: true, potential: true);
+        var both = LayerErrors(snn, ann, images);
+        output.WriteLine($"mean |channel error| per layer over T / 2T: none {Show(none)}; bias {Show(bias)}; potential {Show(potential)}; both {Show(both)}");
+        for (int l = 0; l < none[0].Length; l++)
+        {
+            Assert.True(bias[1][l] < none[1][l], $"layer {l}: bias correction left the error over 2T at {bias[1][l]:G3} (from {none[1][l]:G3})");
+            Assert.True(potential[0][l] < none[0][l], $"layer {l}: potential correction left the error over T at {potential[0][l]:G3} (from {none[0][l]:G3})");
+            for (int h = 0; h < 2; h++)
+                Assert.True(both[h][l] < none[h][l], $"layer {l}, horizon {h}: both corrections left the error at {both[h][l]:G3} (none {none[h][l]:G3})");
+            // each term fixes the horizon the other one misses
+            Assert.True(both[0][l] < bias[0][l], $"layer {l}: adding the potential term left the error over T at {both[0][l]:G3} (bias alone {bias[0][l]:G3})");
+            Assert.True(both[1][l] < potential[1][l], $"layer {l}: adding the shift left the error over 2T at {both[1][l]:G3} (potential alone {potential[1][l]:G3})");
+        }
+    }
+
+    [Fact]
+    public void WorkersAndBatchSizeChangeNoBalancedThresholdOrCorrection()
+    {
+        var (ann, images) = Setup();
+        using var _ = ann;
+        using var snn = ConversionPipeline.Compile(ann, Norm, new ConversionOptions(), new NeuronOptions(ResetMode.Soft, InitialPotential: 0.5f),
+            SimulationEngine.Event, CPU);
+        var spikes = new BalancingOptions(NormMode.Spike, CalibrationImages: 48, CalibrationSteps: Steps, Encoding: InputCoding.Poisson);
+        Dictionary<string, float> Balanced(int batch, int workers) =>
+            ThresholdBalancer.Balance(snn, ann, images, Norm, spikes with { BatchSize = batch, Workers = workers }, CPU, MaxPoolMode.Gate)
+                .ToDictionary();
+        var thresholds = Balanced(16, 1);
+        foreach (var (batch, workers) in new[] { (7, 3), (48, 2) })   // LibTorch's matrix products round by batch size
+            foreach (var (name, value) in Balanced(batch, workers)) Assert.Equal(thresholds[name], value, 5e-6 * thresholds[name]);
+
+        snn.SetThresholds(thresholds);
+        (float[], float[])[] Corrected(int batch, int workers)
+        {
+            snn.SetCorrections(new Dictionary<string, LayerCorrection>());
+            return PostTrainingCalibration.Correct(snn, ann, images, Norm, Steps, batch, 3, CPU, MaxPoolMode.Gate, workers: workers)
+                .OrderBy(c => c.Key).Select(c => (c.Value.CurrentShift, c.Value.PotentialShift)).ToArray();
+        }
+        var corrections = Corrected(16, 1);
+        Assert.Contains(corrections, c => c.Item1.Any(v => v != 0) && c.Item2.Any(v => v != 0));
+        foreach (var (batch, workers) in new[] { (7, 3), (48, 2) })
+        {
+            var other = Corrected(batch, workers);
+            for (int l = 0; l < corrections.Length; l++)
+            {
+                output.WriteLine($"layer {l}: largest difference {corrections[l].Item1.Zip(other[l].Item1, (a, b) => Math.Abs(a - b)).Max():G3} (shift), " +
+                    $"{corrections[l].Item2.Zip(other[l].Item2, (a, b) => Math.Abs(a - b)).Max():G3} (potential)");
+                Assert.Equal(corrections[l].Item1, other[l].Item1, (a, b) => Math.Abs(a - b) <= 1e-5f * (1 + Math.Abs(a)));
+                Assert.Equal(corrections[l].Item2, other[l].Item2, (a, b) => Math.Abs(a - b) <= 1e-5f * (1 + Math.Abs(a)));
+            }
         }
     }
 
