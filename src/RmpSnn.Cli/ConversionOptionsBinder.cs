@@ -40,7 +40,7 @@ public sealed class ConversionOptionsBinder
     };
     readonly Option<string[]> _corrections = new("--corrections")
     {
-        Description = "With --norm calibrated: the layer-wise corrections to apply: bias, potential, both or none",
+        Description = "With --norm calibrated (default both) or qcfs (default none): the layer-wise corrections to calibrate: bias, potential, both or none",
         DefaultValueFactory = _ => ["both"],
         AllowMultipleArgumentsPerToken = true,
     };
@@ -197,8 +197,9 @@ public sealed class ConversionOptionsBinder
             CalibrationSteps = Given(parse, _calibSteps) ? given.CalibrationSteps : balancing.CalibrationSteps,
             Encoding = Encoding(parse, balancing.Encoding),
             SharedFrom = parse.GetValue(_balanceReset) switch { "soft" => ResetMode.Soft, "hard" => ResetMode.Hard, _ => null },
-            BiasCorrection = parse.GetValue(_corrections)!.Intersect(["bias", "both"]).Any(),
-            PotentialCorrection = parse.GetValue(_corrections)!.Intersect(["potential", "both"]).Any(),
+            BiasCorrection = Given(parse, _corrections) ? parse.GetValue(_corrections)!.Intersect(["bias", "both"]).Any() : balancing.BiasCorrection,
+            PotentialCorrection = Given(parse, _corrections) ? parse.GetValue(_corrections)!.Intersect(["potential", "both"]).Any()
+                : balancing.PotentialCorrection,
         };
     }
 

@@ -15,8 +15,10 @@ namespace RmpSnn.Conversion;
 /// Null: every reset mode is balanced in its own SNN (spike balancing then gives hard reset lower deep-layer thresholds).
 /// A mode: balance once in that mode's SNN and give all reset modes the same thresholds, to compare resets at equal V_th.
 /// </param>
-/// <param name="BiasCorrection">With <see cref="NormMode.Calibrated"/>: apply the layer-wise bias correction.</param>
-/// <param name="PotentialCorrection">With <see cref="NormMode.Calibrated"/>: apply the layer-wise potential correction.</param>
+/// <param name="BiasCorrection">With <see cref="NormMode.Calibrated"/> or <see cref="NormMode.Qcfs"/>: apply the layer-wise
+/// bias correction (<see cref="PostTrainingCalibration.Correct"/>) for T_cal steps.</param>
+/// <param name="PotentialCorrection">With <see cref="NormMode.Calibrated"/> or <see cref="NormMode.Qcfs"/>: apply the
+/// layer-wise potential correction.</param>
 /// <param name="Workers">Parts of each calibration batch simulated at once by replicas of the SNN (spike balancing and the
 /// corrections), as <see cref="ExecutionOptions.Workers"/>: null for LibTorch's thread count on the CPU. It changes no number.</param>
 public sealed record BalancingOptions(
@@ -33,9 +35,13 @@ public sealed record BalancingOptions(
     bool PotentialCorrection = true,
     int? Workers = null)
 {
-    /// <summary>The corrections a calibrated conversion applies, e.g. <c>bias+potential</c> (null for other norms).</summary>
-    public string? CorrectionKinds => Mode != NormMode.Calibrated ? null
-        : string.Join("+", new[] { BiasCorrection ? "bias" : null, PotentialCorrection ? "potential" : null }.OfType<string>());
+    /// <summary>The corrections a calibrated or QCFS conversion applies, e.g. <c>bias+potential</c> (null for other norms).</summary>
+    public string? CorrectionKinds => Mode is NormMode.Calibrated or NormMode.Qcfs
+        ? string.Join("+", new[] { BiasCorrection ? "bias" : null, PotentialCorrection ? "potential" : null }.OfType<string>())
+        : null;
+
+    /// <summary>True when the conversion calibrates corrections: a calibrated or QCFS conversion with at least one of them.</summary>
+    public bool Corrects => Mode is NormMode.Calibrated or NormMode.Qcfs && (BiasCorrection || PotentialCorrection);
 
     /// <summary>Checks ranges; throws <see cref="RmpSnnException"/> naming the option.</summary>
     public BalancingOptions Validate()

@@ -27,7 +27,7 @@ public static class ConversionPipeline
                 SimulationEngines.DefaultFor(device), device);
             var balanced = ThresholdBalancer.Balance(snn, ann, calibration, normalization, balancing, device, maxPool);
             foreach (var reset in balancing.SharedFrom is null ? [balanceIn] : modes) thresholds[reset] = balanced;
-            if (balancing.Mode != NormMode.Calibrated) continue;
+            if (!balancing.Corrects) continue;
             snn.SetThresholds(balanced);
             var corrected = PostTrainingCalibration.Correct(snn, ann, calibration.Take(balancing.CalibrationImages), normalization,
                 balancing.CalibrationSteps, balancing.BatchSize, balancing.ChunkSteps, device, maxPool, balancing.BiasCorrection,
@@ -36,7 +36,7 @@ public static class ConversionPipeline
         }
         bool qcfs = balancing.Mode == NormMode.Qcfs;
         return new BalancedThresholds(Path.GetFullPath(modelPath), BalancedThresholds.Sha256(modelPath), ann.Spec.Arch, balancing.Mode,
-            balancing.Percentile, qcfs ? 0 : Math.Min(balancing.CalibrationImages, calibration.Count), balancing.CalibrationSteps,
+            balancing.Percentile, qcfs && !balancing.Corrects ? 0 : Math.Min(balancing.CalibrationImages, calibration.Count), balancing.CalibrationSteps,
             halfStart ? InputCoding.Direct : balancing.Encoding, readout, maxPool, thresholds,
             halfStart ? InputCoding.Direct : InputCoding.Poisson, halfStart ? 0.5f : 0f, balancing.SharedFrom,
             corrections.Count > 0 ? corrections : null,

@@ -32,7 +32,8 @@ public static class ConvertStep
             throw new RmpSnnException($"--split {calibration.Split}: calibration reads the training split only (without the images held out " +
                 "by --val), never images that are evaluated; drop --split");
         var images = (calibration with { Limit = balancing.CalibrationImages }).Load();
-        progress?.Report(new WorkflowProgress(balancing.Mode == NormMode.Qcfs ? "taking thresholds from the QCFS clips" :
+        progress?.Report(new WorkflowProgress(balancing.Mode == NormMode.Qcfs
+            ? $"taking thresholds from the QCFS clips{(balancing.Corrects ? $", calibrating corrections for T = {balancing.CalibrationSteps} on {images.Count} images" : "")}" :
             $"balancing thresholds ({balancing.Mode}, {images.Count} images" +
             $"{(balancing.Mode == NormMode.Spike ? $" × {balancing.CalibrationSteps} steps" : "")}, " +
             $"{string.Join("+", plan.Resets)}{(balancing.SharedFrom is { } shared ? $", balanced in the {shared} SNN and shared" : "")})"));
@@ -68,12 +69,12 @@ public static class ConvertStep
     /// </summary>
     public static void RequireMatch(BalancedThresholds converted, string convertedPath, BalancingOptions balancing)
     {
-        bool targeted = balancing.Mode is NormMode.Search or NormMode.Calibrated;
+        bool targeted = balancing.Mode is NormMode.Search or NormMode.Calibrated || balancing.Corrects;
         string? kinds = balancing.CorrectionKinds;
         if (converted.Norm != balancing.Mode || (targeted && converted.CalibrationSteps != balancing.CalibrationSteps)
             || (kinds is not null && converted.CorrectionKinds is { } stored && stored != kinds))
             throw new RmpSnnException($"{convertedPath}: converted with --norm {Sweep.Word(converted.Norm)}" +
-                $"{(converted.Norm is NormMode.Search or NormMode.Calibrated ? $" for T = {converted.CalibrationSteps}" : "")}, not " +
+                $"{(converted.Norm is NormMode.Search or NormMode.Calibrated || converted.Corrections is not null ? $" for T = {converted.CalibrationSteps}" : "")}, not " +
                 $"{Sweep.Word(balancing.Mode)}{(targeted ? $" for T = {balancing.CalibrationSteps}" : "")} as asked; pass --converted " +
                 "another file (it is created if missing) or delete this one");
     }

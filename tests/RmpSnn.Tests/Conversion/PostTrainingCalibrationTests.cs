@@ -144,6 +144,12 @@ public sealed class PostTrainingCalibrationTests(ITestOutputHelper output)
         Assert.Equal("bias", Resolve("--corrections", "bias").CorrectionKinds);
         Assert.Equal("", Resolve("--corrections", "none").CorrectionKinds);
         Assert.Null(Resolve("--recipe", "fast").CorrectionKinds);
+        Assert.False(Resolve("--recipe", "fast", "--corrections", "both").Corrects);
+        var qcfs = Resolve("--recipe", "qcfs");                                 // the clips alone unless corrections are asked for
+        Assert.Equal((NormMode.Qcfs, false, ""), (qcfs.Mode, qcfs.Corrects, qcfs.CorrectionKinds));
+        var correctedQcfs = Resolve("--recipe", "qcfs", "--corrections", "both");
+        Assert.Equal((true, "bias+potential", 16), (correctedQcfs.Corrects, correctedQcfs.CorrectionKinds, correctedQcfs.CalibrationSteps));
+        Assert.True(Resolve().Corrects);
         Assert.Equal((NormMode.ActMax, 100, InputCoding.Poisson), (Resolve("--norm", "act-max").Mode, Resolve("--norm", "act-max").CalibrationImages,
             Resolve("--norm", "act-max").Encoding));
     }

@@ -21,6 +21,8 @@ public abstract record ConversionRecipe
     public virtual IReadOnlyList<double> Alphas => [1.0];
     /// <summary>Calibration images (from the training split).</summary>
     public virtual int CalibrationImages => 256;
+    /// <summary>Whether bias and potential corrections are calibrated by default (<c>--corrections</c> overrides).</summary>
+    public virtual bool Corrects => Norm == NormMode.Calibrated;
     /// <summary>Input coding used while calibrating.</summary>
     public virtual InputCoding CalibrationEncoding => InputCoding.Direct;
 
@@ -38,6 +40,8 @@ public abstract record ConversionRecipe
         CalibrationImages = CalibrationImages,
         CalibrationSteps = CalibrationSteps(simulationSteps),
         Encoding = CalibrationEncoding,
+        BiasCorrection = Corrects,
+        PotentialCorrection = Corrects,
     };
 
     /// <summary>Every recipe, by name.</summary>

@@ -2,7 +2,8 @@ namespace RmpSnn.Conversion.Recipes;
 
 /// <summary>
 /// A QCFS-trained network (<c>train --activation qcfs</c>): V_th = the trained clips λ, direct input, soft reset,
-/// V(0) = V_th/2; nothing to calibrate. The default for QCFS models.
+/// V(0) = V_th/2. The default for QCFS models. Nothing is calibrated unless <c>--corrections</c> asks for the
+/// <see cref="PostTrainingCalibration"/> bias and potential correction on top, for T_cal = the run's T up to 16 on 256 images.
 /// </summary>
 public sealed record QcfsRecipe : ConversionRecipe
 {
@@ -13,7 +14,5 @@ public sealed record QcfsRecipe : ConversionRecipe
     /// <inheritdoc/>
     public override NormMode Norm => NormMode.Qcfs;
     /// <inheritdoc/>
-    public override int CalibrationImages => 1;
-    /// <inheritdoc/>
-    public override int CalibrationSteps(int? simulationSteps) => 1;
+    public override bool Corrects => false;
 }
