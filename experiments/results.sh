@@ -52,6 +52,29 @@ step $Q train --dataset cifar10 --init $O/resnet20-pretrained.model --activation
 step $Q.snn.json convert $Q --out $Q.snn.json
 step $O/resnet20-qcfs8-e3-test/results.json simulate $Q --converted $Q.snn.json --steps 64 --threads 1 --out $O/resnet20-qcfs8-e3-test
 
+# CIFAR-10, the pretrained ResNet-20 with the default recipe (calibrated: threshold search + bias and potential fitted at
+# T_cal = 16 and 32), 256 and 512 calibration images, and to T = 256
+step $O/r20-fit256.json convert $O/resnet20-pretrained.model --norm calibrated --calib-steps 16 --calib-images 256 --reset soft --threads 1 --out $O/r20-fit256.json
+step $O/r20-fit256/results.json simulate $O/resnet20-pretrained.model --converted $O/r20-fit256.json --steps 64 --threads 1 --engine event --out $O/r20-fit256
+step $O/r20-fit512.json convert $O/resnet20-pretrained.model --norm calibrated --calib-steps 16 --calib-images 512 --reset soft --threads 1 --out $O/r20-fit512.json
+step $O/r20-fit512/results.json simulate $O/resnet20-pretrained.model --converted $O/r20-fit512.json --steps 64 --threads 1 --engine event --out $O/r20-fit512
+step $O/r20-fit256-T256/results.json simulate $O/resnet20-pretrained.model --converted $O/r20-fit256.json --steps 256 --threads 1 --engine event --out $O/r20-fit256-T256
+
+# QCFS L = 4, 6 epochs, with and without the corrections on top of the clips (T_cal = 4)
+Q4=$O/resnet20-qcfs4-e6.model
+step $Q4 train --dataset cifar10 --init $O/resnet20-pretrained.model --activation qcfs --levels 4 --epochs 6 --lr 0.01 --batch 128 --threads 1 --out $Q4
+step $Q4.snn.json convert $Q4 --threads 1 --out $Q4.snn.json
+step $O/resnet20-qcfs4-e6-test/results.json simulate $Q4 --converted $Q4.snn.json --steps 32 --threads 1 --engine event --out $O/resnet20-qcfs4-e6-test
+step $Q4.fit4.json convert $Q4 --norm qcfs --corrections both --calib-images 256 --calib-steps 4 --threads 1 --out $Q4.fit4.json
+step $O/resnet20-qcfs4-e6-fit4-test/results.json simulate $Q4 --converted $Q4.fit4.json --steps 32 --threads 1 --engine event --out $O/resnet20-qcfs4-e6-fit4-test
+
+# CIFAR-10 VGG-16 with BatchNorm from ../shared/models (trained by RmpSnn, 5000 held out), recipe calibrated, T <= 128
+[ -e $O/vgg16bn.safetensors ] || xz -dc ../shared/models/vgg16bn-cifar10.safetensors.xz > $O/vgg16bn.safetensors
+step $O/vgg16bn.model import $O/vgg16bn.safetensors --arch vgg16 --batchnorm --dataset cifar10 --out $O/vgg16bn.model
+step $O/vgg16-fit.json convert $O/vgg16bn.model --val 5000 --norm calibrated --calib-steps 16 --calib-images 256 --reset soft --threads 1 --out $O/vgg16-fit.json
+step $O/vgg16-fit-test/results.json simulate $O/vgg16bn.model --val 5000 --converted $O/vgg16-fit.json --steps 128 --engine event --out $O/vgg16-fit-test
+step $O/vgg16-fit-val/results.json simulate $O/vgg16bn.model --val 5000 --split val --limit 1000 --converted $O/vgg16-fit.json --steps 128 --engine event --out $O/vgg16-fit-val
+
 # CIFAR-10, RmpSnn-trained narrow VGG-9 (VGG-16 does not fit 2 cores), 5000 training images held out, spike balancing
 V=$O/vgg9-c10.model
 step $V train --dataset cifar10 --arch vgg9 --epochs 15 --val 5000 --eval-split val --batch 128 --lr 0.05 --out $V
