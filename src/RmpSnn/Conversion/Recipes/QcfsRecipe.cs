@@ -10,7 +10,7 @@ public sealed record QcfsRecipe : ConversionRecipe
     /// <inheritdoc/>
     public override string Name => "qcfs";
     /// <inheritdoc/>
-    public override string Summary => "QCFS-trained clips as thresholds, direct input, soft reset, V(0) = V_th/2 (the default for QCFS models)";
+    public override string Summary => "QCFS-trained clips as thresholds, direct input, soft reset, V(0) = V_th/2 (the default for QCFS models; --corrections both adds the calibrated recipe's corrections)";
     /// <inheritdoc/>
     public override NormMode Norm => NormMode.Qcfs;
     /// <inheritdoc/>
