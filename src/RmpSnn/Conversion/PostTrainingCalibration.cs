@@ -123,38 +123,32 @@ public static class PostTrainingCalibration
         int chunkSteps, Device device, int? workers = null)
     {
         var sums = horizons.Select(_ => new double[layer.Channels]).ToArray();
-        long positions = 0;
         using var noGrad = no_grad();
-        using var pool = new BatchWorkers(device, workers, batchSize);
-        var replicas = Enumerable.Range(0, pool.Count).Select(w => w == 0 ? snn : snn.Replica()).ToArray();
-        try
+        using (var pool = new BatchWorkers(device, workers, batchSize))
         {
+            var replicas = pool.Replicas(snn);
             foreach (var batch in images.Batches(batchSize, Normalization.Identity(images.Channels), device))
             {
                 using var _ = batch;
                 var perImage = new double[horizons.Length, batch.Size, layer.Channels];
-                pool.Run(batch, (w, part) => positions = AddImageSums(replicas[w], layer.Name, part, horizons, chunkSteps, perImage, pool.Start(w, batch.Size)));
+                pool.Run(batch, (w, part) => AddImageSums(replicas[w], layer.Name, part, horizons, chunkSteps, perImage, pool.Start(w, batch.Size)));
                 for (int h = 0; h < horizons.Length; h++)
                     for (int i = 0; i < batch.Size; i++)
                         for (int c = 0; c < layer.Channels; c++) sums[h][c] += perImage[h, i, c];
             }
         }
-        finally
-        {
-            foreach (var replica in replicas.Skip(1)) replica.Dispose();
-            snn.ResetState();
-        }
+        snn.ResetState();
+        long positions = layer.NeuronsPerSample / layer.Channels;
         return sums.Select((s, h) => s.Select(v => v / ((double)positions * horizons[h] * images.Count)).ToArray()).ToArray();
     }
 
     /// <summary>
     /// Adds each image's output sums per channel over positions and the first T steps, T in <paramref name="horizons"/>,
-    /// into <paramref name="perImage"/> [horizon, image, channel] from image <paramref name="row"/>; returns the positions per channel.
+    /// into <paramref name="perImage"/> [horizon, image, channel] from image <paramref name="row"/>.
     /// </summary>
-    static long AddImageSums(SpikingNetwork snn, string layerName, Batch part, int[] horizons, int chunkSteps, double[,,] perImage, int row)
+    static void AddImageSums(SpikingNetwork snn, string layerName, Batch part, int[] horizons, int chunkSteps, double[,,] perImage, int row)
     {
         var layer = snn.Neurons.First(n => n.Name == layerName);
-        long positions = 0;
         snn.ResetState();
         for (int first = 0, next = 0; first < horizons[^1]; )
         {
@@ -164,13 +158,11 @@ public static class PostTrainingCalibration
             var frames = InputEncoder.Encode(InputCoding.Direct, part.Images, first, k, 0, part.Ids);
             var context = new StepContext(k, part.Size, first);
             var output = layer.Forward(snn.CurrentInto(layer, frames, context), null, context).view(k, part.Size, layer.Channels, -1);
-            positions = output.shape[3];
             var imageSums = output.sum(3, type: ScalarType.Float64).sum(dim: 0).cpu().data<double>().ToArray();
             first += k;
             for (int h = next; h < horizons.Length; h++)
                 for (int i = 0; i < part.Size; i++)
                     for (int c = 0; c < layer.Channels; c++) perImage[h, row + i, c] += imageSums[i * layer.Channels + c];
         }
-        return positions;
     }
 }

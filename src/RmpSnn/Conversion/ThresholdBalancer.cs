@@ -68,20 +68,12 @@ public static class ThresholdBalancer
         foreach (var target in snn.Neurons)
         {
             using var pool = new BatchWorkers(device, options.Workers, options.BatchSize);
-            var replicas = Enumerable.Range(0, pool.Count).Select(w => w == 0 ? snn : snn.Replica()).ToArray();
+            var replicas = pool.Replicas(snn);
             var max = new float[pool.Count];
-            try
+            foreach (var batch in images.Batches(options.BatchSize, Normalization.Identity(images.Channels), device))
             {
-                using var noGrad = no_grad();
-                foreach (var batch in images.Batches(options.BatchSize, Normalization.Identity(images.Channels), device))
-                {
-                    using var _ = batch;
-                    pool.Run(batch, (w, part) => max[w] = Math.Max(max[w], LargestCurrent(replicas[w], target.Name, part, options)));
-                }
-            }
-            finally
-            {
-                foreach (var replica in replicas.Skip(1)) replica.Dispose();
+                using var _ = batch;
+                pool.Run(batch, (w, part) => max[w] = Math.Max(max[w], LargestCurrent(replicas[w], target.Name, part, options)));
             }
             target.Threshold = Math.Max(max.Max(), 1e-6f);
         }

@@ -32,16 +32,15 @@ public static class Simulator
         if (execution.MaxMemoryMegabytes is double budget) execution = MemoryBudget.Fit(networks.Select(n => n.Network).ToArray(), execution, budget);
         int steps = options.Steps;
         using var workers = new BatchWorkers(device, execution.Workers, execution.BatchSize);
-        var replicas = Enumerable.Range(0, workers.Count)
-            .Select(w => w == 0 ? networks : networks.Select(n => (n.Label, n.Network.Replica())).ToArray()).ToArray();
+        var copies = networks.Select(n => workers.Replicas(n.Network)).ToArray();
+        var replicas = Enumerable.Range(0, workers.Count).Select(w => networks.Select((n, i) => (n.Label, copies[i][w])).ToArray()).ToArray();
         var correct = replicas.Select(_ => networks.Select(_ => new long[steps]).ToArray()).ToArray();
         var recorders = replicas.Select(_ => networks.Select(n => options.RecordStatistics
             ? new SpikeRecorder(n.Network.Neurons.Select(l => l.Name).ToArray(), n.Network.WeightedLayers.Select(l => l.Name).ToArray(), steps)
             : null).ToArray()).ToArray();
         var pixelsOnly = Normalization.Identity(data.Channels);
-        try
+        using (no_grad())
         {
-            using var noGrad = no_grad();
             int done = 0;
             foreach (var batch in data.Batches(execution.BatchSize, pixelsOnly, device))
             {
@@ -54,11 +53,6 @@ public static class Simulator
                 TorchRuntime.ReleaseFreedMemory();
                 progress?.Report(new SimulationProgress(done, data.Count));
             }
-        }
-        finally
-        {
-            foreach (var replica in replicas.Skip(1))
-                foreach (var (_, network) in replica) network.Dispose();
         }
         for (int w = 1; w < workers.Count; w++)
             for (int i = 0; i < networks.Count; i++)

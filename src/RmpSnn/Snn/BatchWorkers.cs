@@ -12,6 +12,7 @@ namespace RmpSnn.Snn;
 internal sealed class BatchWorkers : IDisposable
 {
     readonly int _libTorchThreads;
+    readonly List<SpikingNetwork> _replicas = [];
 
     /// <summary>
     /// <paramref name="asked"/> workers, or (null) LibTorch's thread count on the CPU; at most
@@ -56,12 +57,25 @@ internal sealed class BatchWorkers : IDisposable
         }
     }
 
+    /// <summary>
+    /// One network per worker: <paramref name="network"/> itself for worker 0, replicas (owned and disposed here) for the
+    /// others, with its thresholds and corrections as they are now.
+    /// </summary>
+    public SpikingNetwork[] Replicas(SpikingNetwork network)
+    {
+        var replicas = Enumerable.Range(0, Count).Select(w => w == 0 ? network : network.Replica()).ToArray();
+        _replicas.AddRange(replicas.Skip(1));
+        return replicas;
+    }
+
     /// <summary>Index in a batch of <paramref name="size"/> samples of the first sample of <paramref name="worker"/>'s part.</summary>
     public int Start(int worker, int size) => (int)((long)size * worker / Count);
 
-    /// <summary>Restores LibTorch's thread count.</summary>
+    /// <summary>Disposes the replicas and restores LibTorch's thread count.</summary>
     public void Dispose()
     {
+        foreach (var replica in _replicas) replica.Dispose();
+        _replicas.Clear();
         if (Count > 1) set_num_threads(_libTorchThreads);
     }
 }
