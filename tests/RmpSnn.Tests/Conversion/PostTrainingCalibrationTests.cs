@@ -42,6 +42,10 @@ public sealed class PostTrainingCalibrationTests(ITestOutputHelper output)
         return [errors.Select(e => e[0]).ToArray(), errors.Select(e => e[1]).ToArray()];
     }
 
+    /// <summary>The SNN of <paramref name="ann"/> as the calibrated recipe runs it: soft reset, V(0) = V_th/2.</summary>
+    static SpikingNetwork Compile(Network ann, SimulationEngine engine) =>
+        ConversionPipeline.Compile(ann, Norm, new ConversionOptions(), new NeuronOptions(ResetMode.Soft, InitialPotential: 0.5f), engine, CPU);
+
     static string Show(double[][] errors) => string.Join(" / ", errors.Select(h => string.Join(" ", h.Select(e => e.ToString("G3")))));
 
     [Fact]
@@ -49,8 +53,7 @@ public sealed class PostTrainingCalibrationTests(ITestOutputHelper output)
     {
         var (ann, images) = Setup();
         using var _ = ann;
-        using var snn = ConversionPipeline.Compile(ann, Norm, new ConversionOptions(), new NeuronOptions(ResetMode.Soft, InitialPotential: 0.5f),
-            SimulationEngine.Dense, CPU);
+        using var snn = Compile(ann, SimulationEngine.Dense);
         snn.SetThresholds(PostTrainingCalibration.SearchThresholds(snn, ann, images, Norm, Steps, 16, 0, CPU, MaxPoolMode.Gate));
         var none = LayerErrors(snn, ann, images);
         Dictionary<string, LayerCorrection> Correct(bool bias, bool potential)
@@ -84,8 +87,7 @@ public sealed class PostTrainingCalibrationTests(ITestOutputHelper output)
     {
         var (ann, images) = Setup();
         using var _ = ann;
-        using var snn = ConversionPipeline.Compile(ann, Norm, new ConversionOptions(), new NeuronOptions(ResetMode.Soft, InitialPotential: 0.5f),
-            SimulationEngine.Event, CPU);
+        using var snn = Compile(ann, SimulationEngine.Event);
         var spikes = new BalancingOptions(NormMode.Spike, CalibrationImages: 48, CalibrationSteps: Steps, Encoding: InputCoding.Poisson);
         Dictionary<string, float> Balanced(int batch, int workers) =>
             ThresholdBalancer.Balance(snn, ann, images, Norm, spikes with { BatchSize = batch, Workers = workers }, CPU, MaxPoolMode.Gate)
