@@ -23,6 +23,7 @@ public static class TrainCommand
               rmpsnn train --dataset cifar10 --arch resnet20 --epochs 40 --val 5000 --out out/resnet20.model
               rmpsnn train --dataset cifar10 --arch resnet20 --epochs 40 --val 5000 --out out/resnet20.model --resume
               rmpsnn train --init out/resnet20.model --activation qcfs --levels 8 --epochs 6 --lr 0.01 --out out/resnet20-qcfs.model
+              rmpsnn train --init out/resnet20.model --teacher out/resnet20.model --activation qcfs --levels 4 --out out/resnet20-qcfs4.model
             """);
         var data = new DataOptions("train");
         var device = new DeviceOptions();
@@ -63,6 +64,13 @@ public static class TrainCommand
             Description = "Start from this model's weights; its architecture options, dataset and normalisation are used, " +
                 "only --activation/--levels may differ",
         };
+        var teacher = new Option<string?>("--teacher")
+        {
+            Description = "Distil from this trained model (e.g. the --init ReLU network when fine-tuning QCFS): " +
+                "loss (1 - w)·CE + w·τ²·KL(teacher ‖ student) at temperature τ",
+        };
+        var distillWeight = new Option<double>("--distill-weight") { Description = "w of --teacher, in [0, 1]", DefaultValueFactory = _ => 0.5 };
+        var distillTemperature = new Option<double>("--distill-temperature") { Description = "τ of --teacher", DefaultValueFactory = _ => 4 };
         var noAugment = new Option<bool>("--no-augment") { Description = "Switch off the dataset's train-time augmentation" };
         var seed = new Option<int>("--seed") { Description = "Seed for weights, shuffling, augmentation and the --val carve-out" };
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint (<out>.ckpt) of an interrupted run" };
@@ -74,7 +82,7 @@ public static class TrainCommand
         };
         testSplit.AcceptOnlyFromAmong("test", "val", "none");
         foreach (var o in new Option[] { arch, output, epochs, batch, lr, weightDecay, schedule, smoothing, dropout, batchNorm, bias, maxPool,
-            activation, levels, init, noAugment, seed, resume, testSplit, force })
+            activation, levels, init, teacher, distillWeight, distillTemperature, noAugment, seed, resume, testSplit, force })
             command.Options.Add(o);
         data.AddTo(command);
         device.AddTo(command);
@@ -97,8 +105,11 @@ public static class TrainCommand
                 Resume = parse.GetValue(resume),
             };
             string outPath = parse.GetValue(output)!, evalSplit = parse.GetValue(testSplit)!;
+            string? teacherPath = parse.GetValue(teacher);
+            if (teacherPath is null && new Option[] { distillWeight, distillTemperature }.FirstOrDefault(o => ConversionOptionsBinder.Given(parse, o)) is { } orphan)
+                throw new RmpSnnException($"{orphan.Name}: only applies with --teacher");
             var request = new TrainingRequest(spec, selection, evalSplit, options, outPath, initPath, parse.GetValue(noAugment),
-                parse.GetValue(force));
+                parse.GetValue(force), teacherPath, parse.GetValue(distillWeight), parse.GetValue(distillTemperature));
             var outcome = ConsoleProgress.Workflow(progress => TrainingWorkflow.Run(request, progress, cancel));
             ShowHistory(outcome.History, evalSplit);
             AnsiConsole.MarkupLine($"Saved [green]{Markup.Escape(outPath)}[/]");

@@ -14,8 +14,12 @@ namespace RmpSnn.Experiments;
 /// <param name="InitPath">A model whose weights (and architecture options, dataset, normalisation) the training starts from.</param>
 /// <param name="AugmentationOff">Train without the dataset's augmentation.</param>
 /// <param name="Overwrite">Replace an existing <paramref name="OutPath"/> (a resumed run may always finish its own file).</param>
+/// <param name="TeacherPath">A model to distil from (<see cref="Distillation"/>), or null for plain cross-entropy.</param>
+/// <param name="DistillWeight">The distillation term's weight w in [0, 1].</param>
+/// <param name="DistillTemperature">The softmax temperature τ of the distillation term.</param>
 public sealed record TrainingRequest(ModelSpec Spec, DatasetSelection Data, string EvalSplit, TrainerOptions Options, string OutPath,
-    string? InitPath = null, bool AugmentationOff = false, bool Overwrite = false);
+    string? InitPath = null, bool AugmentationOff = false, bool Overwrite = false, string? TeacherPath = null,
+    double DistillWeight = 0.5, double DistillTemperature = 4);
 
 /// <summary>What a training run produced.</summary>
 /// <param name="Info">The header written with the model.</param>
@@ -32,6 +36,7 @@ public static class TrainingWorkflow
     public static TrainingOutcome Run(TrainingRequest request, IProgress<WorkflowProgress>? progress = null, CancellationToken cancel = default)
     {
         (request.Options with { CheckpointPath = request.OutPath + ".ckpt" }).Validate();   // before any data is loaded
+        if (request.TeacherPath is not null) Distillation.ValidateSettings(request.DistillWeight, request.DistillTemperature);
         if (Directory.Exists(request.OutPath)) throw new RmpSnnException($"{request.OutPath}: is a folder; --out names the model file to write");
         if (File.Exists(request.OutPath) && !request.Overwrite && !request.Options.Resume)
             throw new RmpSnnException($"{request.OutPath}: exists; pass --force to replace it (or --resume to continue its run)");
@@ -40,6 +45,8 @@ public static class TrainingWorkflow
         ModelInfo? sourceInfo = null;
         if (request.InitPath is { } initPath) (source, sourceInfo) = ModelFile.Load(initPath, device);
         using var _ = source;
+        var (teacher, teacherInfo) = request.TeacherPath is { } teacherPath ? ModelFile.Load(teacherPath, device) : default;
+        using var __ = teacher;
         var selection = request.Data with { Validation = Math.Max(request.Data.Validation, 0) };
         var train = selection.Load();
         var test = request.EvalSplit == "none" ? null : (selection with { Split = request.EvalSplit, Limit = 0 }).Load();
@@ -54,10 +61,16 @@ public static class TrainingWorkflow
             progress?.Report(new WorkflowProgress($"copying weights from {request.InitPath}"));
             InitialWeights.Copy(source, network, train.Take(InitialWeights.CalibrationImages), normalization, device);
         }
+        if (teacherInfo is not null && !(teacherInfo.Normalization.Mean.SequenceEqual(normalization.Mean)
+                && teacherInfo.Normalization.Std.SequenceEqual(normalization.Std)))
+            throw new RmpSnnException($"--teacher {request.TeacherPath}: normalises its inputs with {Describe(teacherInfo.Normalization)}, " +
+                $"the trained network with {Describe(normalization)}; the teacher must see the same inputs");
         var options = request.Options with
         {
             CheckpointPath = request.OutPath + ".ckpt",
             Augmentation = request.AugmentationOff ? null : DatasetCatalog.DefaultAugmentation(selection.Dataset),
+            Distillation = teacher is null ? null
+                : new Distillation(teacher, Path.GetFileName(request.TeacherPath!), request.DistillWeight, request.DistillTemperature),
         };
         string stage = $"training {spec.Arch} on {train.Name} ({train.Count} images), evaluating on {test?.Name ?? "nothing"} ({test?.Count ?? 0})";
         progress?.Report(new WorkflowProgress(stage));
@@ -73,8 +86,11 @@ public static class TrainingWorkflow
             {
                 ["val"] = selection.Validation.ToString(), ["valSeed"] = selection.ValidationSeed.ToString(), ["evalSplit"] = request.EvalSplit,
                 ["init"] = request.InitPath ?? "none",
+                ["teacher"] = options.Distillation?.Describe() ?? "none",
             });
         using (network) ModelFile.Save(request.OutPath, network, info);
         return new TrainingOutcome(info, history, (train.Name, train.Count), test is null ? null : (test.Name, test.Count));
     }
+
+    static string Describe(Normalization n) => $"mean [{string.Join(", ", n.Mean)}] std [{string.Join(", ", n.Std)}]";
 }

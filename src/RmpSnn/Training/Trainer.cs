@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace RmpSnn.Training;
 
 /// <summary>
-/// Trains a <see cref="Network"/> with SGD (momentum, weight decay) and cross-entropy, evaluates after every epoch and
+/// Trains a <see cref="Network"/> with SGD (momentum, weight decay) and cross-entropy (or <see cref="Distillation"/>), evaluates after every epoch and
 /// checkpoints atomically, so a killed run resumes losing at most one epoch. Deterministic on the CPU: epoch e reseeds
 /// torch with <c>Seed + e</c> and shuffles/augments with <c>Seed + e</c>, so identical runs (and resumed runs) give
 /// identical weights. Seed the initial weights yourself (<see cref="ModelZoo.Create(ModelSpec, int?)"/>). Dropout draws
@@ -25,6 +25,7 @@ public static class Trainer
     {
         options.Validate();
         Evaluator.EnsureFits(network, train, normalization);
+        options.Distillation?.Validate(network);
         if (test is not null) Evaluator.EnsureFits(network, test, normalization);
 
         using var optimizer = optim.SGD(network.parameters(), options.LearningRate, options.Momentum,
@@ -78,7 +79,9 @@ public static class Trainer
                 cancellation.ThrowIfCancellationRequested();
                 optimizer.zero_grad();
                 var logits = network.call(batch.Images);
-                var loss = nn.functional.cross_entropy(logits, batch.Labels, label_smoothing: options.LabelSmoothing);
+                var loss = options.Distillation is { } distillation
+                    ? distillation.Loss(logits, batch.Images, batch.Labels, options.LabelSmoothing)
+                    : nn.functional.cross_entropy(logits, batch.Labels, label_smoothing: options.LabelSmoothing);
                 loss.backward();
                 optimizer.step();
 

@@ -39,6 +39,8 @@ public sealed record TrainerOptions
     public bool Resume { get; init; }
     /// <summary>Train-time augmentation, or <c>null</c> for none.</summary>
     public Augmentation? Augmentation { get; init; }
+    /// <summary>Distil from a teacher network instead of plain cross-entropy, or <c>null</c> for none.</summary>
+    public Distillation? Distillation { get; init; }
 
     /// <summary>The learning rate used throughout epoch <paramref name="epoch"/> (1-based).</summary>
     public double LearningRateAt(int epoch) => Schedule switch

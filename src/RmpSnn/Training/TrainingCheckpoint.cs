@@ -21,13 +21,14 @@ internal static class TrainingCheckpoint
     /// <summary>
     /// The options and training data that must not change between a run and its resumption. <see cref="Data"/> names the
     /// training set, its size and a hash of its image ids and labels (so --dataset, --limit, --val and its seed are all
-    /// covered); checkpoints written before it existed have none, and resume without the data check.
+    /// covered); checkpoints written before it existed have none, and resume without the data check. <see cref="Distillation"/>
+    /// is null for plain cross-entropy.
     /// </summary>
     public sealed record RunKey(int Epochs, int BatchSize, double LearningRate, double Momentum, double WeightDecay,
-        LrSchedule Schedule, double LabelSmoothing, int Seed, bool Augmented, string? Data = null)
+        LrSchedule Schedule, double LabelSmoothing, int Seed, bool Augmented, string? Data = null, string? Distillation = null)
     {
         public static RunKey Of(TrainerOptions o, ImageDataset train) => new(o.Epochs, o.BatchSize, o.LearningRate, o.Momentum,
-            o.WeightDecay, o.Schedule, o.LabelSmoothing, o.Seed, o.Augmentation is not null, Describe(train));
+            o.WeightDecay, o.Schedule, o.LabelSmoothing, o.Seed, o.Augmentation is not null, Describe(train), o.Distillation?.Describe());
 
         static string Describe(ImageDataset train)
         {

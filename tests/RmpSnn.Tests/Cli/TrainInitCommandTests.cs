@@ -51,4 +51,27 @@ public sealed class TrainInitCommandTests : IDisposable
         Assert.Contains("--arch", errors);
         Assert.Contains("--init", errors);
     }
+
+    [Fact]
+    public void TeacherIsRecordedInTheModelAndMustSeeTheSameInputs()
+    {
+        string output = Path.Combine(_dir, "kd.model");
+        var (code, errors) = Run("train", "--init", _relu, "--teacher", _relu, "--distill-weight", "0.8", "--activation", "qcfs",
+            "--limit", "64", "--epochs", "1", "--batch", "32", "--eval-split", "none", "--out", output);
+        Assert.True(code == CliRunner.Ok, errors);
+        Assert.Equal("teacher relu.model, weight 0.8, temperature 4", ModelFile.ReadInfo(output).Metadata!["teacher"]);
+
+        string other = Path.Combine(_dir, "other-norm.model");
+        using (var network = ModelZoo.Create(new ModelSpec("smallcnn", 1, 28, 10), seed: 2))
+            ModelFile.Save(other, network, new ModelInfo(network.Spec, new Normalization([0.5f], [0.25f]), "fashion-mnist-sample"));
+        (code, errors) = Run("train", "--init", _relu, "--teacher", other, "--limit", "64", "--epochs", "1", "--eval-split", "none",
+            "--out", Path.Combine(_dir, "x.model"));
+        Assert.Equal(CliRunner.Failure, code);
+        Assert.Contains($"--teacher {other}: normalises its inputs with mean [0.5] std [0.25]", errors);
+
+        (code, errors) = Run("train", "--init", _relu, "--distill-temperature", "2", "--out", Path.Combine(_dir, "x.model"));
+        Assert.Equal(CliRunner.Failure, code);
+        Assert.Contains("--distill-temperature: only applies with --teacher", errors);
+        Assert.False(File.Exists(Path.Combine(_dir, "x.model")));
+    }
 }
