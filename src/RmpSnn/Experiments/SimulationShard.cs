@@ -29,24 +29,29 @@ public sealed record SimulationShard(int Index, int Count, int FirstImage, int T
     public static string FileName(Shard shard) => $"shard-{shard.Index}-of-{shard.Count}.json";
 
     /// <summary>The identity of a run, hashing the thresholds so that shards converted separately must agree on them.</summary>
-    public static Dictionary<string, string> Identity(SimulationOutcome outcome, string device) => new()
+    public static Dictionary<string, string> Identity(SimulationOutcome outcome, string device)
     {
-        ["modelSha256"] = outcome.Converted.ModelSha256,
-        ["thresholdsSha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(
-            outcome.Converted.Thresholds.OrderBy(p => p.Key).ToDictionary(p => p.Key.ToString(), p => p.Value.OrderBy(t => t.Key, StringComparer.Ordinal)))))),
-        ["readout"] = outcome.Converted.Readout.ToString(),
-        ["maxpool"] = outcome.Converted.MaxPool.ToString(),
-        ["dataset"] = outcome.DatasetName,
-        ["images"] = outcome.TotalImages.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["steps"] = outcome.Simulation.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["encoding"] = outcome.Simulation.Encoding.ToString(),
-        ["seed"] = outcome.Simulation.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["initialPotential"] = outcome.Neurons.InitialPotential.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        ["resetPotential"] = outcome.Neurons.ResetPotential.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        ["configurations"] = string.Join("; ", outcome.Results.Select(r => r.Label)),
-        ["engine"] = outcome.Execution.Engine.ToString(),
-        ["device"] = device,
-    };
+        var identity = new Dictionary<string, string>
+        {
+            ["modelSha256"] = outcome.Converted.ModelSha256,
+            ["thresholdsSha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(
+                outcome.Converted.Thresholds.OrderBy(p => p.Key).ToDictionary(p => p.Key.ToString(), p => p.Value.OrderBy(t => t.Key, StringComparer.Ordinal)))))),
+            ["readout"] = outcome.Converted.Readout.ToString(),
+            ["maxpool"] = outcome.Converted.MaxPool.ToString(),
+            ["dataset"] = outcome.DatasetName,
+            ["images"] = outcome.TotalImages.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["steps"] = outcome.Simulation.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["encoding"] = outcome.Simulation.Encoding.ToString(),
+            ["seed"] = outcome.Simulation.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["initialPotential"] = outcome.Neurons.InitialPotential.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["resetPotential"] = outcome.Neurons.ResetPotential.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["configurations"] = string.Join("; ", outcome.Results.Select(r => r.Label)),
+            ["engine"] = outcome.Execution.Engine.ToString(),
+            ["device"] = device,
+        };
+        if (outcome.Neurons.Signed) identity["neuron"] = "signed";   // absent for IF neurons, as in shards written before signed ones
+        return identity;
+    }
 
     /// <summary>Writes the shard file into <paramref name="folder"/> atomically; refuses to replace one unless <paramref name="overwrite"/>.</summary>
     public string Save(string folder, bool overwrite)

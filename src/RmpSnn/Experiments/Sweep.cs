@@ -46,7 +46,7 @@ public static class Sweep
         file?.Check(settings, folder);
         file ??= new SweepFile(settings, Path.GetFullPath(modelPath), info.Spec.Arch, images.Name,
             100 * Evaluator.Accuracy(ann, images, info.Normalization, execution.BatchSize, device), []);
-        var neurons = new NeuronOptions(ResetMode.Soft, settings.ResetPotential, settings.InitialPotential).Validate();
+        var neurons = new NeuronOptions(ResetMode.Soft, settings.ResetPotential, settings.InitialPotential, settings.Signed).Validate();
         var configurations = settings.Resets.SelectMany(r => settings.Alphas.Select(a => new SnnConfiguration(r, a))).ToArray();
         var plan = settings.Norms.SelectMany(n => settings.Encodings.Select(e => (Norm: n, Encoding: e))).ToArray();
         ImageDataset? calibrationImages = null;

@@ -10,12 +10,14 @@ namespace RmpSnn.Snn;
 /// this gives the same spike trains as binary spikes with every downstream threshold divided by V_th (IF dynamics are
 /// scale-free). With two operands (a residual junction) the neurons integrate their sum. The kernel is fixed when the layer
 /// is made: the LibTorch device loop for <see cref="SimulationEngine.Reference"/> (any device), else the fused CPU pass
-/// (<see cref="IntegrateAndFireKernel"/>), bit-identical to it.
+/// (<see cref="IntegrateAndFireKernel"/>), bit-identical to it. With <see cref="NeuronOptions.Signed"/> the neurons are
+/// signed (<see cref="IntegrateAndFire.SignedStep(ref float, ref float, float, float, ResetMode, float)"/>): spikes are ±V_th,
+/// and every spike of either sign is counted.
 /// </summary>
 public sealed class IfLayer : ISpikingStage
 {
     readonly bool _fused;
-    Tensor? _potential;
+    Tensor? _potential, _net;
 
     /// <summary>Creates a layer whose kernel is chosen by <paramref name="engine"/>.</summary>
     public IfLayer(string name, NeuronOptions options, SimulationEngine engine = SimulationEngine.Dense)
@@ -40,6 +42,8 @@ public sealed class IfLayer : ISpikingStage
     public long Channels { get; internal set; }
     /// <summary>Current membrane potential <c>[B, …]</c>, or null before the first step.</summary>
     public Tensor? MembranePotential => _potential;
+    /// <summary>Signed neurons' net spike counts (positive minus negative) in the potential's layout, or null.</summary>
+    public Tensor? NetSpikes => _net;
 
     /// <summary>
     /// Post-training calibration of this layer, or null: a per-channel current added to its input every step (bias
@@ -95,6 +99,7 @@ public sealed class IfLayer : ISpikingStage
             if (_potentialShift is not null)
                 using (var charge = PerChannel(_potentialShift, firstStep.dim(), 1, firstStep.device)) _potential.add_(charge, HeldScalars.One);
             _potential.DetachFromDisposeScope();
+            if (Options.Signed) _net = zeros_like(_potential).DetachFromDisposeScope();
             _shiftMap = _fused && _currentShift is not null ? IntegrateAndFireKernel.SampleMap(_currentShift, _potential) : null;
         }
         // the fused kernel adds the bias correction while integrating; otherwise it is one more LibTorch add
@@ -108,8 +113,8 @@ public sealed class IfLayer : ISpikingStage
             if (!IntegrateAndFireKernel.Supports(currents, _potential))
                 throw new InvalidOperationException($"{Name}: the {Engine.ToString().ToLowerInvariant()} engine's IF kernel " +
                     $"needs float32 CPU tensors, got {currents.dtype} on {currents.device}");
-            output = IntegrateAndFireKernel.Run(currents, shortcuts, _potential, context.Steps, threshold, Options.Reset, resetTo, _shiftMap,
-                out var counts);
+            output = IntegrateAndFireKernel.Run(currents, shortcuts, _potential, _net, context.Steps, threshold, Options.Reset, resetTo,
+                _shiftMap, out var counts);
             context.Recorder?.AddSpikes(Name, context.FirstStep, Array.ConvertAll(counts, c => (double)c));
         }
         else if (shortcuts is null) output = DeviceLoop(currents, threshold, resetTo, context);
@@ -138,17 +143,23 @@ public sealed class IfLayer : ISpikingStage
             _potential!.add_(currents[t], HeldScalars.One);
             var fired = _potential.ge(vth);
             spikes.copy_(fired);
+            var undone = _net is null ? null : _potential.lt(HeldScalars.Zero).logical_and_(_net.gt(HeldScalars.Zero)).to_type(spikes.dtype);
+            if (undone is not null) spikes.sub_(undone);
             if (Options.Reset == ResetMode.Soft) _potential.add_(spikes, minusVth);
             else
             {
                 // V −= V·s sets fired neurons to exactly 0 (masked_fill_ with a bool mask was 3–20× slower here)
-                _potential.addcmul_(_potential, spikes, minusOne);
-                if (resetTo != 0) _potential.add_(spikes, reset);
+                using var positive = undone is null ? spikes.alias() : fired.to_type(spikes.dtype);
+                _potential.addcmul_(_potential, positive, minusOne);
+                if (resetTo != 0) _potential.add_(positive, reset);
+                if (undone is not null) _potential.add_(undone, vth);
             }
+            _net?.add_(spikes, HeldScalars.One);
         }
         if (context.Recorder is not null)
         {
-            using var counts = output.view(context.Steps, -1).sum(1, type: ScalarType.Float64);
+            using var magnitudes = _net is null ? output.alias() : output.abs();
+            using var counts = magnitudes.view(context.Steps, -1).sum(1, type: ScalarType.Float64);
             context.Recorder.AddSpikes(Name, context.FirstStep, counts);
         }
         return output.mul_(vth);
@@ -158,7 +169,8 @@ public sealed class IfLayer : ISpikingStage
     public void ResetState()
     {
         _potential?.Dispose();
-        _potential = null;
+        _net?.Dispose();
+        (_potential, _net) = (null, null);
     }
 
     /// <inheritdoc/>

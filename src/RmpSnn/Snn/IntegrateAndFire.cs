@@ -10,6 +10,12 @@ namespace RmpSnn.Snn;
 /// runs it); <see cref="Step(Tensor, Tensor, float, ResetMode, float)"/> is the same rule on a tensor, written to be read.
 /// <see cref="IfLayer"/>'s device loop (LibTorch, any device) and the fused kernel's vector body are tuned for speed and
 /// perform the same float operations; the tests hold all of them to these two.
+/// <para>
+/// <see cref="SignedStep(ref float, ref float, float, float, ResetMode, float)"/> is the signed neuron with memory (after
+/// Wang et al., IJCAI 2022), an extension beyond the paper's IF neuron: it also keeps its net spike count <c>N</c> and,
+/// when <c>V &lt; 0</c> while <c>N &gt; 0</c> (it fired more than its input has since justified), emits a negative spike
+/// and takes the charge back, <c>V += V_th</c>, <c>N −= 1</c>. Its output then never exceeds its input's positive part.
+/// </para>
 /// </summary>
 public static class IntegrateAndFire
 {
@@ -23,6 +29,35 @@ public static class IntegrateAndFire
         bool fires = potential >= threshold;
         v = !fires ? potential : reset == ResetMode.Soft ? potential - threshold : resetTo;
         return fires;
+    }
+
+    /// <summary>
+    /// One step of the signed neuron: <see cref="Step(ref float, float, float, ResetMode, float)"/>'s positive spike, else a
+    /// negative one when <c>V &lt; 0</c> and the net count <paramref name="net"/> is positive (<c>V += V_th</c>, in either reset
+    /// mode). Updates <paramref name="v"/> and <paramref name="net"/>; returns the spike: +1, −1 or 0.
+    /// </summary>
+    public static int SignedStep(ref float v, ref float net, float current, float threshold, ResetMode reset, float resetTo)
+    {
+        float potential = v + current;
+        int spike = potential >= threshold ? 1 : potential < 0f && net > 0f ? -1 : 0;
+        v = spike == 1 ? (reset == ResetMode.Soft ? potential - threshold : resetTo) : spike == -1 ? potential + threshold : potential;
+        net += spike;
+        return spike;
+    }
+
+    /// <summary>One signed step for a tensor of neurons: updates <paramref name="v"/> and <paramref name="net"/> in place; returns the spikes (−1, 0 or 1).</summary>
+    public static Tensor SignedStep(Tensor v, Tensor net, Tensor current, float threshold, ResetMode reset, float resetTo)
+    {
+        using var scope = NewDisposeScope();
+        using Scalar vth = threshold, to = resetTo;   // held: see HeldScalars
+        var potential = v.add(current, HeldScalars.One);
+        var fires = potential.ge(vth);
+        var undoes = potential.lt(HeldScalars.Zero).logical_and(net.gt(HeldScalars.Zero));
+        var afterFiring = reset == ResetMode.Soft ? potential.sub(vth) : full_like(potential, to);
+        v.copy_(where(fires, afterFiring, where(undoes, potential.add(vth), potential)));
+        var spikes = fires.to_type(v.dtype).sub(undoes.to_type(v.dtype));
+        net.add_(spikes, HeldScalars.One);
+        return spikes.MoveToOuterDisposeScope();
     }
 
     /// <summary>One step for a tensor of neurons: updates <paramref name="v"/> in place and returns the binary spikes (0 or 1).</summary>

@@ -32,11 +32,12 @@ internal static class IntegrateAndFireKernel
     /// residual block's shortcut) is added to the first before integrating, <c>V += (I + I_s)</c>, in the same pass.
     /// <paramref name="shift"/>, one sample's neurons in the potential's memory order (see <see cref="SampleMap"/>), is a
     /// constant current added to every sample's first current each step: <c>V += ((I + shift) + I_s)</c>.
-    /// Currents in another memory layout than the potential are copied into its layout first. Returns the spikes (V_th or
-    /// 0, in the potential's layout) and the spikes of each step.
+    /// Currents in another memory layout than the potential are copied into its layout first. With <paramref name="net"/>
+    /// (the net spike counts, laid out like the potential) the neurons are signed. Returns the spikes (±V_th or 0, in the
+    /// potential's layout) and the spikes of either sign of each step.
     /// </summary>
-    public static Tensor Run(Tensor currents, Tensor? shortcut, Tensor potential, int steps, float threshold, ResetMode reset, float resetTo,
-        float[]? shift, out long[] counts)
+    public static Tensor Run(Tensor currents, Tensor? shortcut, Tensor potential, Tensor? net, int steps, float threshold, ResetMode reset,
+        float resetTo, float[]? shift, out long[] counts)
     {
         int n = (int)potential.numel();
         using var matched = Matched(currents, potential);
@@ -48,6 +49,7 @@ internal static class IntegrateAndFireKernel
         using var inputs = InMemoryOrder(matched);
         using var shortcuts = matchedShortcut is null ? null : InMemoryOrder(matchedShortcut);
         using var outputs = InMemoryOrder(spikes);
+        using var nets = net is null ? null : InMemoryOrder(net);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = (long)n * steps < 4 * Block ? 1 : Math.Max(1, get_num_threads()) };
         Parallel.For(0, blocks, parallel, () => new long[steps], (block, _, local) =>
         {
@@ -56,13 +58,17 @@ internal static class IntegrateAndFireKernel
             var input = HostTensors.Floats(inputs);
             var extra = shortcuts is null ? default : HostTensors.Floats(shortcuts);
             var output = HostTensors.Floats(outputs);
+            var counters = nets is null ? default : HostTensors.Floats(nets).Slice(start, length);
             int period = shift?.Length ?? length;
             for (int t = 0; t < steps; t++)
                 for (int from = start, end = start + length; from < end;)   // segments that do not cross a sample's end
                 {
                     int offset = from % period, count = Math.Min(end - from, period - offset), at = t * n + from;
-                    local[t] += Step(v.Slice(from - start, count), input.Slice(at, count), extra.IsEmpty ? default : extra.Slice(at, count),
-                        shift is null ? default : shift.AsSpan(offset, count), output.Slice(at, count), threshold, reset, resetTo);
+                    Span<float> segment = v.Slice(from - start, count), spike = output.Slice(at, count);
+                    ReadOnlySpan<float> inputs = input.Slice(at, count), shortcut = extra.IsEmpty ? default : extra.Slice(at, count),
+                        added = shift is null ? default : shift.AsSpan(offset, count);
+                    local[t] += counters.IsEmpty ? Step(segment, inputs, shortcut, added, spike, threshold, reset, resetTo)
+                        : SignedStep(segment, counters.Slice(from - start, count), inputs, shortcut, added, spike, threshold, reset, resetTo);
                     from += count;
                 }
             return local;
@@ -152,6 +158,41 @@ internal static class IntegrateAndFireKernel
             bool fires = IntegrateAndFire.Step(ref v[i], residual ? input + shortcut[i] : input, threshold, reset, resetTo);
             spike[i] = fires ? threshold : 0f;
             if (fires) count++;
+        }
+        return count;
+    }
+
+    /// <summary><see cref="Step"/> for signed neurons with net counts <paramref name="net"/>: the same float operations as the signed device loop.</summary>
+    static long SignedStep(Span<float> v, Span<float> net, ReadOnlySpan<float> current, ReadOnlySpan<float> shortcut, ReadOnlySpan<float> shift,
+        Span<float> spike, float threshold, ResetMode reset, float resetTo)
+    {
+        bool residual = !shortcut.IsEmpty, shifted = !shift.IsEmpty, soft = reset == ResetMode.Soft;
+        int width = Vector<float>.Count, i = 0;
+        var (vth, minusVth, vreset) = (new Vector<float>(threshold), new Vector<float>(-threshold), new Vector<float>(resetTo));
+        var fired = Vector<int>.Zero;
+        for (; i <= v.Length - width; i += width)
+        {
+            var input = new Vector<float>(current.Slice(i));
+            if (shifted) input += new Vector<float>(shift.Slice(i));
+            if (residual) input += new Vector<float>(shortcut.Slice(i));
+            var potential = new Vector<float>(v.Slice(i)) + input;
+            var counts = new Vector<float>(net.Slice(i));
+            var fires = Vector.GreaterThanOrEqual(potential, vth);
+            var undoes = Vector.LessThan(potential, Vector<float>.Zero) & Vector.GreaterThan(counts, Vector<float>.Zero);
+            Vector.ConditionalSelect(fires, vth, Vector.ConditionalSelect(undoes, minusVth, Vector<float>.Zero)).CopyTo(spike.Slice(i));
+            var afterFiring = soft ? potential - vth : vreset;
+            Vector.ConditionalSelect(fires, afterFiring, Vector.ConditionalSelect(undoes, potential + vth, potential)).CopyTo(v.Slice(i));
+            (counts + Vector.ConditionalSelect(fires, Vector<float>.One, Vector.ConditionalSelect(undoes, -Vector<float>.One, Vector<float>.Zero)))
+                .CopyTo(net.Slice(i));
+            fired -= fires | undoes;
+        }
+        long count = Vector.Sum(fired);
+        for (; i < v.Length; i++)
+        {
+            float input = shifted ? current[i] + shift[i] : current[i];
+            int sign = IntegrateAndFire.SignedStep(ref v[i], ref net[i], residual ? input + shortcut[i] : input, threshold, reset, resetTo);
+            spike[i] = sign * threshold;
+            if (sign != 0) count++;
         }
         return count;
     }

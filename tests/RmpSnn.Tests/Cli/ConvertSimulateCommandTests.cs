@@ -72,6 +72,13 @@ public sealed class ConvertSimulateCommandTests : IDisposable
         Assert.Equal("config,t,accuracy", curve[0]);
         using var results = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
         Assert.True(results.RootElement.GetProperty("peakMemoryBytes").GetInt64() > 0);
+        Assert.Equal("if", results.RootElement.GetProperty("neuron").GetString());
+
+        string signed = Path.Combine(_dir, "signed");
+        (code, errors) = Run("simulate", _model, "--converted", converted, "--limit", "20", "--steps", "8", "--neuron", "signed", "--out", signed);
+        Assert.True(code == CliRunner.Ok, errors);
+        using var signedResults = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(signed, "results.json")));
+        Assert.Equal("signed", signedResults.RootElement.GetProperty("neuron").GetString());
     }
 
     [Theory]
@@ -82,6 +89,7 @@ public sealed class ConvertSimulateCommandTests : IDisposable
     [InlineData("--steps", "-4")]
     [InlineData("--encoding", "rank")]
     [InlineData("--engine", "sparse")]
+    [InlineData("--neuron", "lif")]
     [InlineData("--balance-reset", "both")]
     public void InvalidOptionsAreUsageErrorsNamingTheOption(string option, string value)
     {

@@ -30,9 +30,9 @@ public sealed class TrainedSmallCnn : IDisposable
     public IReadOnlyDictionary<string, float> Thresholds { get; }
 
     /// <summary>A fresh spiking network with the trained weights for <paramref name="engine"/> (and the balanced thresholds once known).</summary>
-    public SpikingNetwork Snn(ResetMode reset, SimulationEngine engine)
+    public SpikingNetwork Snn(ResetMode reset, SimulationEngine engine, bool signed = false)
     {
-        var snn = TinyNetworks.Compile(Ann, Normalization, new NeuronOptions(reset), engine);
+        var snn = TinyNetworks.Compile(Ann, Normalization, new NeuronOptions(reset, Signed: signed), engine);
         if (Thresholds is not null) snn.SetThresholds(Thresholds);
         return snn;
     }
@@ -49,22 +49,23 @@ public sealed class FastEngineTests(TrainedSmallCnn model) : IClassFixture<Train
     static readonly SimulationOptions Options = new(Steps, Seed: 5);
     static readonly ExecutionOptions Reference = new(BatchSize: 10, ChunkSteps: 1, CacheConstantInput: false, Engine: SimulationEngine.Reference);
 
-    SimulationResult Simulate(ResetMode reset, SimulationOptions options, ExecutionOptions execution) =>
-        Simulator.Run([(reset.ToString(), model.Snn(reset, execution.Engine))], model.Test, options, execution, CPU)[0];
+    SimulationResult Simulate(ResetMode reset, SimulationOptions options, ExecutionOptions execution, bool signed = false) =>
+        Simulator.Run([(reset.ToString(), model.Snn(reset, execution.Engine, signed))], model.Test, options, execution, CPU)[0];
 
     [Theory]
-    [InlineData(ResetMode.Soft, InputCoding.Direct)]
-    [InlineData(ResetMode.Hard, InputCoding.Direct)]
-    [InlineData(ResetMode.Soft, InputCoding.Poisson)]
-    [InlineData(ResetMode.Hard, InputCoding.Poisson)]
-    public void FastEngineReproducesThePerStepLoop(ResetMode reset, InputCoding encoding)
+    [InlineData(ResetMode.Soft, InputCoding.Direct, false)]
+    [InlineData(ResetMode.Hard, InputCoding.Direct, false)]
+    [InlineData(ResetMode.Soft, InputCoding.Poisson, false)]
+    [InlineData(ResetMode.Hard, InputCoding.Poisson, false)]
+    [InlineData(ResetMode.Soft, InputCoding.Direct, true)]
+    public void FastEngineReproducesThePerStepLoop(ResetMode reset, InputCoding encoding, bool signed)
     {
-        var reference = Simulate(reset, Options with { Encoding = encoding }, Reference);
+        var reference = Simulate(reset, Options with { Encoding = encoding }, Reference, signed);
         Assert.True(reference.AccuracyAt(Steps) >= 50, $"the trained model should classify: {reference.AccuracyAt(Steps)}%");
         foreach (int chunk in new[] { 1, 8 })
         {
             var fast = Simulate(reset, Options with { Encoding = encoding },
-                Reference with { ChunkSteps = chunk, CacheConstantInput = true, Engine = SimulationEngine.Dense });
+                Reference with { ChunkSteps = chunk, CacheConstantInput = true, Engine = SimulationEngine.Dense }, signed);
             Assert.Equal(reference.CorrectPerStep, fast.CorrectPerStep);
             Assert.Equal(reference.Recorder!.Spikes.SelectMany(s => s), fast.Recorder!.Spikes.SelectMany(s => s));
             Assert.Equal(reference.Recorder.SynapticOps.SelectMany(s => s), fast.Recorder.SynapticOps.SelectMany(s => s));
@@ -72,12 +73,13 @@ public sealed class FastEngineTests(TrainedSmallCnn model) : IClassFixture<Train
     }
 
     [Theory]
-    [InlineData(ResetMode.Soft, InputCoding.Direct)]
-    [InlineData(ResetMode.Hard, InputCoding.Poisson)]
-    public void EventEngineMatchesTheDenseEngineUpToRounding(ResetMode reset, InputCoding encoding)
+    [InlineData(ResetMode.Soft, InputCoding.Direct, false)]
+    [InlineData(ResetMode.Hard, InputCoding.Poisson, false)]
+    [InlineData(ResetMode.Soft, InputCoding.Direct, true)]
+    public void EventEngineMatchesTheDenseEngineUpToRounding(ResetMode reset, InputCoding encoding, bool signed)
     {
-        var dense = Simulate(reset, Options with { Encoding = encoding, Steps = 64 }, Reference with { Engine = SimulationEngine.Dense });
-        var events = Simulate(reset, Options with { Encoding = encoding, Steps = 64 }, Reference with { Engine = SimulationEngine.Event });
+        var dense = Simulate(reset, Options with { Encoding = encoding, Steps = 64 }, Reference with { Engine = SimulationEngine.Dense }, signed);
+        var events = Simulate(reset, Options with { Encoding = encoding, Steps = 64 }, Reference with { Engine = SimulationEngine.Event }, signed);
         Assert.Equal(dense.CorrectPerStep, events.CorrectPerStep);
         Assert.Equal(dense.Recorder!.SynapticOps[0], events.Recorder!.SynapticOps[0]);   // the same input events at the first layer
         var denseSpikes = dense.Recorder!.Spikes.Select(layer => layer.Sum()).ToArray();

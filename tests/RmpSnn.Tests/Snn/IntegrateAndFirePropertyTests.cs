@@ -6,7 +6,8 @@ namespace RmpSnn.Tests.Snn;
 
 /// <summary>
 /// Property tests of the IF rule: on random current sequences, the layer (device loop and fused kernel) and the tensor
-/// reference follow the scalar definition bit for bit, and soft reset conserves charge where hard reset drops it.
+/// reference follow the scalar definition bit for bit, and soft reset conserves charge where hard reset drops it; the same
+/// for the signed neuron, which never ends up above its input's positive part.
 /// </summary>
 public class IntegrateAndFirePropertyTests
 {
@@ -74,6 +75,69 @@ public class IntegrateAndFirePropertyTests
                     (charge, fired, hardFired) = (charge + c.Currents[i], fired + spikes[i], hardFired + hardSpikes[i]);
                 if (Math.Abs(fired * Threshold + v[n] - charge) > 1e-4 * (1 + Math.Abs(charge))) return false;   // Σ I = spikes·V_th + V_T
                 if (c.Currents.Where((_, i) => i % c.Neurons == n).All(i => i >= 0) && hardFired > fired) return false;
+            }
+            return true;
+        }, iter: 300, seed: "0N0XIzNsQ0O2");
+    }
+
+    static (float[] Spikes, float[] Potential, float[] Net) SignedScalar(float[] currents, int neurons, ResetMode reset, float resetTo)
+    {
+        var (v, net, spikes) = (new float[neurons], new float[neurons], new float[currents.Length]);
+        for (int i = 0; i < currents.Length; i++)
+            spikes[i] = IntegrateAndFire.SignedStep(ref v[i % neurons], ref net[i % neurons], currents[i], Threshold, reset, resetTo);
+        return (spikes, v, net);
+    }
+
+    [Fact]
+    public void SignedLayerAndTensorReferenceFollowTheScalarRuleExactly()
+    {
+        Cases.Sample(c =>
+        {
+            var (spikes, potential, counts) = SignedScalar(c.Currents, c.Neurons, c.Reset, c.ResetTo);
+            int steps = c.Currents.Length / c.Neurons;
+            using var currents = tensor(c.Currents).view(steps, 1, c.Neurons);
+
+            using var v = zeros(1, c.Neurons);
+            using var net = zeros(1, c.Neurons);
+            var reference = new List<float>();
+            for (int t = 0; t < steps; t++)
+                using (var step = currents[t])
+                using (var fired = IntegrateAndFire.SignedStep(v, net, step, Threshold, c.Reset, c.ResetTo))
+                    reference.AddRange(fired.data<float>().ToArray());
+            if (!reference.SequenceEqual(spikes) || !v.data<float>().ToArray().SequenceEqual(potential)
+                || !net.data<float>().ToArray().SequenceEqual(counts)) return false;
+
+            var options = new NeuronOptions(c.Reset, ResetPotential: c.ResetTo / Threshold, Signed: true);
+            foreach (var engine in new[] { SimulationEngine.Reference, SimulationEngine.Dense })
+            {
+                using var layer = new IfLayer("n", options, engine) { Threshold = Threshold };
+                using var flat = currents.view(steps, c.Neurons);
+                using var output = layer.Forward(flat, null, new StepContext(steps, 1, 0));
+                if (!output.data<float>().ToArray().SequenceEqual(spikes.Select(s => s * Threshold))) return false;
+                if (!layer.MembranePotential!.data<float>().ToArray().SequenceEqual(potential)) return false;
+                if (!layer.NetSpikes!.data<float>().ToArray().SequenceEqual(counts)) return false;
+            }
+            return true;
+        }, iter: 200, seed: "0N0XIzNsQ0O2");
+    }
+
+    [Fact]
+    public void SignedSoftResetConservesChargeAndNeverOutputsMoreThanTheInputsPositivePart()
+    {
+        // currents ≥ −V_th: one negative spike per step can always take back a step's over-firing
+        Cases.Where(c => c.ResetTo == 0).Sample(c =>
+        {
+            var (spikes, v, net) = SignedScalar(c.Currents, c.Neurons, ResetMode.Soft, 0);
+            for (int n = 0; n < c.Neurons; n++)
+            {
+                double charge = 0, fired = 0;
+                for (int i = n; i < c.Currents.Length; i += c.Neurons)
+                {
+                    (charge, fired) = (charge + c.Currents[i], fired + spikes[i]);
+                    if (fired < 0) return false;   // the net count never goes negative
+                    if (fired * Threshold > Math.Max(0, charge) + 1e-4 * (1 + Math.Abs(charge))) return false;
+                }
+                if (fired != net[n] || Math.Abs(fired * Threshold + v[n] - charge) > 1e-4 * (1 + Math.Abs(charge))) return false;
             }
             return true;
         }, iter: 300, seed: "0N0XIzNsQ0O2");
