@@ -38,6 +38,13 @@ public sealed class ConversionOptionsBinder
             "(default: the recipe's; for calibrated and fast, simulate's --steps up to 16)",
         DefaultValueFactory = _ => Defaults.CalibrationSteps,
     };
+    readonly Option<string> _neuron = new("--neuron")
+    {
+        Description = "if (the paper's integrate-and-fire neuron) or signed (an extension: also emits a negative spike that takes " +
+            "back an earlier one when V < 0, after Wang et al. 2022; every spike of either sign is counted). Calibration runs the " +
+            "neuron asked for and the converted model records it (default: the converted model's, else if)",
+        DefaultValueFactory = _ => "if",
+    };
     readonly Option<string[]> _corrections = new("--corrections")
     {
         Description = "With --norm calibrated (default both) or qcfs (default none): the layer-wise corrections to calibrate: bias, potential, both or none",
@@ -79,6 +86,7 @@ public sealed class ConversionOptionsBinder
         _norm.AcceptOnlyFromAmong("spike", "act-max", "act-pct", "qcfs", "search", "calibrated");
         _recipe.AcceptOnlyFromAmong([.. ConversionRecipe.All.Select(r => r.Name)]);
         _corrections.AcceptOnlyFromAmong("bias", "potential", "both", "none");
+        _neuron.AcceptOnlyFromAmong("if", "signed");
         _readout.AcceptOnlyFromAmong("potential", "spikes");
         _maxPool.AcceptOnlyFromAmong("gate", "avg");
         _encoding.AcceptOnlyFromAmong("poisson", "direct");
@@ -116,14 +124,15 @@ public sealed class ConversionOptionsBinder
     /// </summary>
     public void AddCalibrationTo(Command command)
     {
-        foreach (var o in new Option[] { _percentile, _calibImages, _calibSteps, _readout, _reset, _maxPool }) command.Options.Add(o);
+        foreach (var o in new Option[] { _percentile, _calibImages, _calibSteps, _readout, _reset, _maxPool, _neuron }) command.Options.Add(o);
     }
 
     /// <summary>Adds the options; <paramref name="withBalancing"/> includes the balancing ones.</summary>
     public void AddTo(Command command, bool withBalancing = true)
     {
         if (withBalancing)
-            foreach (var o in new Option[] { _recipe, _norm, _percentile, _calibImages, _calibSteps, _corrections, _balanceReset, _readout, _maxPool })
+            foreach (var o in new Option[] { _recipe, _norm, _percentile, _calibImages, _calibSteps, _corrections, _balanceReset, _readout, _maxPool,
+                _neuron })
                 command.Options.Add(o);
         command.Options.Add(_reset);
         command.Options.Add(_encoding);
@@ -200,8 +209,15 @@ public sealed class ConversionOptionsBinder
             BiasCorrection = Given(parse, _corrections) ? parse.GetValue(_corrections)!.Intersect(["bias", "both"]).Any() : balancing.BiasCorrection,
             PotentialCorrection = Given(parse, _corrections) ? parse.GetValue(_corrections)!.Intersect(["potential", "both"]).Any()
                 : balancing.PotentialCorrection,
+            Signed = Signed(parse),
         };
     }
+
+    /// <summary>Whether --neuron signed was asked for.</summary>
+    public bool Signed(ParseResult parse) => parse.GetValue(_neuron) == "signed";
+
+    /// <summary>--neuron if given (true for signed), else null: the converted model's.</summary>
+    public bool? GivenSigned(ParseResult parse) => Given(parse, _neuron) ? Signed(parse) : null;
 
     /// <summary>Calibration images, steps and percentile (mode and encoding left at their defaults, for commands that pick them).</summary>
     public BalancingOptions Calibration(ParseResult parse, int seed) =>

@@ -5,7 +5,7 @@ namespace RmpSnn.Cli;
 
 /// <summary>
 /// Options shared by <c>simulate</c> and <c>sweep</c>: steps, α, batch, chunk, memory budget, seed, engine and the
-/// neurons' kind and initial/reset potentials.
+/// neurons' initial/reset potentials.
 /// </summary>
 public sealed class SimulationOptionsBinder
 {
@@ -28,12 +28,6 @@ public sealed class SimulationOptionsBinder
     };
     readonly Option<float> _resetPotential = new("--reset-potential") { Description = "Hard-reset potential as a fraction of V_th" };
     readonly Option<string> _engine = EngineOption();
-    readonly Option<string> _neuron = new("--neuron")
-    {
-        Description = "if (the paper's integrate-and-fire neuron) or signed (an extension: also emits a negative spike that takes " +
-            "back an earlier one when V < 0, after Wang et al. 2022; every spike of either sign is counted)",
-        DefaultValueFactory = _ => "if",
-    };
 
     /// <summary>The --engine option (reference|dense|event), also used by <c>bench</c>.</summary>
     public static Option<string> EngineOption()
@@ -70,13 +64,12 @@ public sealed class SimulationOptionsBinder
         _batch.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--batch"));
         _chunk.Validators.Add(r => ConversionOptionsBinder.Positive(r, "--chunk"));
         _maxMemory.Validators.Add(ConversionOptionsBinder.PositiveMegabytes);
-        _neuron.AcceptOnlyFromAmong("if", "signed");
     }
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { _steps, _alpha, _batch, _chunk, _maxMemory, _seed, _initial, _resetPotential, _engine, _neuron })
+        foreach (var o in new Option[] { _steps, _alpha, _batch, _chunk, _maxMemory, _seed, _initial, _resetPotential, _engine })
             command.Options.Add(o);
     }
 
@@ -102,9 +95,6 @@ public sealed class SimulationOptionsBinder
     /// <summary>--initial-potential if given, else null (the converted model's default).</summary>
     public float? GivenInitialPotential(ParseResult parse) => ConversionOptionsBinder.Given(parse, _initial) ? parse.GetValue(_initial) : null;
 
-    /// <summary>Whether --neuron signed was asked for.</summary>
-    public bool Signed(ParseResult parse) => parse.GetValue(_neuron) == "signed";
-
     /// <summary>--reset-potential.</summary>
     public float ResetPotential(ParseResult parse) => parse.GetValue(_resetPotential);
 
@@ -114,5 +104,5 @@ public sealed class SimulationOptionsBinder
     /// </summary>
     public NeuronOptions Neurons(ParseResult parse, float initialPotential = 0) =>
         new NeuronOptions(ResetMode.Soft, parse.GetValue(_resetPotential),
-            ConversionOptionsBinder.Given(parse, _initial) ? parse.GetValue(_initial) : initialPotential, Signed(parse)).Validate();
+            ConversionOptionsBinder.Given(parse, _initial) ? parse.GetValue(_initial) : initialPotential).Validate();
 }

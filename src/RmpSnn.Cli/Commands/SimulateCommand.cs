@@ -65,7 +65,7 @@ public static class SimulateCommand
                 conversion.GivenResets(parse), simulationOptions.GivenAlphas(parse) ?? [.. conversion.Recipe(parse, info.Spec)?.Alphas ?? [1.0]],
                 simulationOptions.Simulation(parse, InputCoding.Poisson),
                 simulationOptions.Execution(parse), conversion.GivenEncoding(parse), simulationOptions.GivenInitialPotential(parse),
-                simulationOptions.ResetPotential(parse), Signed: simulationOptions.Signed(parse));
+                simulationOptions.ResetPotential(parse), Signed: conversion.GivenSigned(parse));
             var outcome = ConsoleProgress.Workflow(progress => SimulationWorkflow.Run(request, dev, progress, cancel));
             DataOptions.WarnUnreadable(outcome.Images);
             if (outcome.ConvertedNow) AnsiConsole.MarkupLine($"Converted and saved [green]{Markup.Escape(request.ConvertedPath)}[/]");

@@ -12,7 +12,8 @@ namespace RmpSnn.Conversion;
 /// fraction of V_th) are what <c>simulate</c> uses unless told otherwise: direct input and 0.5 for
 /// <see cref="NormMode.Qcfs"/> (the shift that makes the SNN match the QCFS ANN), Poisson and 0 otherwise and in files
 /// written before these fields existed. <see cref="ThresholdsSharedFrom"/> names the reset mode whose SNN was balanced
-/// when all modes share its thresholds (null: each mode balanced in its own).
+/// when all modes share its thresholds (null: each mode balanced in its own). <see cref="Signed"/>: calibrated with signed
+/// neurons (<see cref="NeuronOptions.Signed"/>), which <c>simulate</c> then runs by default (false in older files).
 /// </summary>
 public sealed record BalancedThresholds(
     string ModelPath,
@@ -30,7 +31,8 @@ public sealed record BalancedThresholds(
     float InitialPotential = 0f,
     ResetMode? ThresholdsSharedFrom = null,
     IReadOnlyDictionary<ResetMode, IReadOnlyDictionary<string, LayerCorrection>>? Corrections = null,
-    string? CorrectionKinds = null)
+    string? CorrectionKinds = null,
+    bool Signed = false)
 {
     static readonly JsonSerializerOptions Json = new()
     {

@@ -21,6 +21,7 @@ namespace RmpSnn.Conversion;
 /// layer-wise potential correction.</param>
 /// <param name="Workers">Parts of each calibration batch simulated at once by replicas of the SNN (spike balancing and the
 /// corrections), as <see cref="ExecutionOptions.Workers"/>: null for LibTorch's thread count on the CPU. It changes no number.</param>
+/// <param name="Signed">Calibrate signed neurons (<see cref="Snn.NeuronOptions.Signed"/>), which the converted model then records.</param>
 public sealed record BalancingOptions(
     NormMode Mode = NormMode.Spike,
     int CalibrationImages = 100,
@@ -33,7 +34,8 @@ public sealed record BalancingOptions(
     ResetMode? SharedFrom = null,
     bool BiasCorrection = true,
     bool PotentialCorrection = true,
-    int? Workers = null)
+    int? Workers = null,
+    bool Signed = false)
 {
     /// <summary>The corrections a calibrated or QCFS conversion applies, e.g. <c>bias+potential</c> (null for other norms).</summary>
     public string? CorrectionKinds => Mode is NormMode.Calibrated or NormMode.Qcfs

@@ -31,12 +31,14 @@ public static class ConvertStep
         if (calibration.Split != "train")
             throw new RmpSnnException($"--split {calibration.Split}: calibration reads the training split only (without the images held out " +
                 "by --val), never images that are evaluated; drop --split");
-        var images = (calibration with { Limit = balancing.CalibrationImages }).Load();
+        bool clipsOnly = balancing.Mode == NormMode.Qcfs && !balancing.Corrects;   // reads no image
+        var images = (calibration with { Limit = clipsOnly ? 1 : balancing.CalibrationImages }).Load();
         progress?.Report(new WorkflowProgress(balancing.Mode == NormMode.Qcfs
             ? $"taking thresholds from the QCFS clips{(balancing.Corrects ? $", calibrating corrections for T = {balancing.CalibrationSteps} on {images.Count} images" : "")}" :
             $"balancing thresholds ({balancing.Mode}, {images.Count} images" +
             $"{(balancing.Mode == NormMode.Spike ? $" × {balancing.CalibrationSteps} steps" : "")}, " +
-            $"{string.Join("+", plan.Resets)}{(balancing.SharedFrom is { } shared ? $", balanced in the {shared} SNN and shared" : "")})"));
+            $"{string.Join("+", plan.Resets)}{(balancing.SharedFrom is { } shared ? $", balanced in the {shared} SNN and shared" : "")}" +
+            $"{(balancing.Signed ? ", signed neurons" : "")})"));
         return ConversionPipeline.Convert(modelPath, ann, info.Normalization, images, balancing, plan.Resets, plan.Readout, plan.MaxPool, device);
     }
 

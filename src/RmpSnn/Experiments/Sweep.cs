@@ -61,7 +61,7 @@ public static class Sweep
             string convertedName = $"converted-{Word(norm)}{(norm == NormMode.Spike ? "-" + Word(encoding) : "")}.json";
             string convertedPath = Path.Combine(folder, convertedName);
             var balancing = new BalancingOptions(norm, settings.CalibrationImages, settings.CalibrationSteps, settings.Percentile,
-                encoding, settings.Seed, execution.BatchSize, execution.ChunkSteps).Validate();
+                encoding, settings.Seed, execution.BatchSize, execution.ChunkSteps, Signed: settings.Signed).Validate();
             var converted = LoadConverted(convertedPath, settings, norm, encoding);
             if (converted is null)
             {
@@ -93,7 +93,7 @@ public static class Sweep
         if (!File.Exists(path)) return null;
         var converted = BalancedThresholds.Load(path);
         bool matches = converted.ModelSha256 == settings.ModelSha256 && converted.Norm == norm && converted.Readout == settings.Readout
-            && converted.MaxPool == settings.MaxPool
+            && converted.MaxPool == settings.MaxPool && converted.Signed == settings.Signed
             && settings.Resets.All(converted.Thresholds.ContainsKey)
             && (norm != NormMode.Spike || (converted.CalibrationEncoding == encoding && converted.CalibrationSteps == settings.CalibrationSteps))
             && (norm is not (NormMode.Search or NormMode.Calibrated)

@@ -79,6 +79,21 @@ public sealed class ConvertSimulateCommandTests : IDisposable
         Assert.True(code == CliRunner.Ok, errors);
         using var signedResults = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(signed, "results.json")));
         Assert.Equal("signed", signedResults.RootElement.GetProperty("neuron").GetString());
+
+        // calibrated for signed neurons: the converted model records it and simulate runs them unless told otherwise
+        string signedConverted = Path.Combine(_dir, "signed.snn.json");
+        Assert.Equal(CliRunner.Ok, Run("convert", _model, "--norm", "calibrated", "--calib-images", "20", "--calib-steps", "4",
+            "--neuron", "signed", "--out", signedConverted).Code);
+        Assert.True(BalancedThresholds.Load(signedConverted).Signed);
+        foreach (var (asked, expected) in new[] { (null, "signed"), ("if", "if") })
+        {
+            string folder = Path.Combine(_dir, $"calibrated-{expected}");
+            (code, errors) = Run(["simulate", _model, "--converted", signedConverted, "--limit", "20", "--steps", "4", "--out", folder,
+                .. asked is null ? Array.Empty<string>() : ["--neuron", asked]]);
+            Assert.True(code == CliRunner.Ok, errors);
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "results.json")));
+            Assert.Equal(expected, json.RootElement.GetProperty("neuron").GetString());
+        }
     }
 
     [Theory]
