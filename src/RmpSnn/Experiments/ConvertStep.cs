@@ -34,7 +34,8 @@ public static class ConvertStep
         bool clipsOnly = balancing.Mode == NormMode.Qcfs && !balancing.Corrects;   // reads no image
         var images = (calibration with { Limit = clipsOnly ? 1 : balancing.CalibrationImages }).Load();
         progress?.Report(new WorkflowProgress(balancing.Mode == NormMode.Qcfs
-            ? $"taking thresholds from the QCFS clips{(balancing.Corrects ? $", calibrating corrections for T = {balancing.CalibrationSteps} on {images.Count} images" : "")}" :
+            ? $"taking thresholds from the QCFS clips{(balancing.Corrects ? $", calibrating corrections for T = {balancing.CalibrationSteps} on {images.Count} images" : "")}" +
+              $"{(balancing.Signed && balancing.Corrects ? " with signed neurons" : "")}" :
             $"balancing thresholds ({balancing.Mode}, {images.Count} images" +
             $"{(balancing.Mode == NormMode.Spike ? $" × {balancing.CalibrationSteps} steps" : "")}, " +
             $"{string.Join("+", plan.Resets)}{(balancing.SharedFrom is { } shared ? $", balanced in the {shared} SNN and shared" : "")}" +

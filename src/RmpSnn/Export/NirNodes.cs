@@ -44,6 +44,9 @@ internal sealed class NirNodes
         if (neurons.InitialPotential != 0)
             nir.Notes.Add($"NIR has no initial membrane potential: V(0) = {neurons.InitialPotential}·V_th is not in the file " +
                 "(simulators start at 0)");
+        if (neurons.Signed)
+            nir.Notes.Add("NIR has no signed neuron: the file holds plain IF neurons, which fire more than the signed neurons " +
+                "this model was calibrated for");
         for (int i = 0; i < graph.Nodes.Count; i++) nir.Map(i, thresholds, neurons);
         nir.Add("output", Group("Output", ("shape", nir.Shape(graph.Nodes.Count - 1))), nir.Shape(graph.Nodes.Count - 1));
         nir.Connect(nir._value[graph.Output.Name], "output");
