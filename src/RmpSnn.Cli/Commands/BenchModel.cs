@@ -43,9 +43,12 @@ public static class BenchModel
             if (request.Reference is not null && encoding != InputCoding.Direct)
                 throw new RmpSnnException($"{request.ConvertedPath}: converted for {encoding} input; the PyTorch reference draws no spikes " +
                     "of its own, so --reference needs direct input: pass --encoding direct");
+            if (request.Reference is not null && converted.Signed)
+                throw new RmpSnnException($"{request.ConvertedPath}: calibrated for signed neurons, which the PyTorch reference does not " +
+                    "have; drop --reference, or convert with --neuron if");
             var images = request.Images.Load();
             DataOptions.WarnUnreadable(images);
-            var neurons = new NeuronOptions(request.Reset, 0, converted.InitialPotential).Validate();
+            var neurons = new NeuronOptions(request.Reset, 0, converted.InitialPotential, converted.Signed).Validate();
             using var compiled = ConversionPipeline.Compile(ann, info.Normalization, converted, neurons, request.Engine, device);
             using var snn = ConversionPipeline.Configure(compiled, converted, request.ConvertedPath, neurons, 1.0);
             string snnFile = Path.Combine(request.Folder, "snn.safetensors"), imagesFile = Path.Combine(request.Folder, "images.safetensors");
@@ -72,7 +75,7 @@ public static class BenchModel
                     rows.Add((row, reference, load));
                 }
             Show(info.Spec.Arch, images.Count, rows, threads);
-            Write(Path.Combine(request.Folder, "bench.json"), request, info, images, encoding, threads, device, rows);
+            Write(Path.Combine(request.Folder, "bench.json"), request, info, images, encoding, neurons, threads, device, rows);
             return CliRunner.Ok;
         }
     }
@@ -119,13 +122,15 @@ public static class BenchModel
         AnsiConsole.Write(layers);
     }
 
-    static void Write(string path, BenchModelRequest request, ModelInfo info, ImageDataset images, InputCoding encoding, int threads, Device device,
+    static void Write(string path, BenchModelRequest request, ModelInfo info, ImageDataset images, InputCoding encoding, NeuronOptions neurons,
+        int threads, Device device,
         IReadOnlyList<(ModelBenchmarkRow Row, ReferenceRun? Reference, string Load)> rows)
     {
         var json = new Dictionary<string, object?>
         {
             ["model"] = Path.GetFullPath(request.ModelPath), ["converted"] = Path.GetFullPath(request.ConvertedPath), ["arch"] = info.Spec.Arch,
             ["images"] = images.Name, ["imageCount"] = images.Count, ["encoding"] = encoding.ToString(), ["reset"] = request.Reset.ToString(),
+            ["neuron"] = neurons.Signed ? "signed" : "if",
             ["engine"] = request.Engine.ToString().ToLowerInvariant(), ["threads"] = threads, ["device"] = device.ToString(),
             ["rows"] = rows.Select(r => new
             {
