@@ -67,6 +67,20 @@ step $Q4.snn.json convert $Q4 --threads 1 --out $Q4.snn.json
 step $O/resnet20-qcfs4-e6-test/results.json simulate $Q4 --converted $Q4.snn.json --steps 32 --threads 1 --engine event --out $O/resnet20-qcfs4-e6-test
 step $Q4.fit4.json convert $Q4 --norm qcfs --corrections both --calib-images 256 --calib-steps 4 --threads 1 --out $Q4.fit4.json
 step $O/resnet20-qcfs4-e6-fit4-test/results.json simulate $Q4 --converted $Q4.fit4.json --steps 32 --threads 1 --engine event --out $O/resnet20-qcfs4-e6-fit4-test
+# signed neurons (--neuron signed): on the clips alone, and with the corrections calibrated with signed neurons
+step $O/q4e6-signed/results.json simulate $Q4 --converted $Q4.snn.json --steps 32 --threads 1 --engine event --neuron signed --out $O/q4e6-signed
+step $Q4.fit4s.json convert $Q4 --norm qcfs --corrections both --calib-images 256 --calib-steps 4 --neuron signed --threads 1 --out $Q4.fit4s.json
+step $O/q4e6-fit4s/results.json simulate $Q4 --converted $Q4.fit4s.json --steps 32 --threads 1 --engine event --out $O/q4e6-fit4s
+P=$O/resnet20-pretrained.model
+# the pretrained ResNet-20, recipe calibrated: IF neurons, signed neurons on IF-calibrated corrections, calibrated with signed neurons
+step $P.cal16.json convert $P --norm calibrated --calib-steps 16 --calib-images 256 --reset soft --threads 1 --out $P.cal16.json
+for n in if signed; do
+  step $O/r20-cal16-$n/results.json simulate $P --converted $P.cal16.json --steps 64 --threads 1 --engine event --neuron $n --out $O/r20-cal16-$n
+done
+for c in 16 8; do
+  step $P.cal${c}s.json convert $P --norm calibrated --calib-steps $c --calib-images 256 --reset soft --neuron signed --threads 1 --out $P.cal${c}s.json
+  step $O/r20-cal${c}s/results.json simulate $P --converted $P.cal${c}s.json --steps 64 --threads 1 --engine event --out $O/r20-cal${c}s
+done
 
 # CIFAR-10 VGG-16 with BatchNorm from ../shared/models (trained by RmpSnn, 5000 held out), recipe calibrated, T <= 128
 [ -e $O/vgg16bn.safetensors ] || xz -dc ../shared/models/vgg16bn-cifar10.safetensors.xz > $O/vgg16bn.safetensors
@@ -74,6 +88,9 @@ step $O/vgg16bn.model import $O/vgg16bn.safetensors --arch vgg16 --batchnorm --d
 step $O/vgg16-fit.json convert $O/vgg16bn.model --val 5000 --norm calibrated --calib-steps 16 --calib-images 256 --reset soft --threads 1 --out $O/vgg16-fit.json
 step $O/vgg16-fit-test/results.json simulate $O/vgg16bn.model --val 5000 --converted $O/vgg16-fit.json --steps 128 --engine event --out $O/vgg16-fit-test
 step $O/vgg16-fit-val/results.json simulate $O/vgg16bn.model --val 5000 --split val --limit 1000 --converted $O/vgg16-fit.json --steps 128 --engine event --out $O/vgg16-fit-val
+# the same recipe calibrated with signed neurons
+step $O/vgg16-fit16s.json convert $O/vgg16bn.model --val 5000 --norm calibrated --calib-steps 16 --calib-images 256 --reset soft --neuron signed --threads 1 --out $O/vgg16-fit16s.json
+step $O/vgg16-fit16s-test/results.json simulate $O/vgg16bn.model --val 5000 --converted $O/vgg16-fit16s.json --steps 64 --threads 1 --engine event --out $O/vgg16-fit16s-test
 
 # CIFAR-10, RmpSnn-trained narrow VGG-9 (VGG-16 does not fit 2 cores), 5000 training images held out, spike balancing
 V=$O/vgg9-c10.model
