@@ -71,6 +71,15 @@ step $O/resnet20-qcfs4-e6-fit4-test/results.json simulate $Q4 --converted $Q4.fi
 step $O/q4e6-signed/results.json simulate $Q4 --converted $Q4.snn.json --steps 32 --threads 1 --engine event --neuron signed --out $O/q4e6-signed
 step $Q4.fit4s.json convert $Q4 --norm qcfs --corrections both --calib-images 256 --calib-steps 4 --neuron signed --threads 1 --out $Q4.fit4s.json
 step $O/q4e6-fit4s/results.json simulate $Q4 --converted $Q4.fit4s.json --steps 32 --threads 1 --engine event --out $O/q4e6-fit4s
+# the same fine-tune distilled from the ReLU network (train --teacher), converted the same three ways
+K=$O/resnet20-qcfs4-kd-e6.model
+step $K train --dataset cifar10 --init $O/resnet20-pretrained.model --teacher $O/resnet20-pretrained.model --distill-weight 0.9 \
+  --distill-temperature 4 --activation qcfs --levels 4 --epochs 6 --lr 0.01 --batch 128 --threads 1 --out $K
+step $K.snn.json convert $K --out $K.snn.json
+step $O/q4kd-if/results.json simulate $K --converted $K.snn.json --steps 32 --engine event --out $O/q4kd-if
+step $O/q4kd-signed/results.json simulate $K --converted $K.snn.json --steps 32 --engine event --neuron signed --out $O/q4kd-signed
+step $K.fit4s.json convert $K --norm qcfs --corrections both --calib-images 256 --calib-steps 4 --neuron signed --out $K.fit4s.json
+step $O/q4kd-fit4s/results.json simulate $K --converted $K.fit4s.json --steps 32 --engine event --out $O/q4kd-fit4s
 P=$O/resnet20-pretrained.model
 # the pretrained ResNet-20, recipe calibrated: IF neurons, signed neurons on IF-calibrated corrections, calibrated with signed neurons
 step $P.cal16.json convert $P --norm calibrated --calib-steps 16 --calib-images 256 --reset soft --threads 1 --out $P.cal16.json
