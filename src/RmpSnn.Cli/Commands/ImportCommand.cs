@@ -112,7 +112,7 @@ public static class ImportCommand
                 ModelFile.Save(outPath, network, new ModelInfo(spec, normalization, datasetName, Metadata: provenance));
                 AnsiConsole.MarkupLine(Markup.Escape($"{summary}: {spec.InChannels}x{spec.ImageSize}x{spec.ImageSize} -> {spec.Classes}"));
                 AnsiConsole.MarkupLine(
-                    Markup.Escape($"Normalisation: mean [{string.Join(", ", normalization.Mean)}] std [{string.Join(", ", normalization.Std)}]") +
+                    Markup.Escape($"Normalisation: {normalization}") +
                     (meanValues.Length == 0
                         ? " [yellow](the dataset's default; pass --mean/--std if the weights were trained with another)[/]"
                         : ""));

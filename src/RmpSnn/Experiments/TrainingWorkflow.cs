@@ -61,10 +61,9 @@ public static class TrainingWorkflow
             progress?.Report(new WorkflowProgress($"copying weights from {request.InitPath}"));
             InitialWeights.Copy(source, network, train.Take(InitialWeights.CalibrationImages), normalization, device);
         }
-        if (teacherInfo is not null && !(teacherInfo.Normalization.Mean.SequenceEqual(normalization.Mean)
-                && teacherInfo.Normalization.Std.SequenceEqual(normalization.Std)))
-            throw new RmpSnnException($"--teacher {request.TeacherPath}: normalises its inputs with {Describe(teacherInfo.Normalization)}, " +
-                $"the trained network with {Describe(normalization)}; the teacher must see the same inputs");
+        if (teacherInfo is not null && !teacherInfo.Normalization.SameAs(normalization))
+            throw new RmpSnnException($"--teacher {request.TeacherPath}: normalises its inputs with {teacherInfo.Normalization}, " +
+                $"the trained network with {normalization}; the teacher must see the same inputs");
         var options = request.Options with
         {
             CheckpointPath = request.OutPath + ".ckpt",
@@ -91,6 +90,4 @@ public static class TrainingWorkflow
         using (network) ModelFile.Save(request.OutPath, network, info);
         return new TrainingOutcome(info, history, (train.Name, train.Count), test is null ? null : (test.Name, test.Count));
     }
-
-    static string Describe(Normalization n) => $"mean [{string.Join(", ", n.Mean)}] std [{string.Join(", ", n.Std)}]";
 }

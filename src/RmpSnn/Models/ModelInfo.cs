@@ -42,7 +42,7 @@ public sealed record ModelInfo(
                 $"for {Spec.InChannels} input channels");
         if (Normalization.Std.Any(s => !(s > 0 && float.IsFinite(s))) || Normalization.Mean.Any(m => !float.IsFinite(m)))
             throw new RmpSnnException($"{path}: the normalisation needs finite means and positive finite stds, " +
-                $"got mean [{string.Join(", ", Normalization.Mean)}] std [{string.Join(", ", Normalization.Std)}]");
+                $"got {Normalization}");
         return this;
     }
 }
