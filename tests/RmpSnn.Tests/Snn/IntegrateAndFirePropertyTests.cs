@@ -5,9 +5,9 @@ using static TorchSharp.torch;
 namespace RmpSnn.Tests.Snn;
 
 /// <summary>
-/// Property tests of the IF rule: on random current sequences, the layer (device loop and fused kernel) and the tensor
-/// reference follow the scalar definition bit for bit, and soft reset conserves charge where hard reset drops it; the same
-/// for the signed neuron, which never ends up above its input's positive part.
+/// Property tests of the IF rule and of the signed neuron: on random current sequences, the layer (device loop and fused
+/// kernel) and the tensor reference follow the scalar definition bit for bit; soft reset conserves charge where hard reset
+/// drops it, and the signed neuron conserves it too and never ends up above its input's positive part.
 /// </summary>
 public class IntegrateAndFirePropertyTests
 {
@@ -31,31 +31,48 @@ public class IntegrateAndFirePropertyTests
         return (spikes, v);
     }
 
-    [Fact]
-    public void LayerAndTensorReferenceFollowTheScalarRuleExactly()
+    static (float[] Spikes, float[] Potential, float[] Net) SignedScalar(float[] currents, int neurons, ResetMode reset, float resetTo)
+    {
+        var (v, net, spikes) = (new float[neurons], new float[neurons], new float[currents.Length]);
+        for (int i = 0; i < currents.Length; i++)
+            spikes[i] = IntegrateAndFire.SignedStep(ref v[i % neurons], ref net[i % neurons], currents[i], Threshold, reset, resetTo);
+        return (spikes, v, net);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LayerAndTensorReferenceFollowTheScalarRuleExactly(bool signed)
     {
         Cases.Sample(c =>
         {
-            var (spikes, potential) = Scalar(c.Currents, c.Neurons, c.Reset, c.ResetTo);
+            float[] spikes, potential;
+            float[]? counts = null;   // net spike counts, for signed neurons
+            if (signed) (spikes, potential, counts) = SignedScalar(c.Currents, c.Neurons, c.Reset, c.ResetTo);
+            else (spikes, potential) = Scalar(c.Currents, c.Neurons, c.Reset, c.ResetTo);
             int steps = c.Currents.Length / c.Neurons;
             using var currents = tensor(c.Currents).view(steps, 1, c.Neurons);
 
-            using var v = zeros(1, c.Neurons);
+            using var membrane = zeros(1, c.Neurons);
+            using var net = zeros(1, c.Neurons);
             var reference = new List<float>();
             for (int t = 0; t < steps; t++)
                 using (var step = currents[t])
-                using (var fired = IntegrateAndFire.Step(v, step, Threshold, c.Reset, c.ResetTo))
+                using (var fired = signed ? IntegrateAndFire.SignedStep(membrane, net, step, Threshold, c.Reset, c.ResetTo)
+                           : IntegrateAndFire.Step(membrane, step, Threshold, c.Reset, c.ResetTo))
                     reference.AddRange(fired.data<float>().ToArray());
-            if (!reference.SequenceEqual(spikes) || !v.data<float>().ToArray().SequenceEqual(potential)) return false;
+            if (!reference.SequenceEqual(spikes) || !membrane.data<float>().ToArray().SequenceEqual(potential)
+                || (counts is not null && !net.data<float>().ToArray().SequenceEqual(counts))) return false;
 
-            var options = new NeuronOptions(c.Reset, ResetPotential: c.ResetTo / Threshold);
+            var options = new NeuronOptions(c.Reset, ResetPotential: c.ResetTo / Threshold, Signed: signed);
             foreach (var engine in new[] { SimulationEngine.Reference, SimulationEngine.Dense })
             {
                 using var layer = new IfLayer("n", options, engine) { Threshold = Threshold };
                 using var flat = currents.view(steps, c.Neurons);
                 using var output = layer.Forward(flat, null, new StepContext(steps, 1, 0));
-                if (!output.data<float>().ToArray().SequenceEqual(spikes.Select(s => s * Threshold))) return false;
+                if (!output.data<float>().ToArray().SequenceEqual(spikes.Select(x => x * Threshold))) return false;
                 if (!layer.MembranePotential!.data<float>().ToArray().SequenceEqual(potential)) return false;
+                if (counts is not null && !layer.NetSpikes!.data<float>().ToArray().SequenceEqual(counts)) return false;
             }
             return true;
         }, iter: 200, seed: "0N0XIzNsQ0O2");
@@ -78,47 +95,6 @@ public class IntegrateAndFirePropertyTests
             }
             return true;
         }, iter: 300, seed: "0N0XIzNsQ0O2");
-    }
-
-    static (float[] Spikes, float[] Potential, float[] Net) SignedScalar(float[] currents, int neurons, ResetMode reset, float resetTo)
-    {
-        var (v, net, spikes) = (new float[neurons], new float[neurons], new float[currents.Length]);
-        for (int i = 0; i < currents.Length; i++)
-            spikes[i] = IntegrateAndFire.SignedStep(ref v[i % neurons], ref net[i % neurons], currents[i], Threshold, reset, resetTo);
-        return (spikes, v, net);
-    }
-
-    [Fact]
-    public void SignedLayerAndTensorReferenceFollowTheScalarRuleExactly()
-    {
-        Cases.Sample(c =>
-        {
-            var (spikes, potential, counts) = SignedScalar(c.Currents, c.Neurons, c.Reset, c.ResetTo);
-            int steps = c.Currents.Length / c.Neurons;
-            using var currents = tensor(c.Currents).view(steps, 1, c.Neurons);
-
-            using var v = zeros(1, c.Neurons);
-            using var net = zeros(1, c.Neurons);
-            var reference = new List<float>();
-            for (int t = 0; t < steps; t++)
-                using (var step = currents[t])
-                using (var fired = IntegrateAndFire.SignedStep(v, net, step, Threshold, c.Reset, c.ResetTo))
-                    reference.AddRange(fired.data<float>().ToArray());
-            if (!reference.SequenceEqual(spikes) || !v.data<float>().ToArray().SequenceEqual(potential)
-                || !net.data<float>().ToArray().SequenceEqual(counts)) return false;
-
-            var options = new NeuronOptions(c.Reset, ResetPotential: c.ResetTo / Threshold, Signed: true);
-            foreach (var engine in new[] { SimulationEngine.Reference, SimulationEngine.Dense })
-            {
-                using var layer = new IfLayer("n", options, engine) { Threshold = Threshold };
-                using var flat = currents.view(steps, c.Neurons);
-                using var output = layer.Forward(flat, null, new StepContext(steps, 1, 0));
-                if (!output.data<float>().ToArray().SequenceEqual(spikes.Select(s => s * Threshold))) return false;
-                if (!layer.MembranePotential!.data<float>().ToArray().SequenceEqual(potential)) return false;
-                if (!layer.NetSpikes!.data<float>().ToArray().SequenceEqual(counts)) return false;
-            }
-            return true;
-        }, iter: 200, seed: "0N0XIzNsQ0O2");
     }
 
     [Fact]
