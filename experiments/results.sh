@@ -131,6 +131,15 @@ step $O/vgg9-spike-val-same-thresholds/results.json simulate $V --converted $V.s
   --threads 1 --engine event --out $O/vgg9-spike-val-same-thresholds
 # the paper's long runs: VGG-9, spike balancing, 200 test images, T = 2048
 step $O/vgg9-spike-test-T2048/results.json simulate $V --converted $V.spike.json --limit 200 --steps 2048 --threads 1 --engine event --out $O/vgg9-spike-test-T2048
+# the recipe that meets the pretrained ResNet-20's targets (calibrated, T_cal = 16), unchanged, on the constrained networks
+# RmpSnn trained above: the 1,000 test images and the first 1,000 held-out images (calibration reads 256 training images)
+for net in resnet20-c10 vgg9-c10; do
+  N=$O/$net.model
+  step $N.cal16.json convert $N --norm calibrated --calib-steps 16 --calib-images 256 --reset soft --out $N.cal16.json
+  step $O/$net-cal16-test/results.json simulate $N --converted $N.cal16.json --steps 128 --engine event --out $O/$net-cal16-test
+  step $O/$net-cal16-val/results.json simulate $N --converted $N.cal16.json --split val --limit 1000 --steps 128 --engine event \
+    --out $O/$net-cal16-val
+done
 # act-pct α sweeps on the full splits; each reuses the act-pct thresholds of the held-out sweep (from training images)
 sweep() {  # sweep MODEL OUT ARGS…: a resumable sweep whose act-pct cell reuses the held-out sweep's thresholds of MODEL
   local model=$1 out=$2 from; shift 2

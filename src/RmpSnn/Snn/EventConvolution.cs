@@ -12,7 +12,8 @@ namespace RmpSnn.Snn;
 /// spike, or a pooled spike count) adds value × its weight column to the outputs it reaches. The work is proportional
 /// to the number of input events, so it beats the dense convolution when spikes are sparse (docs/PERFORMANCE.md).
 /// Binary spike maps denser than <see cref="PatternDensity"/> go to a table-lookup kernel whose cost does not depend on
-/// the density (<see cref="SpikePatternConvolution"/>), where the layer's channel counts allow one. Sums run in a
+/// the density (<see cref="SpikePatternConvolution"/>), where the layer's channel counts allow one; a signed spike map
+/// (values 0 and ±a) sends its majority sign through the table and scatters the other. Sums run in a
 /// different order than the dense kernel's, so results agree to float rounding, not bit for bit.
 /// Supports any kernel size, stride and zero padding with dilation 1 and one group.
 /// </summary>
@@ -77,8 +78,8 @@ public sealed class EventConvolution
         TryApply(input, synapticOps, 1) ?? throw new ArgumentException("input or output larger than 2 GB: use the dense kernel", nameof(input));
 
     /// <summary>
-    /// <see cref="Apply"/> if the input is a binary spike map denser than <see cref="PatternDensity"/> (for layers with a
-    /// pattern table) or its density is at most <paramref name="maxDensity"/> (default <see cref="BreakEvenDensity"/>),
+    /// <see cref="Apply"/> if the input is a binary or signed spike map denser than <see cref="PatternDensity"/> (for
+    /// layers with a pattern table) or its density is at most <paramref name="maxDensity"/> (default <see cref="BreakEvenDensity"/>),
     /// and input and output fit a span (2 GB); else null: the caller should run the dense kernel.
     /// </summary>
     public Tensor? TryApply(Tensor input, double[]? synapticOps = null, double? maxDensity = null)
@@ -92,7 +93,7 @@ public sealed class EventConvolution
             return null;   // read and written through spans
         bool channelsLast = HostTensors.IsChannelsLast(input);
         using var memory = channelsLast ? input.permute(0, 2, 3, 1) : input.contiguous();   // contiguous NHWC or NCHW
-        var (nonZero, amplitude) = Scan(HostTensors.Floats(memory));
+        var (nonZero, amplitude, opposite) = Scan(HostTensors.Floats(memory));
         double density = input.numel() == 0 ? 0 : (double)nonZero / input.numel();
         var patterns = amplitude != 0 && density > PatternDensity ? _patterns.Value : null;
         if (patterns is null && density > (maxDensity ?? BreakEvenDensity)) return null;
@@ -108,7 +109,10 @@ public sealed class EventConvolution
             var accumulator = HostTensors.Floats(output).Slice(image * outPerImage, outPerImage);
             long operations;
             if (patterns is not null)
+            {
                 operations = patterns.Convolve(inputs, accumulator, size, amplitude, geometry.RowTaps, geometry.ColumnTaps, _bias);
+                if (opposite > 0) operations += Convolve(inputs, accumulator, geometry, only: -amplitude);   // signed spikes: the minority sign
+            }
             else
             {
                 if (_bias is null) accumulator.Clear();
@@ -161,9 +165,10 @@ public sealed class EventConvolution
     /// <summary>
     /// Adds one NHWC image's events into <paramref name="accumulator"/> <c>[H_out·W_out, C_out]</c>; returns the synaptic
     /// operations. The events of one pixel reach the same outputs, so each output segment is loaded and stored once per
-    /// pixel while all of that pixel's events are multiplied into it in registers.
+    /// pixel while all of that pixel's events are multiplied into it in registers. With <paramref name="only"/>, just the
+    /// inputs equal to it are events (the other sign of a signed spike map, whose majority the pattern table took).
     /// </summary>
-    long Convolve(ReadOnlySpan<float> inputs, Span<float> accumulator, Geometry g)
+    long Convolve(ReadOnlySpan<float> inputs, Span<float> accumulator, Geometry g, float? only = null)
     {
         int rowLength = _kernelW * _outChannels;
         Span<int> offsets = _inChannels <= 1024 ? stackalloc int[_inChannels] : new int[_inChannels];
@@ -174,7 +179,7 @@ public sealed class EventConvolution
         for (int y = 0; y < g.Size.H; y++)
             for (int x = 0; x < g.Size.W; x++)
             {
-                int events = Events(inputs.Slice((y * g.Size.W + x) * _inChannels, _inChannels), _kernelH * rowLength, offsets, values);
+                int events = Events(inputs.Slice((y * g.Size.W + x) * _inChannels, _inChannels), _kernelH * rowLength, offsets, values, only);
                 if (events == 0) continue;
                 var rowRuns = g.RowRuns[y];
                 foreach (var column in g.ColumnRuns[x])
@@ -198,22 +203,25 @@ public sealed class EventConvolution
     }
 
     /// <summary>
-    /// Collects a pixel's non-zero channels (<paramref name="offsets"/>: channel × <paramref name="stride"/>) and values;
-    /// returns how many. Eight channels are tested per compare and only the set bits of its mask are visited.
+    /// Collects a pixel's non-zero channels, or with <paramref name="only"/> those equal to it (<paramref name="offsets"/>:
+    /// channel × <paramref name="stride"/>) and values; returns how many. Eight channels are tested per compare and only
+    /// the set bits of its mask are visited.
     /// </summary>
-    static int Events(ReadOnlySpan<float> pixel, int stride, Span<int> offsets, Span<float> values)
+    static int Events(ReadOnlySpan<float> pixel, int stride, Span<int> offsets, Span<float> values, float? only)
     {
         int events = 0, c = 0;
         for (; c <= pixel.Length - SpikePatternConvolution.GroupWidth; c += SpikePatternConvolution.GroupWidth)
         {
-            for (uint nonZero = SpikePatternConvolution.NonZeroMask(pixel.Slice(c)); nonZero != 0; nonZero &= nonZero - 1)
+            var group = pixel.Slice(c);
+            uint mask = only is float value ? SpikePatternConvolution.EqualMask(group, value) : SpikePatternConvolution.NonZeroMask(group);
+            for (; mask != 0; mask &= mask - 1)
             {
-                int channel = c + BitOperations.TrailingZeroCount(nonZero);
+                int channel = c + BitOperations.TrailingZeroCount(mask);
                 (offsets[events], values[events++]) = (channel * stride, pixel[channel]);
             }
         }
         for (; c < pixel.Length; c++)
-            if (pixel[c] != 0f) (offsets[events], values[events++]) = (c * stride, pixel[c]);
+            if (only is float value ? pixel[c] == value : pixel[c] != 0f) (offsets[events], values[events++]) = (c * stride, pixel[c]);
         return events;
     }
 
@@ -307,29 +315,36 @@ public sealed class EventConvolution
     }
 
     /// <summary>
-    /// The number of non-zero values and, when they all have the same value (binary spikes of one amplitude), that value;
-    /// otherwise (or with no non-zero value) 0. One pass of compares, no branches per element.
+    /// The number of non-zero values; when they all have one magnitude a (binary spikes, or signed spikes of ±a), the
+    /// value of the majority sign (otherwise, or with no non-zero value, 0) and how many have the other sign. One pass of
+    /// compares, no branches per element.
     /// </summary>
-    static (long NonZero, float Amplitude) Scan(ReadOnlySpan<float> values)
+    static (long NonZero, float Amplitude, long Opposite) Scan(ReadOnlySpan<float> values)
     {
         int width = Vector<float>.Count, i = 0;
         int first = values.IndexOfAnyExcept(0f);
-        if (first < 0) return (0, 0);
-        var amplitude = new Vector<float>(values[first]);
-        Vector<int> zeros = Vector<int>.Zero, others = Vector<int>.Zero;
+        if (first < 0) return (0, 0, 0);
+        float a = values[first];
+        Vector<float> amplitude = new(a), negated = new(-a);
+        Vector<int> zeros = Vector<int>.Zero, opposites = Vector<int>.Zero, others = Vector<int>.Zero;
         for (; i <= values.Length - width; i += width)
         {
             var v = new Vector<float>(values.Slice(i));
             var zero = Vector.Equals(v, Vector<float>.Zero);
+            var opposite = Vector.Equals(v, negated);
             zeros -= zero;                                               // −1 in every zero lane
-            others |= ~(zero | Vector.Equals(v, amplitude));
+            opposites -= opposite;
+            others |= ~(zero | opposite | Vector.Equals(v, amplitude));
         }
-        long count = 0;
-        for (int lane = 0; lane < width; lane++) count += zeros[lane];
+        long zeroCount = 0, oppositeCount = 0;
+        for (int lane = 0; lane < width; lane++) (zeroCount, oppositeCount) = (zeroCount + zeros[lane], oppositeCount + opposites[lane]);
         bool uniform = others == Vector<int>.Zero;
         for (; i < values.Length; i++)
-            if (values[i] == 0f) count++;
-            else uniform &= values[i] == values[first];
-        return (values.Length - count, uniform ? values[first] : 0);
+            if (values[i] == 0f) zeroCount++;
+            else if (values[i] == -a) oppositeCount++;
+            else uniform &= values[i] == a;
+        long nonZero = values.Length - zeroCount;
+        if (!uniform) return (nonZero, 0, 0);
+        return 2 * oppositeCount > nonZero ? (nonZero, -a, nonZero - oppositeCount) : (nonZero, a, oppositeCount);
     }
 }

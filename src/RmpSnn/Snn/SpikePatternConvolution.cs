@@ -7,7 +7,8 @@ using System.Runtime.Intrinsics;
 namespace RmpSnn.Snn;
 
 /// <summary>
-/// Convolution of binary spike maps (every non-zero input has the same amplitude a) by table lookup. At each pixel, a
+/// Convolution of binary spike maps (every non-zero input has the same amplitude a; other values are left to the caller)
+/// by table lookup. At each pixel, a
 /// group of 8 input channels can only be in one of 256 spike patterns, so the table holds, for every group, pattern and
 /// kernel tap, the sum of those channels' weights. An output then sums one table row per (tap, group) of its receptive
 /// field and multiplies by a: 9·C_in/8 row additions for a 3×3 kernel instead of 9·C_in multiply-adds, with no branch on
@@ -70,9 +71,10 @@ internal sealed class SpikePatternConvolution
     }
 
     /// <summary>
-    /// Convolves one NHWC image <paramref name="pixels"/> <c>[H, W, C_in]</c> whose non-zero values all equal
-    /// <paramref name="amplitude"/> into <paramref name="output"/> <c>[H_out, W_out, C_out]</c> (overwritten). Returns
-    /// the synaptic operations: Σ over spikes of the outputs they reach, read from <paramref name="rowTaps"/> /
+    /// Convolves the inputs equal to <paramref name="amplitude"/> of one NHWC image <paramref name="pixels"/>
+    /// <c>[H, W, C_in]</c> (all its non-zero values, for a binary spike map; other values count as 0) into
+    /// <paramref name="output"/> <c>[H_out, W_out, C_out]</c> (overwritten). Returns the synaptic operations: Σ over
+    /// those spikes of the outputs they reach, read from <paramref name="rowTaps"/> /
     /// <paramref name="columnTaps"/> (kernel taps landing inside the output per input row / column). A
     /// <paramref name="bias"/> <c>[C_out]</c> is added to every output.
     /// </summary>
@@ -83,7 +85,7 @@ internal sealed class SpikePatternConvolution
         var rows = ArrayPool<int>.Shared.Rent(pixelCount * _groups);
         try
         {
-            long synapses = Index(pixels, rows, g, rowTaps, columnTaps);
+            long synapses = Index(pixels, rows, g, amplitude, rowTaps, columnTaps);
             Gather(rows, output, g, amplitude, bias ?? _noBias);
             return synapses * _outChannels;
         }
@@ -97,8 +99,15 @@ internal sealed class SpikePatternConvolution
     public static uint NonZeroMask(ReadOnlySpan<float> channels) =>
         ~Vector256.ExtractMostSignificantBits(Vector256.Equals(Vector256.Create(channels), Vector256<float>.Zero)) & 0xFF;
 
-    /// <summary>Replaces each pixel's channel groups by the offset of their pattern's table rows; returns Σ spikes × taps reached.</summary>
-    long Index(ReadOnlySpan<float> pixels, int[] rows, ConvolutionGeometry g, int[] rowTaps, int[] columnTaps)
+    /// <summary>Bit c set where <paramref name="channels"/>[c] = <paramref name="value"/>, for the first <see cref="GroupWidth"/> channels.</summary>
+    public static uint EqualMask(ReadOnlySpan<float> channels, float value) =>
+        Vector256.ExtractMostSignificantBits(Vector256.Equals(Vector256.Create(channels), Vector256.Create(value)));
+
+    /// <summary>
+    /// Replaces each pixel's channel groups by the offset of their pattern's table rows (the channels equal to
+    /// <paramref name="amplitude"/>); returns Σ spikes × taps reached.
+    /// </summary>
+    long Index(ReadOnlySpan<float> pixels, int[] rows, ConvolutionGeometry g, float amplitude, int[] rowTaps, int[] columnTaps)
     {
         long synapses = 0;
         int p = 0;
@@ -108,7 +117,7 @@ internal sealed class SpikePatternConvolution
                 int spikes = 0;
                 for (int group = 0; group < _groups; group++, p++)
                 {
-                    uint pattern = NonZeroMask(pixels.Slice(p * GroupWidth, GroupWidth));
+                    uint pattern = EqualMask(pixels.Slice(p * GroupWidth, GroupWidth), amplitude);
                     spikes += BitOperations.PopCount(pattern);
                     rows[p] = (group * Patterns + (int)pattern) * _entry;
                 }

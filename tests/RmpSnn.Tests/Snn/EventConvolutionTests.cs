@@ -22,13 +22,18 @@ public sealed class EventConvolutionTests
     [InlineData(16, 32, 1, 1, 0, 5, 0.4, true)]    // 1×1 kernel: the general tap loop
     [InlineData(8, 16, 5, 1, 2, 6, 0.9, true)]     // 5×5 kernel, nearly dense
     [InlineData(16, 32, 3, 2, 1, 8, 0.3, true)]    // strided: scatter or nothing, the table is stride-1 only
+    // signed spike maps (±a): the majority sign through the table, the other scattered
+    [InlineData(16, 16, 3, 1, 1, 10, 0.1, true, 0.2)]
+    [InlineData(32, 32, 3, 1, 1, 6, 0.5, true, 0.7)]   // mostly negative: the table takes −a
+    [InlineData(16, 32, 3, 2, 1, 8, 0.3, true, 0.3)]   // strided: all scattered
     public void EqualsTheDenseConvolution(int inChannels, int outChannels, int kernel, int stride, int padding, int size, double density,
-        bool binary = false)
+        bool binary = false, double negative = 0)
     {
         var generator = new TorchSharp.torch.Generator(7);
         using var weight = randn([outChannels, inChannels, kernel, kernel], generator: generator);
+        using var signs = rand([3, inChannels, size, size], generator: generator).lt(negative).to_type(ScalarType.Float32) * -2 + 1;
         using var values = binary
-            ? full([3, inChannels, size, size], 0.75f)
+            ? full([3, inChannels, size, size], 0.75f) * signs
             : rand([3, inChannels, size, size], generator: generator) * 2;   // non-binary: pooled spikes are fractions
         using var mask = rand([3, inChannels, size, size], generator: generator).lt(density);
         using var input = values.mul(mask);
@@ -88,6 +93,12 @@ public sealed class EventConvolutionTests
         Assert.True(current!.allclose(expected, rtol: 1e-5, atol: 1e-5), $"max difference {(current - expected).abs().max().item<float>()}");
         using var graded = spikes * (rand([2, 16, 8, 8], generator: generator) + 1);   // same density, amplitudes differ: no table
         Assert.Null(events.TryApply(graded));
+        // signed spikes of ±1.5: the table takes the positive ones, the scatter the few negative ones
+        using var signed = spikes * (rand([2, 16, 8, 8], generator: generator).lt(0.1).to_type(ScalarType.Float32) * -2 + 1);
+        using var signedCurrent = events.TryApply(signed);
+        Assert.NotNull(signedCurrent);
+        using var signedExpected = F.conv2d(signed.to(float64), weight.to(float64), null, [1, 1], [1, 1]).to(float32);
+        Assert.True(signedCurrent!.allclose(signedExpected, rtol: 1e-5, atol: 1e-5));
         using var strided = new EventConvolution(weight, [2, 2], [1, 1]).TryApply(spikes);
         Assert.Null(strided);                                                          // strided layers have no table
     }
