@@ -40,10 +40,16 @@ public sealed class ConversionOptionsBinder
     };
     readonly Option<string> _neuron = new("--neuron")
     {
-        Description = "if (the paper's integrate-and-fire neuron) or signed (an extension: also emits a negative spike that takes " +
-            "back an earlier one when V < 0, after Wang et al. 2022; every spike of either sign is counted). Calibration runs the " +
+        Description = "if (the paper's integrate-and-fire neuron), signed (an extension: also emits a negative spike that takes " +
+            "back an earlier one when V < 0, after Wang et al. 2022; every spike of either sign is counted) or burst (an extension: " +
+            "up to --max-burst spikes in one step, after Li & Zeng 2022; a burst of k counts k spikes). Calibration runs the " +
             "neuron asked for and the converted model records it (default: the converted model's, else if)",
         DefaultValueFactory = _ => "if",
+    };
+    readonly Option<int> _maxBurst = new("--max-burst")
+    {
+        Description = "With --neuron burst: Γ, the most spikes a neuron emits in one step; thresholds become the norm's clip / Γ",
+        DefaultValueFactory = _ => 2,
     };
     readonly Option<string[]> _corrections = new("--corrections")
     {
@@ -86,7 +92,11 @@ public sealed class ConversionOptionsBinder
         _norm.AcceptOnlyFromAmong("spike", "act-max", "act-pct", "qcfs", "search", "calibrated");
         _recipe.AcceptOnlyFromAmong([.. ConversionRecipe.All.Select(r => r.Name)]);
         _corrections.AcceptOnlyFromAmong("bias", "potential", "both", "none");
-        _neuron.AcceptOnlyFromAmong("if", "signed");
+        _neuron.AcceptOnlyFromAmong("if", "signed", "burst");
+        _maxBurst.Validators.Add(r =>
+        {
+            if (OptionValue.TryGet<int>(r, out int v) && v < 2) r.AddError($"--max-burst {v}: expected at least 2 spikes per step (1 is --neuron if)");
+        });
         _readout.AcceptOnlyFromAmong("potential", "spikes");
         _maxPool.AcceptOnlyFromAmong("gate", "avg");
         _encoding.AcceptOnlyFromAmong("poisson", "direct");
@@ -124,7 +134,7 @@ public sealed class ConversionOptionsBinder
     /// </summary>
     public void AddCalibrationTo(Command command)
     {
-        foreach (var o in new Option[] { _percentile, _calibImages, _calibSteps, _readout, _reset, _maxPool, _neuron }) command.Options.Add(o);
+        foreach (var o in new Option[] { _percentile, _calibImages, _calibSteps, _readout, _reset, _maxPool, _neuron, _maxBurst }) command.Options.Add(o);
     }
 
     /// <summary>Adds the options; <paramref name="withBalancing"/> includes the balancing ones.</summary>
@@ -132,7 +142,7 @@ public sealed class ConversionOptionsBinder
     {
         if (withBalancing)
             foreach (var o in new Option[] { _recipe, _norm, _percentile, _calibImages, _calibSteps, _corrections, _balanceReset, _readout, _maxPool,
-                _neuron })
+                _neuron, _maxBurst })
                 command.Options.Add(o);
         command.Options.Add(_reset);
         command.Options.Add(_encoding);
@@ -210,8 +220,21 @@ public sealed class ConversionOptionsBinder
             PotentialCorrection = Given(parse, _corrections) ? parse.GetValue(_corrections)!.Intersect(["potential", "both"]).Any()
                 : balancing.PotentialCorrection,
             Signed = Signed(parse),
+            MaxBurst = MaxBurst(parse),
         };
     }
+
+    /// <summary>Γ of --neuron burst (--max-burst), else 1; --max-burst without --neuron burst is refused.</summary>
+    public int MaxBurst(ParseResult parse)
+    {
+        bool burst = parse.GetValue(_neuron) == "burst";
+        if (!burst && Given(parse, _maxBurst))
+            throw new RmpSnnException($"--max-burst {parse.GetValue(_maxBurst)}: applies to burst neurons; add --neuron burst");
+        return burst ? parse.GetValue(_maxBurst) : 1;
+    }
+
+    /// <summary>--neuron's Γ if --neuron was given (1 for if and signed), else null: the converted model's.</summary>
+    public int? GivenMaxBurst(ParseResult parse) => Given(parse, _neuron) || Given(parse, _maxBurst) ? MaxBurst(parse) : null;
 
     /// <summary>Whether --neuron signed was asked for.</summary>
     public bool Signed(ParseResult parse) => parse.GetValue(_neuron) == "signed";

@@ -43,12 +43,12 @@ public static class BenchModel
             if (request.Reference is not null && encoding != InputCoding.Direct)
                 throw new RmpSnnException($"{request.ConvertedPath}: converted for {encoding} input; the PyTorch reference draws no spikes " +
                     "of its own, so --reference needs direct input: pass --encoding direct");
-            if (request.Reference is not null && converted.Signed)
-                throw new RmpSnnException($"{request.ConvertedPath}: calibrated for signed neurons, which the PyTorch reference does not " +
-                    "have; drop --reference, or convert with --neuron if");
+            if (request.Reference is not null && (converted.Signed || converted.MaxBurst > 1))
+                throw new RmpSnnException($"{request.ConvertedPath}: calibrated for {(converted.Signed ? "signed" : $"burst-{converted.MaxBurst}")} " +
+                    "neurons, which the PyTorch reference does not have; drop --reference, or convert with --neuron if");
             var images = request.Images.Load();
             DataOptions.WarnUnreadable(images);
-            var neurons = new NeuronOptions(request.Reset, 0, converted.InitialPotential, converted.Signed).Validate();
+            var neurons = new NeuronOptions(request.Reset, 0, converted.InitialPotential, converted.Signed, converted.MaxBurst).Validate();
             using var compiled = ConversionPipeline.Compile(ann, info.Normalization, converted, neurons, request.Engine, device);
             using var snn = ConversionPipeline.Configure(compiled, converted, request.ConvertedPath, neurons, 1.0);
             string snnFile = Path.Combine(request.Folder, "snn.safetensors"), imagesFile = Path.Combine(request.Folder, "images.safetensors");
@@ -130,7 +130,7 @@ public static class BenchModel
         {
             ["model"] = Path.GetFullPath(request.ModelPath), ["converted"] = Path.GetFullPath(request.ConvertedPath), ["arch"] = info.Spec.Arch,
             ["images"] = images.Name, ["imageCount"] = images.Count, ["encoding"] = encoding.ToString(), ["reset"] = request.Reset.ToString(),
-            ["neuron"] = neurons.Signed ? "signed" : "if",
+            ["neuron"] = neurons.Kind,
             ["engine"] = request.Engine.ToString().ToLowerInvariant(), ["threads"] = threads, ["device"] = device.ToString(),
             ["rows"] = rows.Select(r => new
             {

@@ -65,7 +65,8 @@ public static class SimulateCommand
                 conversion.GivenResets(parse), simulationOptions.GivenAlphas(parse) ?? [.. conversion.Recipe(parse, info.Spec)?.Alphas ?? [1.0]],
                 simulationOptions.Simulation(parse, InputCoding.Poisson),
                 simulationOptions.Execution(parse), conversion.GivenEncoding(parse), simulationOptions.GivenInitialPotential(parse),
-                simulationOptions.ResetPotential(parse), Signed: conversion.GivenSigned(parse));
+                simulationOptions.ResetPotential(parse), Signed: conversion.GivenSigned(parse),
+                MaxBurst: conversion.GivenMaxBurst(parse));
             var outcome = ConsoleProgress.Workflow(progress => SimulationWorkflow.Run(request, dev, progress, cancel));
             DataOptions.WarnUnreadable(outcome.Images);
             if (outcome.ConvertedNow) AnsiConsole.MarkupLine($"Converted and saved [green]{Markup.Escape(request.ConvertedPath)}[/]");
@@ -77,7 +78,7 @@ public static class SimulateCommand
                     ["dataset"] = images.Name, ["images"] = images.Count, ["encoding"] = simulation.Encoding.ToString(),
                     ["norm"] = snnModel.Norm.ToString(), ["readout"] = snnModel.Readout.ToString(), ["maxpool"] = snnModel.MaxPool.ToString(),
                     ["seed"] = simulation.Seed, ["initialPotential"] = neurons.InitialPotential, ["resetPotential"] = neurons.ResetPotential,
-                    ["neuron"] = neurons.Signed ? "signed" : "if",
+                    ["neuron"] = neurons.Kind,
                     ["maxMemoryMegabytes"] = outcome.Execution.MaxMemoryMegabytes, ["peakMemoryBytes"] = PeakMemory.Bytes(),
                 };
             if (part is { } piece)
@@ -91,7 +92,7 @@ public static class SimulateCommand
                     $"{outcome.TotalImages}); 'rmpsnn merge {Markup.Escape(folder)}' combines the shards");
             }
             else
-                Report(folder, outcome.Results, outcome.AnnAccuracy, $"{info.Spec.Arch}, {images.Name} ({images.Count} images, {simulation.Encoding}{(neurons.Signed ? ", signed neurons" : "")})",
+                Report(folder, outcome.Results, outcome.AnnAccuracy, $"{info.Spec.Arch}, {images.Name} ({images.Count} images, {simulation.Encoding}{(neurons.Kind == "if" ? "" : $", {neurons.Kind} neurons")})",
                     context);
             return CliRunner.Ok;
         });

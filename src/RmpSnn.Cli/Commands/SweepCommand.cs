@@ -99,7 +99,8 @@ public static class SweepCommand
                 chosen is not null && conversion.GivenResets(parse) is null ? [.. chosen.Resets] : conversion.Resets(parse),
                 simulation.GivenAlphas(parse) ?? [.. chosen?.Alphas ?? simulation.Alphas(parse)], calibration.Percentile, calibration.CalibrationImages,
                 calibration.CalibrationSteps, conversion.Readout(parse), run.Seed, neurons.InitialPotential,
-                neurons.ResetPotential, conversion.MaxPool(parse), part?.ToString(), conversion.Signed(parse));
+                neurons.ResetPotential, conversion.MaxPool(parse), part?.ToString(), conversion.Signed(parse),
+                conversion.MaxBurst(parse));
             if (settings.Resets.Length == 0) throw new RmpSnnException("--reset: expected at least one reset mode (soft, hard)");
 
             var existing = SweepFile.Load(folder);

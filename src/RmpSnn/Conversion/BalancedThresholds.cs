@@ -13,7 +13,8 @@ namespace RmpSnn.Conversion;
 /// <see cref="NormMode.Qcfs"/> (the shift that makes the SNN match the QCFS ANN), Poisson and 0 otherwise and in files
 /// written before these fields existed. <see cref="ThresholdsSharedFrom"/> names the reset mode whose SNN was balanced
 /// when all modes share its thresholds (null: each mode balanced in its own). <see cref="Signed"/>: calibrated with signed
-/// neurons (<see cref="NeuronOptions.Signed"/>), which <c>simulate</c> then runs by default (false in older files).
+/// neurons (<see cref="NeuronOptions.Signed"/>), which <c>simulate</c> then runs by default (false in older files);
+/// <see cref="MaxBurst"/> likewise for burst neurons (<see cref="NeuronOptions.MaxBurst"/>; 1, IF neurons, in older files).
 /// </summary>
 public sealed record BalancedThresholds(
     string ModelPath,
@@ -32,7 +33,8 @@ public sealed record BalancedThresholds(
     ResetMode? ThresholdsSharedFrom = null,
     IReadOnlyDictionary<ResetMode, IReadOnlyDictionary<string, LayerCorrection>>? Corrections = null,
     string? CorrectionKinds = null,
-    bool Signed = false)
+    bool Signed = false,
+    int MaxBurst = 1)
 {
     static readonly JsonSerializerOptions Json = new()
     {

@@ -22,6 +22,9 @@ namespace RmpSnn.Conversion;
 /// <param name="Workers">Parts of each calibration batch simulated at once by replicas of the SNN (spike balancing and the
 /// corrections), as <see cref="ExecutionOptions.Workers"/>: null for LibTorch's thread count on the CPU. It changes no number.</param>
 /// <param name="Signed">Calibrate signed neurons (<see cref="Snn.NeuronOptions.Signed"/>), which the converted model then records.</param>
+/// <param name="MaxBurst">Calibrate burst neurons of at most this many spikes per step (<see cref="Snn.NeuronOptions.MaxBurst"/>; 1: IF
+/// neurons), which the converted model then records. Every norm's threshold becomes its clip / Γ, so that Γ·V_th, the most a
+/// neuron passes in one step, is the clip it chose; the threshold search quantises at Γ·T′ levels.</param>
 public sealed record BalancingOptions(
     NormMode Mode = NormMode.Spike,
     int CalibrationImages = 100,
@@ -35,7 +38,8 @@ public sealed record BalancingOptions(
     bool BiasCorrection = true,
     bool PotentialCorrection = true,
     int? Workers = null,
-    bool Signed = false)
+    bool Signed = false,
+    int MaxBurst = 1)
 {
     /// <summary>The corrections a calibrated or QCFS conversion applies, e.g. <c>bias+potential</c> (null for other norms).</summary>
     public string? CorrectionKinds => Mode is NormMode.Calibrated or NormMode.Qcfs

@@ -23,7 +23,7 @@ public static class ConversionPipeline
         bool halfStart = balancing.Mode is NormMode.Qcfs or NormMode.Search or NormMode.Calibrated;
         foreach (var balanceIn in balancing.SharedFrom is { } shared ? [shared] : modes)
         {
-            using var snn = SpikingNetwork.Compile(graph, ann.Spec, readout, new NeuronOptions(balanceIn, InitialPotential: halfStart ? 0.5f : 0f, Signed: balancing.Signed),
+            using var snn = SpikingNetwork.Compile(graph, ann.Spec, readout, new NeuronOptions(balanceIn, InitialPotential: halfStart ? 0.5f : 0f, Signed: balancing.Signed, MaxBurst: balancing.MaxBurst).Validate(),
                 SimulationEngines.DefaultFor(device), device);
             var balanced = ThresholdBalancer.Balance(snn, ann, calibration, normalization, balancing, device, maxPool);
             foreach (var reset in balancing.SharedFrom is null ? [balanceIn] : modes) thresholds[reset] = balanced;
@@ -40,7 +40,7 @@ public static class ConversionPipeline
             halfStart ? InputCoding.Direct : balancing.Encoding, readout, maxPool, thresholds,
             halfStart ? InputCoding.Direct : InputCoding.Poisson, halfStart ? 0.5f : 0f, balancing.SharedFrom,
             corrections.Count > 0 ? corrections : null,
-            balancing.CorrectionKinds, balancing.Signed);
+            balancing.CorrectionKinds, balancing.Signed, balancing.MaxBurst);
     }
 
     /// <summary>

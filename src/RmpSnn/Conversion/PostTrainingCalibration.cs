@@ -33,14 +33,17 @@ public static class PostTrainingCalibration
     /// <summary>At most this many activation values per layer enter the search (a seeded random subset beyond).</summary>
     public const int SearchValues = 2_000_000;
 
-    /// <summary>Thresholds of every IF layer of <paramref name="snn"/> by quantisation-error search for <paramref name="steps"/> steps.</summary>
+    /// <summary>
+    /// Clips (the thresholds of IF neurons) of every IF layer of <paramref name="snn"/> by quantisation-error search for
+    /// <paramref name="steps"/> steps of neurons that emit up to <paramref name="maxBurst"/> spikes per step: Γ·T′ levels.
+    /// </summary>
     public static Dictionary<string, float> SearchThresholds(SpikingNetwork snn, Network ann, ImageDataset images, Normalization normalization,
-        int steps, int batchSize, int seed, Device device, MaxPoolMode maxPool)
+        int steps, int batchSize, int seed, Device device, MaxPoolMode maxPool, int maxBurst = 1)
     {
         var stats = AnnStatistics.Collect(snn, ann, images, normalization, batchSize, seed, device, maxPool);
         try
         {
-            int quantised = Math.Max(1, (int)Math.Ceiling(steps * SearchScale));
+            int quantised = Math.Max(1, (int)Math.Ceiling(steps * SearchScale)) * maxBurst;
             return snn.Neurons.ToDictionary(n => n.Name, n => Search(stats.Values[n.Name], stats.Max[n.Name], quantised));
         }
         finally { stats.Dispose(); }

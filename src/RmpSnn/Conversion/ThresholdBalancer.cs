@@ -21,6 +21,9 @@ namespace RmpSnn.Conversion;
 /// <item><see cref="NormMode.Qcfs"/>: V_th = the clip λ of the <see cref="Qcfs"/> activation the IF layer converts;
 /// simulate with soft reset, initial potential V_th/2 and direct input.</item>
 /// </list>
+/// Burst neurons (<see cref="BalancingOptions.MaxBurst"/> Γ &gt; 1) take each threshold above divided by Γ, so that the most
+/// a neuron passes per step, Γ·V_th, is what the rule chose.
+/// 
 /// </summary>
 public static class ThresholdBalancer
 {
@@ -34,14 +37,15 @@ public static class ThresholdBalancer
         options.Validate();
         var images = calibration.Take(options.CalibrationImages);
         using var noGrad = no_grad();
-        return options.Mode switch
+        if (options.Mode == NormMode.Spike) return BalanceBySpikes(snn, images, options, device);
+        var clips = options.Mode switch
         {
-            NormMode.Spike => BalanceBySpikes(snn, images, options, device),
             NormMode.Qcfs => Clips(snn, ann),
             NormMode.Search or NormMode.Calibrated => PostTrainingCalibration.SearchThresholds(snn, ann, images, normalization,
-                options.CalibrationSteps, options.BatchSize, options.Seed, device, maxPool),
+                options.CalibrationSteps, options.BatchSize, options.Seed, device, maxPool, options.MaxBurst),
             _ => BalanceByActivations(snn, ann, images, normalization, options, device, maxPool),
         };
+        return clips.ToDictionary(p => p.Key, p => p.Value / options.MaxBurst);
     }
 
     static Dictionary<string, float> Clips(SpikingNetwork snn, Network ann)
@@ -75,7 +79,7 @@ public static class ThresholdBalancer
                 using var _ = batch;
                 pool.Run(batch, (w, part) => max[w] = Math.Max(max[w], LargestCurrent(replicas[w], target.Name, part, options)));
             }
-            target.Threshold = Math.Max(max.Max(), 1e-6f);
+            target.Threshold = Math.Max(max.Max(), 1e-6f) / options.MaxBurst;
         }
         snn.ResetState();
         return snn.Neurons.ToDictionary(n => n.Name, n => n.Threshold!.Value);

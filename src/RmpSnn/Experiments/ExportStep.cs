@@ -60,7 +60,8 @@ public static class ExportStep
             var graph = Converter.Convert(ann, normalisedInput ? Normalization.Identity(info.Normalization.Channels) : info.Normalization,
                 new ConversionOptions(converted.Readout, converted.MaxPool));
             var thresholds = ThresholdBalancer.Scale(converted.ThresholdsFor(request.Reset, info.Spec.Arch, request.ConvertedPath), request.Alpha);
-            var neurons = new NeuronOptions(request.Reset, request.ResetPotential, converted.InitialPotential, converted.Signed).Validate();
+            var neurons = new NeuronOptions(request.Reset, request.ResetPotential, converted.InitialPotential, converted.Signed,
+                converted.MaxBurst).Validate();
             var metadata = new Dictionary<string, string>
             {
                 ["producer"] = "RmpSnn",

@@ -49,7 +49,7 @@ public sealed record SimulationShard(int Index, int Count, int FirstImage, int T
             ["engine"] = outcome.Execution.Engine.ToString(),
             ["device"] = device,
         };
-        if (outcome.Neurons.Signed) identity["neuron"] = "signed";   // absent for IF neurons, as in shards written before signed ones
+        if (outcome.Neurons.Kind != "if") identity["neuron"] = outcome.Neurons.Kind;   // absent for IF neurons, as in shards written before other kinds
         return identity;
     }
 

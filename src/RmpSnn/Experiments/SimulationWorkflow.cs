@@ -21,13 +21,14 @@ namespace RmpSnn.Experiments;
 /// <param name="InitialPotential">V(0) as a fraction of V_th; null: the converted model's (0.5 for QCFS, else 0).</param>
 /// <param name="ResetPotential">Hard-reset potential as a fraction of V_th.</param>
 /// <param name="Signed">Simulate signed neurons (<see cref="NeuronOptions.Signed"/>) or not; null: as the converted model was calibrated.</param>
+/// <param name="MaxBurst">Γ of burst neurons (<see cref="NeuronOptions.MaxBurst"/>; 1: none); null: as the converted model was calibrated.</param>
 /// <param name="ReplaceStaleConversion">
 /// Convert again when <paramref name="ConvertedPath"/> does not fit the model (for its owner, e.g. the demo).
 /// </param>
 public sealed record SimulationRequest(string ModelPath, string ConvertedPath, DatasetSelection Images, Func<ConvertStep.Plan> Conversion,
     IReadOnlyList<ResetMode>? Resets, IReadOnlyList<double> Alphas, SimulationOptions Simulation, ExecutionOptions Execution,
     InputCoding? Encoding = null, float? InitialPotential = null, float ResetPotential = 0f, bool ReplaceStaleConversion = false,
-    bool? Signed = null);
+    bool? Signed = null, int? MaxBurst = null);
 
 /// <summary>What a simulation run produced, with the choices it resolved.</summary>
 /// <param name="Info">The model file's header.</param>
@@ -69,7 +70,8 @@ public static class SimulationWorkflow
             var configurations = resets.SelectMany(r => request.Alphas.Distinct().Select(a => new SnnConfiguration(r, a))).ToArray();
             var simulation = request.Simulation with { Encoding = request.Encoding ?? converted.SimulationEncoding };
             var neurons = new NeuronOptions(ResetMode.Soft, request.ResetPotential,
-                request.InitialPotential ?? converted.InitialPotential, request.Signed ?? converted.Signed).Validate();
+                request.InitialPotential ?? converted.InitialPotential, request.Signed ?? converted.Signed,
+                request.MaxBurst ?? converted.MaxBurst).Validate();
             var whole = (request.Images with { Shard = null }).Load();
             var images = request.Images.Shard is { } shard ? shard.Of(whole) : whole;
             progress?.Report(new WorkflowProgress($"evaluating the ANN on {images.Count} images"));

@@ -46,7 +46,7 @@ public static class Sweep
         file?.Check(settings, folder);
         file ??= new SweepFile(settings, Path.GetFullPath(modelPath), info.Spec.Arch, images.Name,
             100 * Evaluator.Accuracy(ann, images, info.Normalization, execution.BatchSize, device), []);
-        var neurons = new NeuronOptions(ResetMode.Soft, settings.ResetPotential, settings.InitialPotential, settings.Signed).Validate();
+        var neurons = new NeuronOptions(ResetMode.Soft, settings.ResetPotential, settings.InitialPotential, settings.Signed, settings.MaxBurst).Validate();
         var configurations = settings.Resets.SelectMany(r => settings.Alphas.Select(a => new SnnConfiguration(r, a))).ToArray();
         var plan = settings.Norms.SelectMany(n => settings.Encodings.Select(e => (Norm: n, Encoding: e))).ToArray();
         ImageDataset? calibrationImages = null;
@@ -61,7 +61,7 @@ public static class Sweep
             string convertedName = $"converted-{Word(norm)}{(norm == NormMode.Spike ? "-" + Word(encoding) : "")}.json";
             string convertedPath = Path.Combine(folder, convertedName);
             var balancing = new BalancingOptions(norm, settings.CalibrationImages, settings.CalibrationSteps, settings.Percentile,
-                encoding, settings.Seed, execution.BatchSize, execution.ChunkSteps, Signed: settings.Signed).Validate();
+                encoding, settings.Seed, execution.BatchSize, execution.ChunkSteps, Signed: settings.Signed, MaxBurst: settings.MaxBurst).Validate();
             var converted = LoadConverted(convertedPath, settings, norm, encoding);
             if (converted is null)
             {
@@ -93,7 +93,7 @@ public static class Sweep
         if (!File.Exists(path)) return null;
         var converted = BalancedThresholds.Load(path);
         bool matches = converted.ModelSha256 == settings.ModelSha256 && converted.Norm == norm && converted.Readout == settings.Readout
-            && converted.MaxPool == settings.MaxPool && converted.Signed == settings.Signed
+            && converted.MaxPool == settings.MaxPool && converted.Signed == settings.Signed && converted.MaxBurst == settings.MaxBurst
             && settings.Resets.All(converted.Thresholds.ContainsKey)
             && (norm != NormMode.Spike || (converted.CalibrationEncoding == encoding && converted.CalibrationSteps == settings.CalibrationSteps))
             && (norm is not (NormMode.Search or NormMode.Calibrated)

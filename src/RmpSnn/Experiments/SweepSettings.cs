@@ -8,7 +8,8 @@ namespace RmpSnn.Experiments;
 /// finished cells are only reused for the same model (by SHA-256), images and options. (Batch size, chunk length and
 /// memory budget are left out: input spikes are seeded per image, so they do not change results.) <see cref="Images"/>
 /// counts the whole selection; <see cref="Shard"/> (<c>i/n</c>, or null) is the part of it this sweep folder simulates.
-/// <see cref="Signed"/> simulates signed neurons (<see cref="NeuronOptions.Signed"/>).
+/// <see cref="Signed"/> simulates signed neurons (<see cref="NeuronOptions.Signed"/>), <see cref="MaxBurst"/> burst neurons
+/// (<see cref="NeuronOptions.MaxBurst"/>; 1 for IF neurons and in sweeps written before it).
 /// </summary>
 public sealed record SweepSettings(
     string ModelSha256,
@@ -30,4 +31,5 @@ public sealed record SweepSettings(
     float ResetPotential,
     MaxPoolMode MaxPool = MaxPoolMode.Gate,
     string? Shard = null,
-    bool Signed = false);
+    bool Signed = false,
+    int MaxBurst = 1);

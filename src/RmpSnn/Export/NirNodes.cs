@@ -47,6 +47,9 @@ internal sealed class NirNodes
         if (neurons.Signed)
             nir.Notes.Add("NIR has no signed neuron: the file holds plain IF neurons, which fire more than the signed neurons " +
                 "this model was calibrated for");
+        if (neurons.Bursts)
+            nir.Notes.Add($"NIR has no burst neuron: the file holds plain IF neurons, which pass at most V_th per step where the " +
+                $"burst-{neurons.MaxBurst} neurons this model was calibrated for pass {neurons.MaxBurst}·V_th");
         for (int i = 0; i < graph.Nodes.Count; i++) nir.Map(i, thresholds, neurons);
         nir.Add("output", Group("Output", ("shape", nir.Shape(graph.Nodes.Count - 1))), nir.Shape(graph.Nodes.Count - 1));
         nir.Connect(nir._value[graph.Output.Name], "output");

@@ -63,7 +63,7 @@ public static class SafetensorsExport
             ["reset"] = neurons.Reset.ToString().ToLowerInvariant(),
             ["reset_potential"] = neurons.ResetPotential.ToString(CultureInfo.InvariantCulture),
             ["initial_potential"] = neurons.InitialPotential.ToString(CultureInfo.InvariantCulture),
-            ["neuron"] = neurons.Signed ? "signed" : "if",
+            ["neuron"] = neurons.Kind,
             ["spike_amplitude"] = "threshold",
             ["graph"] = JsonSerializer.Serialize(nodes, Json),
         };

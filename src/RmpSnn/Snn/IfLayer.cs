@@ -12,7 +12,8 @@ namespace RmpSnn.Snn;
 /// is made: the LibTorch device loop for <see cref="SimulationEngine.Reference"/> (any device), else the fused CPU pass
 /// (<see cref="IntegrateAndFireKernel"/>), bit-identical to it. With <see cref="NeuronOptions.Signed"/> the neurons are
 /// signed (<see cref="IntegrateAndFire.SignedStep(ref float, ref float, float, float, ResetMode, float)"/>): spikes are ±V_th,
-/// and every spike of either sign is counted.
+/// and every spike of either sign is counted. With <see cref="NeuronOptions.MaxBurst"/> Γ &gt; 1 they are burst neurons
+/// (<see cref="IntegrateAndFire.BurstStep(ref float, float, float, int, ResetMode, float)"/>): outputs k·V_th, k ≤ Γ, counted as k spikes.
 /// </summary>
 public sealed class IfLayer : ISpikingStage
 {
@@ -113,7 +114,7 @@ public sealed class IfLayer : ISpikingStage
             if (!IntegrateAndFireKernel.Supports(currents, _potential))
                 throw new InvalidOperationException($"{Name}: the {Engine.ToString().ToLowerInvariant()} engine's IF kernel " +
                     $"needs float32 CPU tensors, got {currents.dtype} on {currents.device}");
-            output = IntegrateAndFireKernel.Run(currents, shortcuts, _potential, _net, context.Steps, threshold, Options.Reset, resetTo,
+            output = IntegrateAndFireKernel.Run(currents, shortcuts, _potential, _net, context.Steps, threshold, Options.MaxBurst, Options.Reset, resetTo,
                 _shiftMap, out var counts);
             context.Recorder?.AddSpikes(Name, context.FirstStep, Array.ConvertAll(counts, c => (double)c));
         }
@@ -134,7 +135,7 @@ public sealed class IfLayer : ISpikingStage
     {
         // Binary spikes are written straight into the output, then scaled to amplitude V_th once per chunk.
         // The scalars are held in variables, not converted implicitly per call (see HeldScalars; a VGG-9 sweep crashed that way).
-        using Scalar vth = threshold, minusVth = -threshold, minusOne = -1, reset = resetTo;
+        using Scalar vth = threshold, minusVth = -threshold, minusOne = -1, reset = resetTo, most = Options.MaxBurst;
         var output = empty_like(currents);
         for (int t = 0; t < context.Steps; t++)
         {
@@ -142,6 +143,19 @@ public sealed class IfLayer : ISpikingStage
             var spikes = output[t];
             _potential!.add_(currents[t], HeldScalars.One);
             var fired = _potential.ge(vth);
+            if (Options.Bursts)
+            {
+                // k = min(Γ, max(1, ⌊V/V_th⌋)) where V ≥ V_th; the soft reset subtracts k·V_th rounded, as the output carries it
+                spikes.copy_(_potential.div(vth).floor_().clamp_(HeldScalars.One, most).mul_(fired));
+                if (Options.Reset == ResetMode.Soft) _potential.sub_(spikes.mul(vth));
+                else
+                {
+                    using var positive = fired.to_type(spikes.dtype);
+                    _potential.addcmul_(_potential, positive, minusOne);
+                    if (resetTo != 0) _potential.add_(positive, reset);
+                }
+                continue;
+            }
             spikes.copy_(fired);
             var undone = _net is null ? null : _potential.lt(HeldScalars.Zero).logical_and_(_net.gt(HeldScalars.Zero)).to_type(spikes.dtype);
             if (undone is not null) spikes.sub_(undone);

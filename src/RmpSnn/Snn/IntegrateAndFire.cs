@@ -16,6 +16,12 @@ namespace RmpSnn.Snn;
 /// when <c>V &lt; 0</c> while <c>N &gt; 0</c> (it fired more than its input has since justified), emits a negative spike
 /// and takes the charge back, <c>V += V_th</c>, <c>N −= 1</c>. Its output then never exceeds its input's positive part.
 /// </para>
+/// <para>
+/// <see cref="BurstStep(ref float, float, float, int, ResetMode, float)"/> is the burst neuron (after Li &amp; Zeng, IJCAI 2022),
+/// another extension: when <c>V ≥ V_th</c> it emits <c>k = min(Γ, max(1, ⌊V/V_th⌋))</c> spikes at once, one output of
+/// amplitude <c>k·V_th</c>, and resets by it (soft: <c>V −= k·V_th</c>; hard: <c>V = V_reset</c>). A neuron can thus pass
+/// up to Γ·V_th per step; Γ = 1 is the IF neuron.
+/// </para>
 /// </summary>
 public static class IntegrateAndFire
 {
@@ -43,6 +49,32 @@ public static class IntegrateAndFire
         v = spike == 1 ? (reset == ResetMode.Soft ? potential - threshold : resetTo) : spike == -1 ? potential + threshold : potential;
         net += spike;
         return spike;
+    }
+
+    /// <summary>
+    /// One step of the burst neuron with at most <paramref name="maxBurst"/> (Γ) spikes per step: updates <paramref name="v"/>
+    /// and returns the number of spikes k (0 when <c>V &lt; V_th</c>). The soft reset subtracts the output amplitude
+    /// <c>k·V_th</c> as rounded to float, so the membrane loses exactly what the next layer receives.
+    /// </summary>
+    public static int BurstStep(ref float v, float current, float threshold, int maxBurst, ResetMode reset, float resetTo)
+    {
+        float potential = v + current;
+        if (!(potential >= threshold)) { v = potential; return 0; }
+        float spikes = Math.Clamp(MathF.Floor(potential / threshold), 1f, maxBurst);
+        v = reset == ResetMode.Soft ? potential - spikes * threshold : resetTo;
+        return (int)spikes;
+    }
+
+    /// <summary>One burst step for a tensor of neurons: updates <paramref name="v"/> in place; returns the spike counts k (0 … Γ).</summary>
+    public static Tensor BurstStep(Tensor v, Tensor current, float threshold, int maxBurst, ResetMode reset, float resetTo)
+    {
+        using var scope = NewDisposeScope();
+        using Scalar vth = threshold, to = resetTo, one = 1, most = maxBurst;   // held: see HeldScalars
+        var potential = v.add(current, HeldScalars.One);
+        var fires = potential.ge(vth);
+        var spikes = where(fires, potential.div(vth).floor_().clamp_(one, most), zeros_like(potential));
+        v.copy_(reset == ResetMode.Soft ? potential.sub(spikes.mul(vth)) : where(fires, full_like(potential, to), potential));
+        return spikes.MoveToOuterDisposeScope();
     }
 
     /// <summary>One signed step for a tensor of neurons: updates <paramref name="v"/> and <paramref name="net"/> in place; returns the spikes (−1, 0 or 1).</summary>

@@ -33,11 +33,12 @@ internal static class IntegrateAndFireKernel
     /// <paramref name="shift"/>, one sample's neurons in the potential's memory order (see <see cref="SampleMap"/>), is a
     /// constant current added to every sample's first current each step: <c>V += ((I + shift) + I_s)</c>.
     /// Currents in another memory layout than the potential are copied into its layout first. With <paramref name="net"/>
-    /// (the net spike counts, laid out like the potential) the neurons are signed. Returns the spikes (±V_th or 0, in the
-    /// potential's layout) and the spikes of either sign of each step.
+    /// (the net spike counts, laid out like the potential) the neurons are signed; with <paramref name="maxBurst"/> Γ &gt; 1
+    /// they are burst neurons. Returns the spikes (±V_th or 0; k·V_th for bursts; in the potential's layout) and the spikes
+    /// of each step (either sign; a burst of k counts k).
     /// </summary>
-    public static Tensor Run(Tensor currents, Tensor? shortcut, Tensor potential, Tensor? net, int steps, float threshold, ResetMode reset,
-        float resetTo, float[]? shift, out long[] counts)
+    public static Tensor Run(Tensor currents, Tensor? shortcut, Tensor potential, Tensor? net, int steps, float threshold, int maxBurst,
+        ResetMode reset, float resetTo, float[]? shift, out long[] counts)
     {
         int n = (int)potential.numel();
         using var matched = Matched(currents, potential);
@@ -67,8 +68,10 @@ internal static class IntegrateAndFireKernel
                     Span<float> segment = v.Slice(from - start, count), spike = output.Slice(at, count);
                     ReadOnlySpan<float> inputs = input.Slice(at, count), shortcut = extra.IsEmpty ? default : extra.Slice(at, count),
                         added = shift is null ? default : shift.AsSpan(offset, count);
-                    local[t] += counters.IsEmpty ? Step(segment, inputs, shortcut, added, spike, threshold, reset, resetTo)
-                        : SignedStep(segment, counters.Slice(from - start, count), inputs, shortcut, added, spike, threshold, reset, resetTo);
+                    local[t] += !counters.IsEmpty
+                        ? SignedStep(segment, counters.Slice(from - start, count), inputs, shortcut, added, spike, threshold, reset, resetTo)
+                        : maxBurst > 1 ? BurstStep(segment, inputs, shortcut, added, spike, threshold, maxBurst, reset, resetTo)
+                        : Step(segment, inputs, shortcut, added, spike, threshold, reset, resetTo);
                     from += count;
                 }
             return local;
@@ -158,6 +161,41 @@ internal static class IntegrateAndFireKernel
             bool fires = IntegrateAndFire.Step(ref v[i], residual ? input + shortcut[i] : input, threshold, reset, resetTo);
             spike[i] = fires ? threshold : 0f;
             if (fires) count++;
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// <see cref="Step"/> for burst neurons of at most <paramref name="maxBurst"/> spikes: the same float operations as
+    /// <see cref="IntegrateAndFire.BurstStep(ref float, float, float, int, ResetMode, float)"/>; returns the spikes (Σ k).
+    /// </summary>
+    static long BurstStep(Span<float> v, ReadOnlySpan<float> current, ReadOnlySpan<float> shortcut, ReadOnlySpan<float> shift, Span<float> spike,
+        float threshold, int maxBurst, ResetMode reset, float resetTo)
+    {
+        bool residual = !shortcut.IsEmpty, shifted = !shift.IsEmpty, soft = reset == ResetMode.Soft;
+        int width = Vector<float>.Count, i = 0;
+        var (vth, vreset, most) = (new Vector<float>(threshold), new Vector<float>(resetTo), new Vector<float>(maxBurst));
+        var fired = Vector<int>.Zero;
+        for (; i <= v.Length - width; i += width)
+        {
+            var input = new Vector<float>(current.Slice(i));
+            if (shifted) input += new Vector<float>(shift.Slice(i));
+            if (residual) input += new Vector<float>(shortcut.Slice(i));
+            var potential = new Vector<float>(v.Slice(i)) + input;
+            var fires = Vector.GreaterThanOrEqual(potential, vth);
+            var spikes = Vector.ConditionalSelect(fires, Vector.Min(Vector.Max(Vector.Floor(potential / vth), Vector<float>.One), most), Vector<float>.Zero);
+            var amplitude = spikes * vth;
+            amplitude.CopyTo(spike.Slice(i));
+            (soft ? potential - amplitude : Vector.ConditionalSelect(fires, vreset, potential)).CopyTo(v.Slice(i));
+            fired += Vector.ConvertToInt32(spikes);
+        }
+        long count = Vector.Sum(fired);
+        for (; i < v.Length; i++)
+        {
+            float input = shifted ? current[i] + shift[i] : current[i];
+            int spikes = IntegrateAndFire.BurstStep(ref v[i], residual ? input + shortcut[i] : input, threshold, maxBurst, reset, resetTo);
+            spike[i] = spikes * threshold;
+            count += spikes;
         }
         return count;
     }

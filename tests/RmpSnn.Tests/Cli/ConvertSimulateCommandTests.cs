@@ -96,7 +96,38 @@ public sealed class ConvertSimulateCommandTests : IDisposable
         }
     }
 
+    [Fact]
+    public void BurstNeuronsTakeTheClipOverGammaAndAreRecordedInTheConvertedModel()
+    {
+        string plain = Path.Combine(_dir, "plain.snn.json"), burst = Path.Combine(_dir, "burst.snn.json");
+        Assert.Equal(CliRunner.Ok, Run("convert", _model, "--norm", "act-max", "--calib-images", "20", "--reset", "soft", "--out", plain).Code);
+        var (code, errors) = Run("convert", _model, "--norm", "act-max", "--calib-images", "20", "--reset", "soft", "--neuron", "burst",
+            "--max-burst", "3", "--out", burst);
+        Assert.True(code == CliRunner.Ok, errors);
+        var (ifModel, burstModel) = (BalancedThresholds.Load(plain), BalancedThresholds.Load(burst));
+        Assert.Equal(3, burstModel.MaxBurst);
+        Assert.Equal(1, ifModel.MaxBurst);
+        foreach (var (layer, clip) in ifModel.Thresholds[ResetMode.Soft])
+            Assert.Equal(clip / 3, burstModel.Thresholds[ResetMode.Soft][layer]);
+        foreach (var (asked, expected) in new[] { (null, "burst-3"), ("if", "if") })
+        {
+            string folder = Path.Combine(_dir, $"burst-{expected}");
+            (code, errors) = Run(["simulate", _model, "--converted", burst, "--limit", "20", "--steps", "4", "--reset", "soft", "--out", folder,
+                .. asked is null ? Array.Empty<string>() : ["--neuron", asked]]);
+            Assert.True(code == CliRunner.Ok, errors);
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "results.json")));
+            Assert.Equal(expected, json.RootElement.GetProperty("neuron").GetString());
+        }
+
+        (code, errors) = Run("simulate", _model, "--converted", burst, "--limit", "20", "--steps", "4", "--reset", "soft", "--max-burst", "3",
+            "--out", Path.Combine(_dir, "refused"));
+        Assert.Equal(CliRunner.Failure, code);
+        Assert.Contains("--max-burst 3: applies to burst neurons; add --neuron burst", errors);
+        Assert.Single(errors.Trim().Split('\n'));
+    }
+
     [Theory]
+    [InlineData("--max-burst", "1")]
     [InlineData("--norm", "bogus")]
     [InlineData("--alpha", "1.5")]
     [InlineData("--alpha", "0")]

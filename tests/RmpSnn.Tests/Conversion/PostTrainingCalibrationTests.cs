@@ -49,6 +49,21 @@ public sealed class PostTrainingCalibrationTests(ITestOutputHelper output)
     static string Show(double[][] errors) => string.Join(" / ", errors.Select(h => string.Join(" ", h.Select(e => e.ToString("G3")))));
 
     [Fact]
+    public void BurstNeuronsSearchTheClipAtGammaTimesTheLevelsAndTakeItOverGamma()
+    {
+        // Γ spikes per step over T steps quantise like an IF neuron over Γ·T steps whose threshold is the clip
+        var (ann, images) = Setup();
+        using var _ = ann;
+        using var snn = Compile(ann, SimulationEngine.Dense);
+        var options = new BalancingOptions(NormMode.Search, CalibrationImages: 48, CalibrationSteps: Steps, BatchSize: 16);
+        var ifAtTwiceT = ThresholdBalancer.Balance(snn, ann, images, Norm, options with { CalibrationSteps = 2 * Steps }, CPU);
+        var burst = ThresholdBalancer.Balance(snn, ann, images, Norm, options with { MaxBurst = 2 }, CPU);
+        var ifAtT = ThresholdBalancer.Balance(snn, ann, images, Norm, options, CPU);
+        foreach (var (layer, clip) in ifAtTwiceT) Assert.Equal(clip / 2, burst[layer]);
+        Assert.NotEqual(ifAtT.Values, burst.Values.Select(v => v * 2));   // not merely the IF thresholds halved
+    }
+
+    [Fact]
     public void EachCorrectionLowersTheChannelMeanErrorItTargets()
     {
         var (ann, images) = Setup();

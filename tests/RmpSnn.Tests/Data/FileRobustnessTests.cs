@@ -57,6 +57,16 @@ public sealed class FileRobustnessTests : IDisposable
     }
 
     [Fact]
+    public void AConvertedFileFromBeforeBurstNeuronsReadsAsIfNeurons()
+    {
+        string path = _folder.File("old.snn.json");
+        File.WriteAllText(path, """{ "ModelPath": "m", "ModelSha256": "00", "Arch": "smallcnn", "Thresholds": { "soft": { "a": 1.5 } } }""");
+        var converted = BalancedThresholds.Load(path);
+        Assert.Equal(1, converted.MaxBurst);
+        Assert.False(converted.Signed);
+    }
+
+    [Fact]
     public void TheNextWriteRemovesTempFilesAKilledWriteLeft()
     {
         string target = _folder.File("results.json");

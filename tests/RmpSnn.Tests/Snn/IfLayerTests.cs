@@ -129,17 +129,19 @@ public class IfLayerTests
     }
 
     [Theory]
-    [InlineData(ResetMode.Soft, 0f, false)]
-    [InlineData(ResetMode.Hard, 0f, false)]
-    [InlineData(ResetMode.Hard, 0.3f, false)]
-    [InlineData(ResetMode.Soft, 0f, true)]
-    [InlineData(ResetMode.Hard, 0.3f, true)]
-    public void FusedKernelIsBitIdenticalToTheReferenceLoop(ResetMode reset, float resetPotential, bool signed)
+    [InlineData(ResetMode.Soft, 0f, false, 1)]
+    [InlineData(ResetMode.Hard, 0f, false, 1)]
+    [InlineData(ResetMode.Hard, 0.3f, false, 1)]
+    [InlineData(ResetMode.Soft, 0f, true, 1)]
+    [InlineData(ResetMode.Hard, 0.3f, true, 1)]
+    [InlineData(ResetMode.Soft, 0f, false, 3)]
+    [InlineData(ResetMode.Hard, 0.3f, false, 3)]
+    public void FusedKernelIsBitIdenticalToTheReferenceLoop(ResetMode reset, float resetPotential, bool signed, int maxBurst)
     {
         // several 4096-neuron blocks plus a ragged tail, a chunk of steps, a non-zero initial potential, spike counts recorded
         manual_seed(9);
-        using var currents = randn(5 * 3, 2, 3011) * 0.6f + 0.2f;
-        var options = new NeuronOptions(reset, InitialPotential: 0.4f, ResetPotential: resetPotential, Signed: signed);
+        using var currents = (randn(5 * 3, 2, 3011) * 0.6f + 0.2f) * maxBurst;
+        var options = new NeuronOptions(reset, InitialPotential: 0.4f, ResetPotential: resetPotential, Signed: signed, MaxBurst: maxBurst);
         var outputs = new List<float[]>();
         var potentials = new List<float[]>();
         var recorders = new List<SpikeRecorder>();
@@ -163,6 +165,7 @@ public class IfLayerTests
         Assert.Equal(recorders[0].Spikes[0], recorders[1].Spikes[0]);
         Assert.True(recorders[0].Spikes[0].Sum() > 1000, "the input should make neurons fire");
         if (signed) Assert.True(outputs[0].Count(x => x < 0) > 1000, "the input should make signed neurons take spikes back");
+        if (maxBurst > 1) Assert.True(outputs[0].Count(x => x == maxBurst * 0.9f) > 100, "the input should make neurons fire full bursts");
     }
 
     [Fact]
