@@ -90,6 +90,12 @@ for c in 16 8; do
   step $P.cal${c}s.json convert $P --norm calibrated --calib-steps $c --calib-images 256 --reset soft --neuron signed --threads 1 --out $P.cal${c}s.json
   step $O/r20-cal${c}s/results.json simulate $P --converted $P.cal${c}s.json --steps 64 --threads 1 --engine event --out $O/r20-cal${c}s
 done
+# the same recipe with burst neurons (--neuron burst), Γ = 2 and 4
+for g in 2 4; do
+  step $O/r20-cal16-burst$g.json convert $P --norm calibrated --calib-steps 16 --calib-images 256 --reset soft --neuron burst --max-burst $g \
+    --threads 1 --out $O/r20-cal16-burst$g.json
+  step $O/r20-cal16-burst$g/results.json simulate $P --converted $O/r20-cal16-burst$g.json --steps 64 --engine event --threads 1 --out $O/r20-cal16-burst$g
+done
 
 # CIFAR-10 VGG-16 with BatchNorm from ../shared/models (trained by RmpSnn, 5000 held out), recipe calibrated, T <= 128
 [ -e $O/vgg16bn.safetensors ] || xz -dc ../shared/models/vgg16bn-cifar10.safetensors.xz > $O/vgg16bn.safetensors
@@ -100,6 +106,12 @@ step $O/vgg16-fit-val/results.json simulate $O/vgg16bn.model --val 5000 --split 
 # the same recipe calibrated with signed neurons
 step $O/vgg16-fit16s.json convert $O/vgg16bn.model --val 5000 --norm calibrated --calib-steps 16 --calib-images 256 --reset soft --neuron signed --threads 1 --out $O/vgg16-fit16s.json
 step $O/vgg16-fit16s-test/results.json simulate $O/vgg16bn.model --val 5000 --converted $O/vgg16-fit16s.json --steps 64 --threads 1 --engine event --out $O/vgg16-fit16s-test
+# the fast recipe (threshold search alone) on VGG-16, test and held-out
+step $O/vgg16-fast16.json convert $O/vgg16bn.model --val 5000 --recipe fast --calib-steps 16 --calib-images 256 --threads 1 --out $O/vgg16-fast16.json
+step $O/vgg16-fast16-test/results.json simulate $O/vgg16bn.model --val 5000 --converted $O/vgg16-fast16.json --steps 128 --engine event --threads 1 \
+  --out $O/vgg16-fast16-test
+step $O/vgg16-fast16-val/results.json simulate $O/vgg16bn.model --val 5000 --split val --limit 1000 --converted $O/vgg16-fast16.json --steps 128 \
+  --engine event --threads 1 --out $O/vgg16-fast16-val
 
 # CIFAR-10, RmpSnn-trained narrow VGG-9 (VGG-16 does not fit 2 cores), 5000 training images held out, spike balancing
 V=$O/vgg9-c10.model
