@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -129,6 +130,23 @@ internal static class IntegrateAndFireKernel
         return tensor.permute(Enumerable.Range(0, strides.Length).OrderByDescending(d => strides[d]).Select(d => (long)d).ToArray());
     }
 
+    /// <summary>The membrane after integrating lanes i… of the current: <c>V + ((I + shift) + I_s)</c>, each term only if given.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector<float> Charged(Span<float> v, ReadOnlySpan<float> current, ReadOnlySpan<float> shortcut, ReadOnlySpan<float> shift, int i)
+    {
+        var input = new Vector<float>(current.Slice(i));
+        if (!shift.IsEmpty) input += new Vector<float>(shift.Slice(i));
+        if (!shortcut.IsEmpty) input += new Vector<float>(shortcut.Slice(i));
+        return new Vector<float>(v.Slice(i)) + input;
+    }
+
+    /// <summary>Neuron i's input current, <c>(I + shift) + I_s</c>, each term only if given: the scalar tail of <see cref="Charged"/>.</summary>
+    static float Input(ReadOnlySpan<float> current, ReadOnlySpan<float> shortcut, ReadOnlySpan<float> shift, int i)
+    {
+        float input = shift.IsEmpty ? current[i] : current[i] + shift[i];
+        return shortcut.IsEmpty ? input : input + shortcut[i];
+    }
+
     /// <summary>
     /// One step of one segment (<paramref name="shift"/> and <paramref name="shortcut"/> empty, or added to the current in
     /// that order); returns its spike count.
@@ -136,7 +154,6 @@ internal static class IntegrateAndFireKernel
     static long Step(Span<float> v, ReadOnlySpan<float> current, ReadOnlySpan<float> shortcut, ReadOnlySpan<float> shift, Span<float> spike,
         float threshold, ResetMode reset, float resetTo)
     {
-        bool residual = !shortcut.IsEmpty, shifted = !shift.IsEmpty;
         int width = Vector<float>.Count, i = 0;
         var vth = new Vector<float>(threshold);
         var vreset = new Vector<float>(resetTo);
@@ -144,10 +161,7 @@ internal static class IntegrateAndFireKernel
         bool soft = reset == ResetMode.Soft;
         for (; i <= v.Length - width; i += width)
         {
-            var input = new Vector<float>(current.Slice(i));
-            if (shifted) input += new Vector<float>(shift.Slice(i));
-            if (residual) input += new Vector<float>(shortcut.Slice(i));
-            var potential = new Vector<float>(v.Slice(i)) + input;
+            var potential = Charged(v, current, shortcut, shift, i);
             var mask = Vector.GreaterThanOrEqual(potential, vth);
             var amplitude = Vector.ConditionalSelect(mask, vth, Vector<float>.Zero);
             amplitude.CopyTo(spike.Slice(i));
@@ -157,8 +171,7 @@ internal static class IntegrateAndFireKernel
         long count = Vector.Sum(fired);
         for (; i < v.Length; i++)
         {
-            float input = shifted ? current[i] + shift[i] : current[i];
-            bool fires = IntegrateAndFire.Step(ref v[i], residual ? input + shortcut[i] : input, threshold, reset, resetTo);
+            bool fires = IntegrateAndFire.Step(ref v[i], Input(current, shortcut, shift, i), threshold, reset, resetTo);
             spike[i] = fires ? threshold : 0f;
             if (fires) count++;
         }
@@ -172,16 +185,13 @@ internal static class IntegrateAndFireKernel
     static long BurstStep(Span<float> v, ReadOnlySpan<float> current, ReadOnlySpan<float> shortcut, ReadOnlySpan<float> shift, Span<float> spike,
         float threshold, int maxBurst, ResetMode reset, float resetTo)
     {
-        bool residual = !shortcut.IsEmpty, shifted = !shift.IsEmpty, soft = reset == ResetMode.Soft;
+        bool soft = reset == ResetMode.Soft;
         int width = Vector<float>.Count, i = 0;
         var (vth, vreset, most) = (new Vector<float>(threshold), new Vector<float>(resetTo), new Vector<float>(maxBurst));
         var fired = Vector<int>.Zero;
         for (; i <= v.Length - width; i += width)
         {
-            var input = new Vector<float>(current.Slice(i));
-            if (shifted) input += new Vector<float>(shift.Slice(i));
-            if (residual) input += new Vector<float>(shortcut.Slice(i));
-            var potential = new Vector<float>(v.Slice(i)) + input;
+            var potential = Charged(v, current, shortcut, shift, i);
             var fires = Vector.GreaterThanOrEqual(potential, vth);
             var spikes = Vector.ConditionalSelect(fires, Vector.Min(Vector.Max(Vector.Floor(potential / vth), Vector<float>.One), most), Vector<float>.Zero);
             var amplitude = spikes * vth;
@@ -192,8 +202,7 @@ internal static class IntegrateAndFireKernel
         long count = Vector.Sum(fired);
         for (; i < v.Length; i++)
         {
-            float input = shifted ? current[i] + shift[i] : current[i];
-            int spikes = IntegrateAndFire.BurstStep(ref v[i], residual ? input + shortcut[i] : input, threshold, maxBurst, reset, resetTo);
+            int spikes = IntegrateAndFire.BurstStep(ref v[i], Input(current, shortcut, shift, i), threshold, maxBurst, reset, resetTo);
             spike[i] = spikes * threshold;
             count += spikes;
         }
@@ -204,16 +213,13 @@ internal static class IntegrateAndFireKernel
     static long SignedStep(Span<float> v, Span<float> net, ReadOnlySpan<float> current, ReadOnlySpan<float> shortcut, ReadOnlySpan<float> shift,
         Span<float> spike, float threshold, ResetMode reset, float resetTo)
     {
-        bool residual = !shortcut.IsEmpty, shifted = !shift.IsEmpty, soft = reset == ResetMode.Soft;
+        bool soft = reset == ResetMode.Soft;
         int width = Vector<float>.Count, i = 0;
         var (vth, minusVth, vreset) = (new Vector<float>(threshold), new Vector<float>(-threshold), new Vector<float>(resetTo));
         var fired = Vector<int>.Zero;
         for (; i <= v.Length - width; i += width)
         {
-            var input = new Vector<float>(current.Slice(i));
-            if (shifted) input += new Vector<float>(shift.Slice(i));
-            if (residual) input += new Vector<float>(shortcut.Slice(i));
-            var potential = new Vector<float>(v.Slice(i)) + input;
+            var potential = Charged(v, current, shortcut, shift, i);
             var counts = new Vector<float>(net.Slice(i));
             var fires = Vector.GreaterThanOrEqual(potential, vth);
             var undoes = Vector.LessThan(potential, Vector<float>.Zero) & Vector.GreaterThan(counts, Vector<float>.Zero);
@@ -227,8 +233,7 @@ internal static class IntegrateAndFireKernel
         long count = Vector.Sum(fired);
         for (; i < v.Length; i++)
         {
-            float input = shifted ? current[i] + shift[i] : current[i];
-            int sign = IntegrateAndFire.SignedStep(ref v[i], ref net[i], residual ? input + shortcut[i] : input, threshold, reset, resetTo);
+            int sign = IntegrateAndFire.SignedStep(ref v[i], ref net[i], Input(current, shortcut, shift, i), threshold, reset, resetTo);
             spike[i] = sign * threshold;
             if (sign != 0) count++;
         }
