@@ -106,6 +106,11 @@ step $O/vgg16-fit-val/results.json simulate $O/vgg16bn.model --val 5000 --split 
 # the same recipe calibrated with signed neurons
 step $O/vgg16-fit16s.json convert $O/vgg16bn.model --val 5000 --norm calibrated --calib-steps 16 --calib-images 256 --reset soft --neuron signed --threads 1 --out $O/vgg16-fit16s.json
 step $O/vgg16-fit16s-test/results.json simulate $O/vgg16bn.model --val 5000 --converted $O/vgg16-fit16s.json --steps 64 --threads 1 --engine event --out $O/vgg16-fit16s-test
+# the calibrated recipe with burst neurons (Γ = 4) on VGG-16
+step $O/vgg16-cal16-burst4.json convert $O/vgg16bn.model --val 5000 --norm calibrated --calib-steps 16 --calib-images 256 --reset soft --neuron burst \
+  --max-burst 4 --threads 1 --out $O/vgg16-cal16-burst4.json
+step $O/vgg16-cal16-burst4-test/results.json simulate $O/vgg16bn.model --val 5000 --converted $O/vgg16-cal16-burst4.json --steps 64 --engine event \
+  --threads 1 --out $O/vgg16-cal16-burst4-test
 # the fast recipe (threshold search alone) on VGG-16, test and held-out
 step $O/vgg16-fast16.json convert $O/vgg16bn.model --val 5000 --recipe fast --calib-steps 16 --calib-images 256 --threads 1 --out $O/vgg16-fast16.json
 step $O/vgg16-fast16-test/results.json simulate $O/vgg16bn.model --val 5000 --converted $O/vgg16-fast16.json --steps 128 --engine event --threads 1 \
