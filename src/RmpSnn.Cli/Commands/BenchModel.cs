@@ -43,9 +43,9 @@ public static class BenchModel
             if (request.Reference is not null && encoding != InputCoding.Direct)
                 throw new RmpSnnException($"{request.ConvertedPath}: converted for {encoding} input; the PyTorch reference draws no spikes " +
                     "of its own, so --reference needs direct input: pass --encoding direct");
-            if (request.Reference is not null && (converted.Signed || converted.MaxBurst > 1))
-                throw new RmpSnnException($"{request.ConvertedPath}: calibrated for {(converted.Signed ? "signed" : $"burst-{converted.MaxBurst}")} " +
-                    "neurons, which the PyTorch reference does not have; drop --reference, or convert with --neuron if");
+            if (request.Reference is not null && NeuronOptions.KindOf(converted.Signed, converted.MaxBurst) is var kind && kind != "if")
+                throw new RmpSnnException($"{request.ConvertedPath}: calibrated for {kind} neurons, which the PyTorch reference does not " +
+                    "have; drop --reference, or convert with --neuron if");
             var images = request.Images.Load();
             DataOptions.WarnUnreadable(images);
             var neurons = new NeuronOptions(request.Reset, 0, converted.InitialPotential, converted.Signed, converted.MaxBurst).Validate();

@@ -23,7 +23,6 @@ namespace RmpSnn.Conversion;
 /// </list>
 /// Burst neurons (<see cref="BalancingOptions.MaxBurst"/> Γ &gt; 1) take each threshold above divided by Γ, so that the most
 /// a neuron passes per step, Γ·V_th, is what the rule chose.
-/// 
 /// </summary>
 public static class ThresholdBalancer
 {

@@ -39,7 +39,7 @@ public static class ConvertStep
             $"balancing thresholds ({balancing.Mode}, {images.Count} images" +
             $"{(balancing.Mode == NormMode.Spike ? $" × {balancing.CalibrationSteps} steps" : "")}, " +
             $"{string.Join("+", plan.Resets)}{(balancing.SharedFrom is { } shared ? $", balanced in the {shared} SNN and shared" : "")}" +
-            $"{(balancing.Signed ? ", signed neurons" : balancing.MaxBurst > 1 ? $", burst-{balancing.MaxBurst} neurons" : "")})"));
+            $"{(NeuronOptions.KindOf(balancing.Signed, balancing.MaxBurst) is var kind && kind != "if" ? $", {kind} neurons" : "")})"));
         return ConversionPipeline.Convert(modelPath, ann, info.Normalization, images, balancing, plan.Resets, plan.Readout, plan.MaxPool, device);
     }
 

@@ -143,27 +143,21 @@ public sealed class IfLayer : ISpikingStage
             var spikes = output[t];
             _potential!.add_(currents[t], HeldScalars.One);
             var fired = _potential.ge(vth);
-            if (Options.Bursts)
-            {
-                // k = min(Γ, max(1, ⌊V/V_th⌋)) where V ≥ V_th; the soft reset subtracts k·V_th rounded, as the output carries it
-                spikes.copy_(_potential.div(vth).floor_().clamp_(HeldScalars.One, most).mul_(fired));
-                if (Options.Reset == ResetMode.Soft) _potential.sub_(spikes.mul(vth));
-                else
-                {
-                    using var positive = fired.to_type(spikes.dtype);
-                    _potential.addcmul_(_potential, positive, minusOne);
-                    if (resetTo != 0) _potential.add_(positive, reset);
-                }
-                continue;
-            }
-            spikes.copy_(fired);
+            // burst neurons: k = min(Γ, max(1, ⌊V/V_th⌋)) where V ≥ V_th
+            if (Options.Bursts) spikes.copy_(_potential.div(vth).floor_().clamp_(HeldScalars.One, most).mul_(fired));
+            else spikes.copy_(fired);
             var undone = _net is null ? null : _potential.lt(HeldScalars.Zero).logical_and_(_net.gt(HeldScalars.Zero)).to_type(spikes.dtype);
             if (undone is not null) spikes.sub_(undone);
-            if (Options.Reset == ResetMode.Soft) _potential.add_(spikes, minusVth);
+            if (Options.Reset == ResetMode.Soft)
+            {
+                // a burst subtracts k·V_th as rounded to float, the amplitude the output carries
+                if (Options.Bursts) _potential.sub_(spikes.mul(vth));
+                else _potential.add_(spikes, minusVth);
+            }
             else
             {
                 // V −= V·s sets fired neurons to exactly 0 (masked_fill_ with a bool mask was 3–20× slower here)
-                using var positive = undone is null ? spikes.alias() : fired.to_type(spikes.dtype);
+                using var positive = undone is null && !Options.Bursts ? spikes.alias() : fired.to_type(spikes.dtype);
                 _potential.addcmul_(_potential, positive, minusOne);
                 if (resetTo != 0) _potential.add_(positive, reset);
                 if (undone is not null) _potential.add_(undone, vth);

@@ -18,7 +18,10 @@ public sealed record NeuronOptions(ResetMode Reset, float ResetPotential = 0f, f
     public bool Bursts => MaxBurst > 1;
 
     /// <summary>The neuron's name in reports and files: <c>if</c>, <c>signed</c> or <c>burst-Γ</c>.</summary>
-    public string Kind => Signed ? "signed" : Bursts ? $"burst-{MaxBurst}" : "if";
+    public string Kind => KindOf(Signed, MaxBurst);
+
+    /// <summary>The name <see cref="Kind"/> gives neurons with these settings.</summary>
+    public static string KindOf(bool signed, int maxBurst) => signed ? "signed" : maxBurst > 1 ? $"burst-{maxBurst}" : "if";
 
     /// <summary>Checks the option ranges; throws <see cref="RmpSnnException"/> naming the option.</summary>
     public NeuronOptions Validate()
